@@ -1,0 +1,22 @@
+import type { Transaction } from 'kysely';
+import type { Database } from '../schema.js';
+
+/**
+ * Takes the row locks of these spaces, in ascending id order so that two
+ * transactions locking the same spaces (crossed cessions) never deadlock.
+ * Returns the ids that exist and are not dissolved.
+ */
+export async function lockSpaces(trx: Transaction<Database>, orgIds: readonly number[]): Promise<number[]> {
+  const ids = [...new Set(orgIds)].sort((a, b) => a - b);
+  const locked: number[] = [];
+  for (const id of ids) {
+    const row = await trx
+      .selectFrom('spaces')
+      .select(['id', 'dissolvedAt'])
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst();
+    if (row && row.dissolvedAt === null) locked.push(row.id);
+  }
+  return locked;
+}

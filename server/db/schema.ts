@@ -1,0 +1,149 @@
+/** The database's tables as Kysely sees them: one place for every row type. */
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type {
+  DossierKind,
+  DossierStatus,
+  InvitationStatus,
+  LockScope,
+  Role,
+  UserStatus,
+} from '../../shared/domain.js';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+/** `date` columns are read as `YYYY-MM-DD` strings (type parser set in open-database.ts). */
+type DateOnly = ColumnType<string, string, string>;
+
+export interface SpacesTable {
+  id: Generated<number>;
+  createdAt: Generated<Timestamp>;
+  /** Set when a cession emptied the space: it keeps its history but no member. */
+  dissolvedAt: Date | null;
+}
+
+export interface UsersTable {
+  id: Generated<number>;
+  /** Lower-cased; unique among users that are not removed. */
+  email: string;
+  role: Role;
+  status: UserStatus;
+  /** Null for admins, and for a pending secondary's account before acceptance. */
+  passwordHash: string | null;
+  orgId: number | null;
+  createdAt: Generated<Timestamp>;
+  updatedAt: Generated<Timestamp>;
+}
+
+export interface SiretsTable {
+  /** 14 digits; the primary key makes "a SIRET is managed by at most one space" hold. */
+  siret: string;
+  orgId: number;
+  addedAt: Generated<Timestamp>;
+}
+
+export interface AttributionsTable {
+  userId: number;
+  siret: string;
+  attributedAt: Generated<Timestamp>;
+}
+
+export interface DossiersTable {
+  id: Generated<number>;
+  reference: string;
+  /** Not a foreign key: dossiers exist for SIRETs no space manages yet. */
+  siret: string;
+  kind: DossierKind;
+  status: DossierStatus;
+  unlockCodeHash: string;
+  openedAt: DateOnly;
+  dueAt: DateOnly;
+  createdAt: Generated<Timestamp>;
+  updatedAt: Generated<Timestamp>;
+}
+
+export interface InvitationsTable {
+  id: Generated<number>;
+  userId: number;
+  orgId: number;
+  email: string;
+  invitedById: number;
+  /** SHA-256 of the token sent by e-mail; the token itself is never stored. */
+  tokenHash: string;
+  status: InvitationStatus;
+  createdAt: Generated<Timestamp>;
+  expiresAt: Timestamp;
+  acceptedAt: Timestamp | null;
+}
+
+export interface SessionsTable {
+  id: Generated<number>;
+  userId: number;
+  /** SHA-256 of the bearer token. */
+  tokenHash: string;
+  createdAt: Generated<Timestamp>;
+  expiresAt: Timestamp;
+  revokedAt: Timestamp | null;
+}
+
+export interface FailedAttemptsTable {
+  id: Generated<number>;
+  scope: LockScope;
+  /** What is counted: `space:<id>` for a cession, `space:<id>:<siret>` for an added SIRET, `siret:<siret>` for a signup. */
+  subject: string;
+  /** The principal the counter belongs to, when there is one (admin reset by user). */
+  userId: number | null;
+  siret: string | null;
+  failures: number;
+  lockedAt: Timestamp | null;
+  updatedAt: Generated<Timestamp>;
+}
+
+export interface RateLimitsTable {
+  key: string;
+  windowStart: Timestamp;
+  hits: number;
+}
+
+export interface EventStreamsTable {
+  /** `space:<id>` or `admin`. */
+  stream: string;
+  /** The last sequence number given out in this stream. */
+  head: ColumnType<number, number, number>;
+}
+
+export interface EventsTable {
+  stream: string;
+  seq: ColumnType<number, number, never>;
+  type: string;
+  at: ColumnType<Date, string | undefined, never>;
+  data: ColumnType<unknown, string, never>;
+  /**
+   * Who may see the event in detail besides the space's principal: null means
+   * every member of the space; otherwise these user ids only.
+   */
+  audience: number[] | null;
+}
+
+export interface Database {
+  spaces: SpacesTable;
+  users: UsersTable;
+  sirets: SiretsTable;
+  attributions: AttributionsTable;
+  dossiers: DossiersTable;
+  invitations: InvitationsTable;
+  sessions: SessionsTable;
+  failedAttempts: FailedAttemptsTable;
+  rateLimits: RateLimitsTable;
+  eventStreams: EventStreamsTable;
+  events: EventsTable;
+}
+
+export type Space = Selectable<SpacesTable>;
+export type User = Selectable<UsersTable>;
+export type NewUser = Insertable<UsersTable>;
+export type UserUpdate = Updateable<UsersTable>;
+export type SiretRow = Selectable<SiretsTable>;
+export type Dossier = Selectable<DossiersTable>;
+export type Invitation = Selectable<InvitationsTable>;
+export type Session = Selectable<SessionsTable>;
+export type FailedAttempt = Selectable<FailedAttemptsTable>;
+export type EventRow = Selectable<EventsTable>;

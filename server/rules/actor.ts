@@ -1,0 +1,59 @@
+/**
+ * Who runs a rule. Only the user id is trusted: roles and spaces change (a
+ * cession turns a principal into a secondary), so rules read them again under
+ * the space's lock before deciding.
+ */
+import type { Transaction } from 'kysely';
+import type { Database, User } from '../db/schema.js';
+import { lockSpaces } from '../db/queries/spaces.js';
+import { DomainError } from './domain-error.js';
+
+export interface Actor {
+  userId: number;
+}
+
+export interface LockedMember {
+  user: User;
+  orgId: number;
+}
+
+/**
+ * Locks the actor's space and returns the actor as they are under that lock.
+ * Every change to the members of a space takes this lock first, so what is read
+ * here stays true until commit. Refuses unless the actor is an active member
+ * with the given role.
+ */
+export async function lockActorSpace(
+  trx: Transaction<Database>,
+  actor: Actor,
+  role: 'principal' | 'secondary' | 'member',
+): Promise<LockedMember> {
+  for (let tries = 0; tries < 3; tries++) {
+    const before = await findActiveUser(trx, actor.userId);
+    if (!before || before.orgId === null) throw new DomainError('FORBIDDEN');
+    await lockSpaces(trx, [before.orgId]);
+    const user = await findActiveUser(trx, actor.userId);
+    if (!user || user.orgId === null) throw new DomainError('FORBIDDEN');
+    // A cession moved the actor while we waited for the lock: lock their new space instead.
+    if (user.orgId !== before.orgId) continue;
+    if (role !== 'member' && user.role !== role) throw new DomainError('FORBIDDEN');
+    return { user, orgId: user.orgId };
+  }
+  throw new DomainError('CONFLICT');
+}
+
+/** Refuses unless the actor is an admin (admins belong to no space and never change role). */
+export async function requireAdmin(trx: Transaction<Database>, actor: Actor): Promise<User> {
+  const user = await findActiveUser(trx, actor.userId);
+  if (!user || user.role !== 'admin') throw new DomainError('FORBIDDEN');
+  return user;
+}
+
+async function findActiveUser(trx: Transaction<Database>, userId: number): Promise<User | undefined> {
+  return trx
+    .selectFrom('users')
+    .selectAll()
+    .where('id', '=', userId)
+    .where('status', '=', 'active')
+    .executeTakeFirst();
+}

@@ -1,0 +1,76 @@
+/**
+ * Every refusal the server can answer, with its French message (shown as is to
+ * the user) and its HTTP status. The seed guide's own words are used where it
+ * has them.
+ */
+export const ERRORS = {
+  VALIDATION_FAILED: { status: 400, message: 'Les informations saisies ne sont pas valides.' },
+  UNAUTHENTICATED: { status: 401, message: 'Votre session a expiré. Veuillez vous reconnecter.' },
+  INVALID_CREDENTIALS: { status: 401, message: 'Adresse e-mail ou mot de passe incorrect.' },
+  FORBIDDEN: { status: 403, message: "Vous n'avez pas accès à cette fonctionnalité." },
+  NOT_FOUND: { status: 404, message: "L'élément demandé est introuvable." },
+  CONFLICT: { status: 409, message: "L'opération est en conflit avec l'état actuel. Réessayez." },
+  EMAIL_ALREADY_USED: {
+    status: 409,
+    message:
+      'Cette adresse e-mail est déjà utilisée par un compte Questionnaires Risques Professionnels.',
+  },
+  SIRET_NO_DOSSIER_IN_PROGRESS: {
+    status: 422,
+    message:
+      "Il n'est pas possible d'ajouter un SIRET tant qu'un dossier risques professionnels en lien avec ce SIRET n'est pas en cours.",
+  },
+  SIRET_UNLOCK_CODE_INVALID: {
+    status: 422,
+    message:
+      "Le code de déblocage ne correspond à aucun dossier en cours pour ce SIRET. Il figure sur le courrier reçu à l'ouverture du dossier.",
+  },
+  SIRET_ALREADY_MANAGED: {
+    status: 409,
+    message: 'Ce SIRET est déjà géré par un autre espace employeur.',
+  },
+  SIRET_NOT_IN_SPACE: {
+    status: 422,
+    message: "Ce SIRET n'appartient pas à votre espace employeur.",
+  },
+  SIRET_DELETE_NOT_ALLOWED: {
+    status: 409,
+    message:
+      "La suppression d'un SIRET n'est possible qu'à partir de l'étape dossier de consultation. Merci de renouveler votre opération une fois cette étape atteinte sur l'ensemble des dossiers associés à ce SIRET",
+  },
+  CESSION_TARGET_NOT_PRINCIPAL: {
+    status: 422,
+    message: "L'adresse mail à renseigner doit être celle d'un utilisateur principal",
+  },
+  INVITATION_INVALID: {
+    status: 410,
+    message:
+      "Ce lien d'invitation n'est plus valide. Demandez à votre utilisateur principal de vous renvoyer l'invitation.",
+  },
+  LOCKED: {
+    status: 423,
+    message:
+      'Trop de tentatives infructueuses : cette opération est bloquée. Contactez le 3679 pour une réinitialisation.',
+  },
+  RATE_LIMITED: {
+    status: 429,
+    message: 'Trop de tentatives en peu de temps. Patientez quelques minutes avant de réessayer.',
+  },
+  INTERNAL: {
+    status: 500,
+    message: 'Une erreur inattendue est survenue. Réessayez dans quelques instants.',
+  },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+/** A code of the wire contract (`{ error: { code, message } }`). */
+export type ErrorCode = keyof typeof ERRORS;
+
+export type ErrorBody = { error: { code: ErrorCode; message: string } };
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERRORS, value);
+}
+
+export function errorBody(code: ErrorCode, message: string = ERRORS[code].message): ErrorBody {
+  return { error: { code, message } };
+}

@@ -1,0 +1,125 @@
+/**
+ * The realtime contract: events pushed over Socket.IO, the snapshot sent on
+ * connect, and the `sync` exchange. One file for both sides.
+ *
+ * A connection follows one ordered stream: a member follows their space's
+ * stream, an admin the admin stream. Ids are the stream's sequence: they only
+ * increase, without holes. An event the viewer may not see in detail arrives
+ * as `hidden` (same id, no data) so that holes always mean "missed something".
+ * Ephemeral events (presence, session end) are not stored and carry `id: 0`.
+ */
+import type { DossierStatus, UserStatus } from './domain.js';
+import type {
+  DossierView,
+  InvitationView,
+  LockView,
+  MemberView,
+  MeView,
+  SiretView,
+} from './views.js';
+
+export interface EventPayloads {
+  /** A SIRET joined the space, with the dossiers it brings (principal only). */
+  'siret.added': { siret: SiretView; dossiers: DossierView[] };
+  /** A SIRET left the space (principal only; secondaries get `secondary.sirets_changed`). */
+  'siret.removed': { siret: string };
+  'secondary.added': { member: MemberView };
+  'secondary.removed': { userId: number };
+  'secondary.status_changed': { userId: number; status: UserStatus };
+  /**
+   * The SIRETs attributed to a secondary changed (seen by the principal and
+   * that secondary). `dossiers` are the dossiers of the SIRETs just attributed.
+   */
+  'secondary.sirets_changed': { userId: number; sirets: string[]; dossiers: DossierView[] };
+  /**
+   * Every SIRET and member of `fromOrgId` moved to `toOrgId`; the former
+   * principal is now a secondary there. Views change wholesale: a client asks
+   * for a fresh snapshot (`sync` with `since: null`).
+   */
+  'org.ceded': {
+    fromOrgId: number;
+    toOrgId: number;
+    formerPrincipalId: number;
+    sirets: string[];
+  };
+  'dossier.added': { dossier: DossierView };
+  'dossier.status_changed': { dossierId: number; siret: string; status: DossierStatus };
+  'invitation.created': { invitation: InvitationView };
+  'invitation.accepted': { invitationId: number; userId: number; acceptedAt: string };
+  'invitation.expired': { invitationId: number; userId: number };
+  'invitation.revoked': { invitationId: number; userId: number };
+  /** A failed-attempt counter reached its limit (admin stream). */
+  'lock.locked': { lock: LockView };
+  /** An admin lifted a lock (admin stream). */
+  'lock.reset': { lockId: number };
+  /** Stands for an event of the stream this viewer may not see; it only moves the id on. */
+  hidden: Record<string, never>;
+  /** Ephemeral: the members of the space connected now. */
+  'presence.changed': { online: number[] };
+  /** Ephemeral: this session ended (sign-out, removal); the socket closes next. */
+  'session.revoked': { reason: 'logout' | 'removed' | 'expired' };
+}
+
+export type EventType = keyof EventPayloads;
+
+export const EPHEMERAL_EVENT_TYPES = ['presence.changed', 'session.revoked'] as const;
+export type EphemeralEventType = (typeof EPHEMERAL_EVENT_TYPES)[number];
+/** Types written to a stream (`hidden` only exists on the wire). */
+export type StoredEventType = Exclude<EventType, EphemeralEventType | 'hidden'>;
+
+/** The wire envelope of one event (`event` message). */
+export type ServerEvent = {
+  [T in EventType]: { id: number; type: T; at: string; data: EventPayloads[T] };
+}[EventType];
+
+export type EventOf<T extends EventType> = Extract<ServerEvent, { type: T }>;
+
+export function isEphemeral(event: ServerEvent): boolean {
+  return (EPHEMERAL_EVENT_TYPES as readonly string[]).includes(event.type);
+}
+
+/** Everything a member's panel shows, as of `lastEventId` of their space's stream. */
+export interface MemberSnapshot {
+  kind: 'member';
+  me: MeView;
+  orgId: number;
+  /** Principal: every SIRET of the space. Secondary: those attributed to them. */
+  sirets: SiretView[];
+  /** Every member of the space, the viewer included. */
+  members: MemberView[];
+  /** The dossiers of the SIRETs above. */
+  dossiers: DossierView[];
+  /** Pending invitations of the space (principal only; empty for a secondary). */
+  invitations: InvitationView[];
+  online: number[];
+  lastEventId: number;
+}
+
+/** Everything an admin's panel shows, as of `lastEventId` of the admin stream. */
+export interface AdminSnapshot {
+  kind: 'admin';
+  me: MeView;
+  /** The most recent invitations of every space, newest first. */
+  invitations: InvitationView[];
+  locks: LockView[];
+  lastEventId: number;
+}
+
+export type Snapshot = MemberSnapshot | AdminSnapshot;
+
+/** Client → server `sync` payload; `since: null` asks for a fresh snapshot. */
+export interface SyncRequest {
+  since: number | null;
+}
+
+/** Server's ack to `sync`: the missed events in order, or a snapshot when too far behind. */
+export type SyncResponse = { events: ServerEvent[] } | { snapshot: Snapshot } | { error: string };
+
+export interface ServerToClientEvents {
+  snapshot: (snapshot: Snapshot) => void;
+  event: (event: ServerEvent) => void;
+}
+
+export interface ClientToServerEvents {
+  sync: (request: SyncRequest, ack: (response: SyncResponse) => void) => void;
+}

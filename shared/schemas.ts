@@ -1,0 +1,127 @@
+/**
+ * Request schemas of the HTTP contract, validated once at the server's edge
+ * and reused by the panel's forms. French messages: they reach the user.
+ */
+import { z } from 'zod';
+import { DOSSIER_KINDS, DOSSIER_STATUSES, INVITATION_STATUSES } from './domain.js';
+import { parseSiret } from './siret.js';
+
+export const MAX_EMAIL_LENGTH = 254;
+export const MIN_PASSWORD_LENGTH = 10;
+export const MAX_PASSWORD_LENGTH = 200;
+export const MAX_UNLOCK_CODE_LENGTH = 64;
+
+export const emailSchema = z
+  .string({ error: "L'adresse e-mail est obligatoire." })
+  .trim()
+  .max(MAX_EMAIL_LENGTH, "L'adresse e-mail est trop longue.")
+  .pipe(z.email({ error: "L'adresse e-mail n'est pas valide." }))
+  .transform((email) => email.toLowerCase());
+
+export const passwordSchema = z
+  .string({ error: 'Le mot de passe est obligatoire.' })
+  .min(
+    MIN_PASSWORD_LENGTH,
+    `Le mot de passe doit contenir au moins ${MIN_PASSWORD_LENGTH} caractères.`,
+  )
+  .max(MAX_PASSWORD_LENGTH, 'Le mot de passe est trop long.');
+
+/** Accepts what people type (`732 829 320 00074`), yields the 14 digits. */
+export const siretSchema = z
+  .string({ error: 'Le SIRET est obligatoire.' })
+  .max(40, "Le SIRET n'est pas valide : il compte 14 chiffres.")
+  .refine((value) => parseSiret(value) !== null, {
+    error: "Le SIRET n'est pas valide : vérifiez ses 14 chiffres.",
+  })
+  .transform((value) => parseSiret(value) as string);
+
+export const unlockCodeSchema = z
+  .string({ error: 'Le code de déblocage est obligatoire.' })
+  .trim()
+  .min(1, 'Le code de déblocage est obligatoire.')
+  .max(MAX_UNLOCK_CODE_LENGTH, "Le code de déblocage n'est pas valide.");
+
+export const idParamSchema = z.coerce
+  .number({ error: 'Identifiant invalide.' })
+  .int('Identifiant invalide.')
+  .positive('Identifiant invalide.')
+  .max(2 ** 31 - 1, 'Identifiant invalide.');
+
+/** Invitation and session tokens are base64url strings of 43 characters (256 bits). */
+export const tokenSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{43}$/, "Ce lien d'invitation n'est pas valide.");
+
+export const signupBody = z.strictObject({
+  email: emailSchema,
+  password: passwordSchema,
+  siret: siretSchema,
+  unlockCode: unlockCodeSchema,
+});
+export type SignupBody = z.infer<typeof signupBody>;
+
+export const loginBody = z.strictObject({
+  email: emailSchema,
+  password: z.string().min(1, 'Le mot de passe est obligatoire.').max(MAX_PASSWORD_LENGTH),
+});
+export type LoginBody = z.infer<typeof loginBody>;
+
+export const acceptInvitationBody = z.strictObject({ password: passwordSchema });
+export type AcceptInvitationBody = z.infer<typeof acceptInvitationBody>;
+
+export const addSiretBody = z.strictObject({
+  siret: siretSchema,
+  unlockCode: unlockCodeSchema,
+  assignToAllSecondaries: z.boolean().default(false),
+});
+export type AddSiretBody = z.infer<typeof addSiretBody>;
+
+export const cessionBody = z.strictObject({ email: emailSchema });
+export type CessionBody = z.infer<typeof cessionBody>;
+
+export const addSecondaryBody = z.strictObject({ email: emailSchema });
+export type AddSecondaryBody = z.infer<typeof addSecondaryBody>;
+
+export const setSecondarySiretsBody = z.strictObject({
+  sirets: z.array(siretSchema).max(10_000, 'Trop de SIRETs.'),
+});
+export type SetSecondarySiretsBody = z.infer<typeof setSecondarySiretsBody>;
+
+export const secondariesQuery = z.object({
+  page: z.coerce.number().int().min(1).max(1_000_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(10),
+  q: z.string().trim().max(MAX_EMAIL_LENGTH).optional(),
+});
+export type SecondariesQuery = z.infer<typeof secondariesQuery>;
+
+export const adminInvitationsQuery = z.object({
+  status: z.enum(INVITATION_STATUSES).optional(),
+  q: z.string().trim().max(MAX_EMAIL_LENGTH).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+export type AdminInvitationsQuery = z.infer<typeof adminInvitationsQuery>;
+
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'Date attendue au format AAAA-MM-JJ.')
+  .refine(
+    (value) =>
+      !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) &&
+      new Date(`${value}T00:00:00Z`).toISOString().startsWith(value),
+    {
+      error: "Cette date n'existe pas.",
+    },
+  );
+
+export const addDossierBody = z.strictObject({
+  reference: z.string().trim().min(1, 'La référence est obligatoire.').max(64),
+  siret: siretSchema,
+  kind: z.enum(DOSSIER_KINDS).default('AT'),
+  status: z.enum(DOSSIER_STATUSES).default('completer_dossier'),
+  unlockCode: unlockCodeSchema,
+  openedAt: isoDate.optional(),
+});
+export type AddDossierBody = z.infer<typeof addDossierBody>;
+
+export const changeDossierStatusBody = z.strictObject({ status: z.enum(DOSSIER_STATUSES) });
+export type ChangeDossierStatusBody = z.infer<typeof changeDossierStatusBody>;
