@@ -9,15 +9,18 @@ import type {
   UserStatus,
 } from '../../shared/domain.js';
 
-type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+/** A `timestamptz` read as a Date; optional on insert when the column has a default. */
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 /** `date` columns are read as `YYYY-MM-DD` strings (type parser set in open-database.ts). */
 type DateOnly = ColumnType<string, string, string>;
 
 export interface SpacesTable {
   id: Generated<number>;
-  createdAt: Generated<Timestamp>;
+  createdAt: DefaultTimestamp;
   /** Set when a cession emptied the space: it keeps its history but no member. */
-  dissolvedAt: Date | null;
+  dissolvedAt: NullableTimestamp;
 }
 
 export interface UsersTable {
@@ -29,21 +32,21 @@ export interface UsersTable {
   /** Null for admins, and for a pending secondary's account before acceptance. */
   passwordHash: string | null;
   orgId: number | null;
-  createdAt: Generated<Timestamp>;
-  updatedAt: Generated<Timestamp>;
+  createdAt: DefaultTimestamp;
+  updatedAt: DefaultTimestamp;
 }
 
 export interface SiretsTable {
   /** 14 digits; the primary key makes "a SIRET is managed by at most one space" hold. */
   siret: string;
   orgId: number;
-  addedAt: Generated<Timestamp>;
+  addedAt: DefaultTimestamp;
 }
 
 export interface AttributionsTable {
   userId: number;
   siret: string;
-  attributedAt: Generated<Timestamp>;
+  attributedAt: DefaultTimestamp;
 }
 
 export interface DossiersTable {
@@ -56,8 +59,8 @@ export interface DossiersTable {
   unlockCodeHash: string;
   openedAt: DateOnly;
   dueAt: DateOnly;
-  createdAt: Generated<Timestamp>;
-  updatedAt: Generated<Timestamp>;
+  createdAt: DefaultTimestamp;
+  updatedAt: DefaultTimestamp;
 }
 
 export interface InvitationsTable {
@@ -69,9 +72,9 @@ export interface InvitationsTable {
   /** SHA-256 of the token sent by e-mail; the token itself is never stored. */
   tokenHash: string;
   status: InvitationStatus;
-  createdAt: Generated<Timestamp>;
+  createdAt: DefaultTimestamp;
   expiresAt: Timestamp;
-  acceptedAt: Timestamp | null;
+  acceptedAt: NullableTimestamp;
 }
 
 export interface SessionsTable {
@@ -79,9 +82,9 @@ export interface SessionsTable {
   userId: number;
   /** SHA-256 of the bearer token. */
   tokenHash: string;
-  createdAt: Generated<Timestamp>;
+  createdAt: DefaultTimestamp;
   expiresAt: Timestamp;
-  revokedAt: Timestamp | null;
+  revokedAt: NullableTimestamp;
 }
 
 export interface FailedAttemptsTable {
@@ -93,8 +96,8 @@ export interface FailedAttemptsTable {
   userId: number | null;
   siret: string | null;
   failures: number;
-  lockedAt: Timestamp | null;
-  updatedAt: Generated<Timestamp>;
+  lockedAt: NullableTimestamp;
+  updatedAt: DefaultTimestamp;
 }
 
 export interface RateLimitsTable {

@@ -31,3 +31,27 @@ export async function listLockViews(db: Kysely<Database>): Promise<LockView[]> {
   const rows = await selectLocks(db).orderBy('f.lockedAt', 'desc').execute();
   return rows.map(toLockView);
 }
+
+/** Deletes the failed-attempt counters of a user; returns what was deleted. */
+export async function deleteFailedAttemptsOfUser(
+  db: Kysely<Database>,
+  userId: number,
+): Promise<{ id: number; lockedAt: Date | null }[]> {
+  return db
+    .deleteFrom('failedAttempts')
+    .where('userId', '=', userId)
+    .returning(['id', 'lockedAt'])
+    .execute();
+}
+
+/** Deletes one failed-attempt counter; returns it when it existed. */
+export async function deleteFailedAttempt(
+  db: Kysely<Database>,
+  id: number,
+): Promise<{ id: number; lockedAt: Date | null }[]> {
+  return db
+    .deleteFrom('failedAttempts')
+    .where('id', '=', id)
+    .returning(['id', 'lockedAt'])
+    .execute();
+}

@@ -1,0 +1,247 @@
+/**
+ * Invitations of secondary users. The token of a link is shown once, to the
+ * person who receives the e-mail; the table keeps its SHA-256 only, so a copy
+ * of the database never lets anyone accept an invitation.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import { INVITATION_TTL_DAYS, type InvitationStatus } from '../../../shared/domain.js';
+import type { InvitationView } from '../../../shared/views.js';
+import { hashToken, newToken } from '../../security/secrets.js';
+import type { Database, Invitation } from '../schema.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** An invitation row with the e-mail of the user who sent it. */
+export type InvitationWithInviter = Invitation & { invitedBy: string };
+
+/** What the invitee is told about a link (`GET /api/v1/invitations/:token`). */
+export interface InvitationPreview {
+  email: string;
+  invitedBy: string;
+  expiresAt: string;
+}
+
+/** What the sender needs to e-mail the link; the clear token exists only here. */
+export interface IssuedInvitation {
+  token: string;
+  email: string;
+  expiresAt: string;
+  invitedBy: string;
+}
+
+function selectWithInviter(db: Db) {
+  return db
+    .selectFrom('invitations as i')
+    .innerJoin('users as inviter', 'inviter.id', 'i.invitedById')
+    .selectAll('i')
+    .select('inviter.email as invitedBy');
+}
+
+export function toInvitationView(row: InvitationWithInviter): InvitationView {
+  return {
+    id: row.id,
+    orgId: row.orgId,
+    userId: row.userId,
+    email: row.email,
+    invitedBy: row.invitedBy,
+    status: row.status,
+    createdAt: row.createdAt.toISOString(),
+    expiresAt: row.expiresAt.toISOString(),
+    acceptedAt: row.acceptedAt ? row.acceptedAt.toISOString() : null,
+  };
+}
+
+export async function findInvitationView(db: Db, id: number): Promise<InvitationView | undefined> {
+  const row = await selectWithInviter(db).where('i.id', '=', id).executeTakeFirst();
+  return row ? toInvitationView(row) : undefined;
+}
+
+/** The invitation behind a link, only while it can still be accepted. */
+export async function findInvitationByToken(
+  db: Db,
+  token: string,
+  now: Date = new Date(),
+): Promise<InvitationPreview | undefined> {
+  const row = await selectWithInviter(db)
+    .innerJoin('users as invitee', 'invitee.id', 'i.userId')
+    .where('i.tokenHash', '=', hashToken(token))
+    .where('i.status', '=', 'pending')
+    .where('i.expiresAt', '>', now)
+    .where('invitee.status', '=', 'pending')
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return { email: row.email, invitedBy: row.invitedBy, expiresAt: row.expiresAt.toISOString() };
+}
+
+export interface InvitationsFilter {
+  status?: InvitationStatus | undefined;
+  /** Part of the invitee's or the sender's e-mail, any case. */
+  q?: string | undefined;
+  limit: number;
+}
+
+/** The admins' feed: invitations of every space, newest first. */
+export async function listInvitationViews(
+  db: Db,
+  filter: InvitationsFilter,
+): Promise<InvitationView[]> {
+  let query = selectWithInviter(db);
+  if (filter.status) query = query.where('i.status', '=', filter.status);
+  if (filter.q) {
+    const pattern = `%${escapeLike(filter.q.toLowerCase())}%`;
+    query = query.where((eb) =>
+      eb.or([eb('i.email', 'like', pattern), eb('inviter.email', 'like', pattern)]),
+    );
+  }
+  const rows = await query
+    .orderBy('i.createdAt', 'desc')
+    .orderBy('i.id', 'desc')
+    .limit(filter.limit)
+    .execute();
+  return rows.map(toInvitationView);
+}
+
+/** The pending invitations of a space (its principal's panel), newest first. */
+export async function listPendingInvitationViews(db: Db, orgId: number): Promise<InvitationView[]> {
+  const rows = await selectWithInviter(db)
+    .where('i.orgId', '=', orgId)
+    .where('i.status', '=', 'pending')
+    .orderBy('i.createdAt', 'desc')
+    .orderBy('i.id', 'desc')
+    .execute();
+  return rows.map(toInvitationView);
+}
+
+/**
+ * Writes a new pending invitation valid `INVITATION_TTL_DAYS` from `now`.
+ * Returns the row and the clear token, which the caller e-mails and forgets.
+ */
+export async function insertInvitation(
+  trx: Transaction<Database>,
+  values: { userId: number; orgId: number; email: string; invitedById: number; now: Date },
+): Promise<{ invitation: InvitationWithInviter; token: string }> {
+  const token = newToken();
+  const row = await trx
+    .insertInto('invitations')
+    .values({
+      userId: values.userId,
+      orgId: values.orgId,
+      email: values.email,
+      invitedById: values.invitedById,
+      tokenHash: hashToken(token),
+      status: 'pending',
+      createdAt: values.now,
+      expiresAt: new Date(values.now.getTime() + INVITATION_TTL_DAYS * DAY_MS),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const invitation = await selectWithInviter(trx)
+    .where('i.id', '=', row.id)
+    .executeTakeFirstOrThrow();
+  return { invitation, token };
+}
+
+/** The sender's copy of an invitation just issued. */
+export function toIssuedInvitation(
+  invitation: InvitationWithInviter,
+  token: string,
+): IssuedInvitation {
+  return {
+    token,
+    email: invitation.email,
+    expiresAt: invitation.expiresAt.toISOString(),
+    invitedBy: invitation.invitedBy,
+  };
+}
+
+/** The invitation of a token, unlocked: only tells which space to lock first. */
+export async function findInvitationByTokenHash(
+  db: Db,
+  tokenHash: string,
+): Promise<Invitation | undefined> {
+  return db
+    .selectFrom('invitations')
+    .selectAll()
+    .where('tokenHash', '=', tokenHash)
+    .executeTakeFirst();
+}
+
+/** Re-reads an invitation under its row lock (after its space is locked). */
+export async function lockInvitation(
+  trx: Transaction<Database>,
+  id: number,
+): Promise<Invitation | undefined> {
+  return trx
+    .selectFrom('invitations')
+    .selectAll()
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+/** The pending invitations of a user, locked, oldest first. */
+export async function lockPendingInvitationsOfUser(
+  trx: Transaction<Database>,
+  userId: number,
+): Promise<Invitation[]> {
+  return trx
+    .selectFrom('invitations')
+    .selectAll()
+    .where('userId', '=', userId)
+    .where('status', '=', 'pending')
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+}
+
+/** Pending invitations whose link ran out (`expiresAt <= now`), locked, oldest first. */
+export async function lockExpiredPendingInvitations(
+  trx: Transaction<Database>,
+  now: Date,
+  orgIds: readonly number[],
+): Promise<Invitation[]> {
+  if (orgIds.length === 0) return [];
+  return trx
+    .selectFrom('invitations')
+    .selectAll()
+    .where('status', '=', 'pending')
+    .where('expiresAt', '<=', now)
+    .where('orgId', 'in', orgIds)
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+}
+
+/** The spaces that hold pending invitations run out at `now` (unlocked: they are locked next). */
+export async function listSpacesWithExpiredInvitations(db: Db, now: Date): Promise<number[]> {
+  const rows = await db
+    .selectFrom('invitations')
+    .select('orgId')
+    .distinct()
+    .where('status', '=', 'pending')
+    .where('expiresAt', '<=', now)
+    .orderBy('orgId')
+    .execute();
+  return rows.map((r) => r.orgId);
+}
+
+/** Moves pending invitations to a final status (revoked or expired). */
+export async function closeInvitations(
+  trx: Transaction<Database>,
+  ids: readonly number[],
+  status: 'revoked' | 'expired',
+): Promise<void> {
+  if (ids.length === 0) return;
+  await trx
+    .updateTable('invitations')
+    .set({ status })
+    .where('id', 'in', ids)
+    .where('status', '=', 'pending')
+    .execute();
+}
+
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

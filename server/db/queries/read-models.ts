@@ -1,0 +1,155 @@
+/** What the panel reads: each viewer sees only what their role allows (DOMAIN.md, "Who"). */
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { DossierView, MemberView, Page, SecondaryView } from '../../../shared/views.js';
+import type { UserStatus } from '../../../shared/domain.js';
+import type { Database, User } from '../schema.js';
+import { listDossiersOfSpace, listDossiersOfUser, toDossierView } from './dossiers.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** Dossiers of the SIRETs the viewer handles (all of the space for its principal); an admin sees every dossier. */
+export async function listVisibleDossiers(db: Db, viewer: User): Promise<DossierView[]> {
+  if (viewer.role === 'admin') {
+    const rows = await db.selectFrom('dossiers').selectAll().orderBy('openedAt').orderBy('id').execute();
+    return rows.map(toDossierView);
+  }
+  if (viewer.orgId === null) return [];
+  return viewer.role === 'principal'
+    ? listDossiersOfSpace(db, viewer.orgId)
+    : listDossiersOfUser(db, viewer.id);
+}
+
+/**
+ * Every member of the viewer's space. A secondary sees the team without the
+ * SIRET lists of the others (DOMAIN.md: never another secondary's list).
+ */
+export async function listTeam(db: Db, viewer: User): Promise<MemberView[]> {
+  if (viewer.orgId === null) return [];
+  const members = await db
+    .selectFrom('users')
+    .select(['id', 'email', 'role', 'status'])
+    .where('orgId', '=', viewer.orgId)
+    .where('status', '<>', 'removed')
+    .where('role', 'in', ['principal', 'secondary'])
+    .orderBy('role')
+    .orderBy('email')
+    .execute();
+  const attributions = await attributionsOfSpace(db, viewer.orgId);
+  return members.map((m) => ({
+    id: m.id,
+    email: m.email,
+    role: m.role as MemberView['role'],
+    status: m.status,
+    sirets:
+      m.role === 'principal'
+        ? null
+        : viewer.role === 'principal' || viewer.id === m.id
+          ? (attributions.get(m.id) ?? [])
+          : null,
+  }));
+}
+
+export interface SecondariesFilter {
+  page: number;
+  pageSize: number;
+  q?: string | undefined;
+  status?: UserStatus | undefined;
+}
+
+/** The principal's table of secondary users, one page of it, searchable by e-mail. */
+export async function listSecondariesPage(
+  db: Db,
+  orgId: number,
+  filter: SecondariesFilter,
+): Promise<Page<SecondaryView>> {
+  let base = db
+    .selectFrom('users')
+    .where('orgId', '=', orgId)
+    .where('role', '=', 'secondary')
+    .where('status', '<>', 'removed');
+  if (filter.q) base = base.where('email', 'like', `%${escapeLike(filter.q.toLowerCase())}%`);
+  if (filter.status) base = base.where('status', '=', filter.status);
+  const { total } = await base
+    .select((eb) => eb.fn.countAll<number>().as('total'))
+    .executeTakeFirstOrThrow();
+  const rows = await base
+    .select(['id', 'email', 'status'])
+    .orderBy('email')
+    .limit(filter.pageSize)
+    .offset((filter.page - 1) * filter.pageSize)
+    .execute();
+  const sirets = await attributionsOf(db, rows.map((r) => r.id));
+  return {
+    items: rows.map((r) => ({ ...r, sirets: sirets.get(r.id) ?? [] })),
+    total: Number(total),
+    page: filter.page,
+    pageSize: filter.pageSize,
+  };
+}
+
+export async function findSecondaryView(db: Db, orgId: number, userId: number): Promise<SecondaryView | undefined> {
+  const row = await db
+    .selectFrom('users')
+    .select(['id', 'email', 'status'])
+    .where('id', '=', userId)
+    .where('orgId', '=', orgId)
+    .where('role', '=', 'secondary')
+    .where('status', '<>', 'removed')
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const sirets = await attributionsOf(db, [row.id]);
+  return { ...row, sirets: sirets.get(row.id) ?? [] };
+}
+
+/** Rows of the attributions export: one line per secondary and SIRET (a line without SIRET for none). */
+export async function listAttributionRows(
+  db: Db,
+  orgId: number,
+): Promise<{ email: string; status: UserStatus; siret: string | null }[]> {
+  return db
+    .selectFrom('users as u')
+    .leftJoin('attributions as a', 'a.userId', 'u.id')
+    .select(['u.email', 'u.status', sql<string | null>`a.siret`.as('siret')])
+    .where('u.orgId', '=', orgId)
+    .where('u.role', '=', 'secondary')
+    .where('u.status', '<>', 'removed')
+    .orderBy('u.email')
+    .orderBy('a.siret')
+    .execute();
+}
+
+async function attributionsOfSpace(db: Db, orgId: number): Promise<Map<number, string[]>> {
+  const rows = await db
+    .selectFrom('attributions as a')
+    .innerJoin('users as u', 'u.id', 'a.userId')
+    .select(['a.userId', 'a.siret'])
+    .where('u.orgId', '=', orgId)
+    .orderBy('a.siret')
+    .execute();
+  return groupSirets(rows);
+}
+
+async function attributionsOf(db: Db, userIds: number[]): Promise<Map<number, string[]>> {
+  if (userIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('attributions')
+    .select(['userId', 'siret'])
+    .where('userId', 'in', userIds)
+    .orderBy('siret')
+    .execute();
+  return groupSirets(rows);
+}
+
+function groupSirets(rows: { userId: number; siret: string }[]): Map<number, string[]> {
+  const bySecondary = new Map<number, string[]>();
+  for (const { userId, siret } of rows) {
+    const list = bySecondary.get(userId) ?? [];
+    list.push(siret);
+    bySecondary.set(userId, list);
+  }
+  return bySecondary;
+}
+
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

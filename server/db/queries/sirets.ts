@@ -1,0 +1,125 @@
+/** The SIRETs of employer spaces and their attributions to secondary users. */
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { SiretView, SiretWithCountsView } from '../../../shared/views.js';
+import type { Database, SiretRow } from '../schema.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export function toSiretView(row: Pick<SiretRow, 'siret' | 'addedAt'>): SiretView {
+  return { siret: row.siret, addedAt: row.addedAt.toISOString() };
+}
+
+/** `GET /api/v1/sirets`: the SIRETs of a space with their dossiers in progress and to complete. */
+export async function listSiretsWithCounts(db: Db, orgId: number): Promise<SiretWithCountsView[]> {
+  const rows = await db
+    .selectFrom('sirets as s')
+    .leftJoin('dossiers as d', 'd.siret', 's.siret')
+    .select([
+      's.siret',
+      's.addedAt',
+      sql<number>`count(${sql.ref('d.id')}) filter (where ${sql.ref('d.status')} <> 'cloture')`.as(
+        'inProgress',
+      ),
+      sql<number>`count(${sql.ref('d.id')}) filter (where ${sql.ref('d.status')} = 'completer_dossier')`.as(
+        'toComplete',
+      ),
+    ])
+    .where('s.orgId', '=', orgId)
+    .groupBy(['s.siret', 's.addedAt'])
+    .orderBy('s.siret')
+    .execute();
+  return rows.map((row) => ({
+    ...toSiretView(row),
+    dossiers: { inProgress: Number(row.inProgress), toComplete: Number(row.toComplete) },
+  }));
+}
+
+/** The SIRETs of a space, sorted. */
+export async function listSiretsOfSpace(db: Db, orgId: number): Promise<SiretView[]> {
+  const rows = await db
+    .selectFrom('sirets')
+    .select(['siret', 'addedAt'])
+    .where('orgId', '=', orgId)
+    .orderBy('siret')
+    .execute();
+  return rows.map(toSiretView);
+}
+
+/** The SIRETs attributed to a user, with the date they joined the space, sorted. */
+export async function listSiretsOfUser(db: Db, userId: number): Promise<SiretView[]> {
+  const rows = await db
+    .selectFrom('sirets')
+    .innerJoin('attributions', 'attributions.siret', 'sirets.siret')
+    .select(['sirets.siret', 'sirets.addedAt'])
+    .where('attributions.userId', '=', userId)
+    .orderBy('sirets.siret')
+    .execute();
+  return rows.map(toSiretView);
+}
+
+/** The space managing a SIRET, if any. */
+export async function findSiretOwner(db: Db, siret: string): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('sirets')
+    .select('orgId')
+    .where('siret', '=', siret)
+    .executeTakeFirst();
+  return row?.orgId;
+}
+
+export async function insertSiret(
+  trx: Transaction<Database>,
+  siret: string,
+  orgId: number,
+): Promise<SiretRow> {
+  return trx.insertInto('sirets').values({ siret, orgId }).returningAll().executeTakeFirstOrThrow();
+}
+
+/** Takes a SIRET out of its space, and out of every list it was attributed in. */
+export async function deleteSiretRow(trx: Transaction<Database>, siret: string): Promise<void> {
+  await trx.deleteFrom('attributions').where('siret', '=', siret).execute();
+  await trx.deleteFrom('sirets').where('siret', '=', siret).execute();
+}
+
+/** The secondaries (not removed) to whom a SIRET is attributed, by id. */
+export async function listHoldersOfSiret(db: Db, siret: string): Promise<number[]> {
+  const rows = await db
+    .selectFrom('attributions')
+    .innerJoin('users', 'users.id', 'attributions.userId')
+    .select('users.id')
+    .where('attributions.siret', '=', siret)
+    .where('users.role', '=', 'secondary')
+    .where('users.status', '<>', 'removed')
+    .orderBy('users.id')
+    .execute();
+  return rows.map((row) => row.id);
+}
+
+/** Attributes SIRETs to a user; those already attributed stay as they are. */
+export async function attributeSirets(
+  trx: Transaction<Database>,
+  userId: number,
+  sirets: readonly string[],
+): Promise<void> {
+  if (sirets.length === 0) return;
+  await trx
+    .insertInto('attributions')
+    .values(sirets.map((siret) => ({ userId, siret })))
+    .onConflict((oc) => oc.columns(['userId', 'siret']).doNothing())
+    .execute();
+}
+
+/** Cession: every SIRET of a space moves to another; returns them sorted. */
+export async function moveSirets(
+  trx: Transaction<Database>,
+  fromOrgId: number,
+  toOrgId: number,
+): Promise<string[]> {
+  const rows = await trx
+    .updateTable('sirets')
+    .set({ orgId: toOrgId })
+    .where('orgId', '=', fromOrgId)
+    .returning('siret')
+    .execute();
+  return rows.map((r) => r.siret).sort();
+}

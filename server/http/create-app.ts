@@ -1,0 +1,98 @@
+/**
+ * The HTTP side: Hono routes over the rules. Each command route validates its
+ * input, runs one rule in one transaction, and lets the realtime side publish
+ * what it committed.
+ */
+import { randomUUID } from 'node:crypto';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { sql } from 'kysely';
+import { errorBody } from '../../shared/errors.js';
+import { DomainError } from '../rules/domain-error.js';
+import { runRule } from '../rules/run-rule.js';
+import type { AppDeps, AppEnv, AppServices } from './context.js';
+import type { RouteRegistry } from './define-route.js';
+import { handleError } from './handle-error.js';
+import { buildOpenApi } from './openapi.js';
+import { adminRoutes } from './routes/admin-routes.js';
+import { authRoutes } from './routes/auth-routes.js';
+import { dossierRoutes } from './routes/dossier-routes.js';
+import { invitationRoutes } from './routes/invitation-routes.js';
+import { parametrageRoutes } from './routes/parametrage-routes.js';
+import { invitationPage } from './pages/invitation-page.js';
+
+export const API_BASE = '/api/v1';
+const MAX_BODY_BYTES = 64 * 1024;
+
+export function createApp(deps: AppDeps): { app: Hono<AppEnv>; registry: RouteRegistry } {
+  const services: AppServices = {
+    ...deps,
+    run: (rule) => runRule(deps.db, rule, (events) => deps.realtime.publish(events)),
+  };
+  const app = new Hono<AppEnv>();
+  const registry: RouteRegistry = [];
+  const ownOrigin = new URL(deps.config.publicUrl).origin;
+  const allowedOrigins = new Set([ownOrigin, ...deps.config.allowedOrigins]);
+
+  app.use(async (c, next) => {
+    const requestId = randomUUID();
+    c.set('requestId', requestId);
+    c.set('auth', null);
+    const started = performance.now();
+    await next();
+    c.header('X-Request-Id', requestId);
+    // The route pattern, not the path: invitation paths carry a secret token.
+    deps.logger.info(
+      {
+        requestId,
+        method: c.req.method,
+        route: c.req.routePath,
+        status: c.res.status,
+        ms: Math.round(performance.now() - started),
+      },
+      'request',
+    );
+  });
+  app.use(
+    `${API_BASE}/*`,
+    cors({
+      origin: (origin) => (allowedOrigins.has(origin) ? origin : null),
+      allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowHeaders: ['Authorization', 'Content-Type'],
+      exposeHeaders: ['X-Request-Id', 'Content-Disposition'],
+      maxAge: 600,
+    }),
+  );
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => c.json(errorBody('VALIDATION_FAILED', 'La requête est trop volumineuse.'), 413),
+    }),
+  );
+
+  app.get('/health', async (c) => {
+    await sql`select 1`.execute(deps.db);
+    return c.json({ ok: true });
+  });
+
+  const api = new Hono<AppEnv>();
+  authRoutes(api, registry, services);
+  invitationRoutes(api, registry, services);
+  parametrageRoutes(api, registry, services);
+  dossierRoutes(api, registry, services);
+  adminRoutes(api, registry, services);
+  api.get('/openapi.json', (c) => c.json(buildOpenApi(registry, API_BASE, deps.config.publicUrl)));
+  api.notFound(() => {
+    throw new DomainError('NOT_FOUND', { message: "Cette adresse de l'API n'existe pas." });
+  });
+  app.route(API_BASE, api);
+
+  invitationPage(app, services);
+
+  app.notFound((c) => c.json(errorBody('NOT_FOUND', "Cette page n'existe pas."), 404));
+  app.onError(handleError(deps.logger));
+  api.onError(handleError(deps.logger));
+  return { app, registry };
+}

@@ -1,0 +1,153 @@
+import type { Hono } from 'hono';
+import { z } from 'zod';
+import {
+  addDossierBody,
+  adminInvitationsQuery,
+  changeDossierStatusBody,
+  idParamSchema,
+} from '../../../shared/schemas.js';
+import { listInvitationViews } from '../../db/queries/invitations.js';
+import { listLockViews } from '../../db/queries/locks.js';
+import { addDossier } from '../../rules/add-dossier.js';
+import { changeDossierStatus } from '../../rules/change-dossier-status.js';
+import { resetLock, resetUserLocks } from '../../rules/reset-lock.js';
+import { hashSecret } from '../../security/secrets.js';
+import { toDossierView } from '../../db/queries/dossiers.js';
+import { DomainError } from '../../rules/domain-error.js';
+import type { AppEnv, AppServices } from '../context.js';
+import { defineRoute, type RouteRegistry } from '../define-route.js';
+
+const TAG = 'Support';
+const idParams = z.object({ id: idParamSchema });
+
+export function adminRoutes(app: Hono<AppEnv>, registry: RouteRegistry, services: AppServices): void {
+  const { db } = services;
+
+  defineRoute(
+    app,
+    registry,
+    services,
+    {
+      method: 'get',
+      path: '/admin/invitations',
+      summary: 'Les invitations de tous les espaces, les plus récentes d’abord',
+      tag: TAG,
+      access: 'admin',
+      query: adminInvitationsQuery,
+      responses: { 200: 'Invitations', 403: 'Réservé au support' },
+    },
+    async (c, { query }) => c.json({ items: await listInvitationViews(db, query) }),
+  );
+
+  defineRoute(
+    app,
+    registry,
+    services,
+    {
+      method: 'get',
+      path: '/admin/locks',
+      summary: 'Les blocages en cours (trop de tentatives infructueuses)',
+      tag: TAG,
+      access: 'admin',
+      responses: { 200: 'Blocages', 403: 'Réservé au support' },
+    },
+    async (c) => c.json({ items: await listLockViews(db) }),
+  );
+
+  defineRoute(
+    app,
+    registry,
+    services,
+    {
+      method: 'post',
+      path: '/admin/locks/:id/reset',
+      summary: 'Lever un blocage',
+      tag: TAG,
+      access: 'admin',
+      params: idParams,
+      responses: { 204: 'Blocage levé', 404: 'Aucun blocage' },
+    },
+    async (c, { auth, params }) => {
+      await services.run((trx) => resetLock(trx, { userId: auth.user.id }, { lockId: params.id }));
+      return c.body(null, 204);
+    },
+  );
+
+  defineRoute(
+    app,
+    registry,
+    services,
+    {
+      method: 'post',
+      path: '/admin/users/:id/reset',
+      summary: "Lever les blocages d'un utilisateur (réinitialisation « 3679 »)",
+      tag: TAG,
+      access: 'admin',
+      params: idParams,
+      responses: { 204: 'Blocages levés', 404: 'Aucun blocage pour cet utilisateur' },
+    },
+    async (c, { auth, params }) => {
+      await services.run((trx) => resetUserLocks(trx, { userId: auth.user.id }, { userId: params.id }));
+      return c.body(null, 204);
+    },
+  );
+
+  defineRoute(
+    app,
+    registry,
+    services,
+    {
+      method: 'post',
+      path: '/admin/dossiers',
+      summary: "Ouvrir un dossier de risques professionnels (arrivée depuis les systèmes de l'assureur)",
+      tag: TAG,
+      access: 'admin',
+      body: addDossierBody,
+      responses: { 201: 'Dossier créé', 409: 'Référence déjà utilisée' },
+    },
+    async (c, { auth, body }) => {
+      const unlockCodeHash = await hashSecret(body.unlockCode);
+      const openedAt = body.openedAt ?? todayInParis();
+      const { dossier } = await services.run((trx) =>
+        addDossier(trx, { userId: auth.user.id }, {
+          reference: body.reference,
+          siret: body.siret,
+          kind: body.kind,
+          status: body.status,
+          unlockCodeHash,
+          openedAt,
+        }),
+      );
+      return c.json({ id: dossier.id, dossier }, 201);
+    },
+  );
+
+  defineRoute(
+    app,
+    registry,
+    services,
+    {
+      method: 'patch',
+      path: '/admin/dossiers/:id',
+      summary: "Changer le statut d'un dossier",
+      tag: TAG,
+      access: 'admin',
+      params: idParams,
+      body: changeDossierStatusBody,
+      responses: { 200: 'Statut changé', 404: 'Dossier inconnu' },
+    },
+    async (c, { auth, params, body }) => {
+      await services.run((trx) =>
+        changeDossierStatus(trx, { userId: auth.user.id }, { dossierId: params.id, status: body.status }),
+      );
+      const row = await db.selectFrom('dossiers').selectAll().where('id', '=', params.id).executeTakeFirst();
+      if (!row) throw new DomainError('NOT_FOUND');
+      return c.json({ dossier: toDossierView(row) });
+    },
+  );
+}
+
+/** The insurer opens dossiers on French calendar days. */
+function todayInParis(): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
+}

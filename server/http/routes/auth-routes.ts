@@ -1,0 +1,112 @@
+import type { Hono } from 'hono';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { Context } from 'hono';
+import { loginBody, signupBody } from '../../../shared/schemas.js';
+import { createSession, revokeSession } from '../../auth/sessions.js';
+import { toMeView } from '../../auth/me-view.js';
+import { findUserByEmail } from '../../db/queries/users.js';
+import { DomainError } from '../../rules/domain-error.js';
+import { signUpPrincipal } from '../../rules/sign-up-principal.js';
+import { decoySecretHash, hashSecret, verifySecret } from '../../security/secrets.js';
+import type { AppEnv, AppServices } from '../context.js';
+import { defineRoute, type RouteRegistry } from '../define-route.js';
+import { hitRateLimit } from '../rate-limit.js';
+
+export function authRoutes(app: Hono<AppEnv>, registry: RouteRegistry, services: AppServices): void {
+  const { db, config } = services;
+
+  defineRoute(
+    app,
+    registry,
+    services,
+    {
+      method: 'post',
+      path: '/auth/signup',
+      summary: 'Créer un espace employeur (utilisateur principal) avec un SIRET et son code de déblocage',
+      tag: 'Authentification',
+      access: 'public',
+      body: signupBody,
+      responses: { 201: 'Espace créé, session ouverte', 400: 'Saisie invalide', 409: 'E-mail ou SIRET déjà utilisé', 422: 'Code ou dossier refusé', 423: 'Bloqué', 429: 'Trop de tentatives' },
+    },
+    async (c, { body }) => {
+      await hitRateLimit(db, `signup:addr:${clientAddress(c)}`, config.rateLimits.signupPerAddress);
+      const passwordHash = await hashSecret(body.password);
+      const { user } = await services.run((trx) =>
+        signUpPrincipal(trx, { email: body.email, passwordHash, siret: body.siret, unlockCode: body.unlockCode }),
+      );
+      const { token } = await createSession(db, user.id);
+      return c.json({ token, user: toMeView(user) }, 201);
+    },
+  );
+
+  defineRoute(
+    app,
+    registry,
+    services,
+    {
+      method: 'post',
+      path: '/auth/login',
+      summary: 'Se connecter',
+      tag: 'Authentification',
+      access: 'public',
+      body: loginBody,
+      responses: { 200: 'Session ouverte', 401: 'Identifiants incorrects', 429: 'Trop de tentatives' },
+    },
+    async (c, { body }) => {
+      await hitRateLimit(db, `login:addr:${clientAddress(c)}`, config.rateLimits.loginPerAddress);
+      await hitRateLimit(db, `login:email:${body.email}`, config.rateLimits.loginPerEmail);
+      const user = await findUserByEmail(db, body.email);
+      // The same work whether the account exists or not: no timing tells them apart.
+      const hash = user?.passwordHash ?? (await decoySecretHash());
+      const matches = await verifySecret(hash, body.password);
+      if (!user || !user.passwordHash || !matches || user.status !== 'active') {
+        throw new DomainError('INVALID_CREDENTIALS');
+      }
+      const { token } = await createSession(db, user.id);
+      return c.json({ token, user: toMeView(user) });
+    },
+  );
+
+  defineRoute(
+    app,
+    registry,
+    services,
+    {
+      method: 'post',
+      path: '/auth/logout',
+      summary: 'Se déconnecter (le jeton cesse de fonctionner partout, ses sockets sont fermées)',
+      tag: 'Authentification',
+      access: 'user',
+      responses: { 204: 'Session fermée', 401: 'Non connecté' },
+    },
+    async (c, { auth }) => {
+      await revokeSession(db, auth.session.id);
+      services.realtime.endSession(auth.session.id, 'logout');
+      return c.body(null, 204);
+    },
+  );
+
+  defineRoute(
+    app,
+    registry,
+    services,
+    {
+      method: 'get',
+      path: '/me',
+      summary: "L'utilisateur connecté",
+      tag: 'Authentification',
+      access: 'user',
+      responses: { 200: 'Utilisateur', 401: 'Non connecté' },
+    },
+    (c, { auth }) => c.json({ user: toMeView(auth.user) }),
+  );
+}
+
+/** The peer address; behind a proxy, the proxy's (no forwarded header is trusted). */
+export function clientAddress(c: Context<AppEnv>): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}

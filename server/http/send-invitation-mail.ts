@@ -1,0 +1,26 @@
+import { invitationMail } from '../mail/invitation-mail.js';
+import type { AppServices } from './context.js';
+
+export interface InvitationToSend {
+  token: string;
+  email: string;
+  expiresAt: string;
+  invitedBy: string;
+}
+
+/**
+ * Sends the invitation link after the invitation is committed. A failure is
+ * logged, not thrown: the invitation exists and "Renvoyer l'invitation" retries.
+ */
+export async function sendInvitationMail(services: AppServices, invitation: InvitationToSend): Promise<boolean> {
+  const link = `${services.config.publicUrl}/invitations/${invitation.token}`;
+  try {
+    await services.mailer.send(
+      invitationMail({ to: invitation.email, invitedBy: invitation.invitedBy, link, expiresAt: invitation.expiresAt }),
+    );
+    return true;
+  } catch (error) {
+    services.logger.error({ err: error, to: invitation.email }, 'invitation e-mail not sent');
+    return false;
+  }
+}

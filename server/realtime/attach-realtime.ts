@@ -1,0 +1,114 @@
+/**
+ * Socket.IO on the HTTP server's own port: the live push of committed events
+ * (snapshot on connect, then events, `sync` to catch up) and presence.
+ *
+ * With a PostgreSQL URL, nodes reach each other's sockets through the official
+ * PostgreSQL adapter, on a pool of its own: its NOTIFYs must never run inside a
+ * business transaction (a commit with a pending NOTIFY takes a global lock).
+ * With the embedded database there is one process and the in-memory adapter.
+ */
+import type { Server as HttpServer } from 'node:http';
+import type { Http2SecureServer, Http2Server } from 'node:http2';
+import type { Server as HttpsServer } from 'node:https';
+import { createAdapter } from '@socket.io/postgres-adapter';
+import type { Kysely } from 'kysely';
+import pg from 'pg';
+import { Server } from 'socket.io';
+import type { Database } from '../db/schema.js';
+import type { StoredEvent } from '../events/append-events.js';
+import { createOriginCheck, createSocketAuthentication, normalizeOrigin } from './authenticate-socket.js';
+import { handleConnection } from './handle-connection.js';
+import { createPresenceNotifier } from './presence.js';
+import { endSession, publishEvents, type SessionEndReason } from './publish-events.js';
+import type { RealtimeServer } from './realtime-server.js';
+import { consoleLogger, type RealtimeLogger } from './realtime-logger.js';
+
+export type { SessionEndReason } from './publish-events.js';
+export type { RealtimeLogger } from './realtime-logger.js';
+export type { RealtimeServer } from './realtime-server.js';
+
+export type RealtimeAdapter = { kind: 'memory' } | { kind: 'postgres'; url: string };
+
+export interface RealtimeOptions {
+  httpServer: HttpServer | HttpsServer | Http2Server | Http2SecureServer;
+  db: Kysely<Database>;
+  /** Origins allowed besides the server's own (the extension's, `chrome-extension://<id>`). */
+  allowedOrigins?: readonly string[];
+  /** The server's own origin (`PUBLIC_URL`); null when only the listed origins may connect. */
+  publicOrigin?: string | null;
+  /** Default: in memory (one process). */
+  adapter?: RealtimeAdapter;
+  logger?: RealtimeLogger;
+}
+
+export interface Realtime {
+  io: RealtimeServer;
+  /** Sends committed events to the sockets concerned, on every node (`runRule`'s `onCommit`). */
+  publish(events: readonly StoredEvent[]): void;
+  /** Tells the sockets of a session that it ended, then disconnects them, on every node. */
+  endSession(sessionId: number, reason: SessionEndReason): void;
+  /** Disconnects this node's sockets and closes the adapter; the HTTP server stays the caller's. */
+  close(): Promise<void>;
+}
+
+/** Pool of the adapter: one connection listens, the others publish. */
+const ADAPTER_POOL_SIZE = 4;
+
+export function createRealtime(options: RealtimeOptions): Realtime {
+  const logger = options.logger ?? consoleLogger;
+  const allowedOrigins = options.allowedOrigins ?? [];
+  const publicOrigin = options.publicOrigin ?? null;
+  const io: RealtimeServer = new Server(options.httpServer, {
+    path: '/socket.io',
+    serveClient: false,
+    allowRequest: createOriginCheck(publicOrigin, allowedOrigins),
+    // Only for HTTP long polling; WebSockets are checked by allowRequest above.
+    cors: {
+      origin: [publicOrigin, ...allowedOrigins]
+        .filter((o): o is string => Boolean(o))
+        .map(normalizeOrigin),
+    },
+  });
+
+  let closing = false;
+  let adapterPool: pg.Pool | null = null;
+  if (options.adapter?.kind === 'postgres') {
+    adapterPool = new pg.Pool({ connectionString: options.adapter.url, max: ADAPTER_POOL_SIZE });
+    // An idle connection dropped by the server must not crash the process; the adapter reconnects.
+    adapterPool.on('error', (error) => logger.warn({ err: error }, 'realtime adapter connection lost'));
+    io.adapter(
+      createAdapter(adapterPool, {
+        heartbeatInterval: 2000,
+        heartbeatTimeout: 6000,
+        errorHandler: (error) => {
+          if (!closing) logger.warn({ err: error }, 'realtime adapter error');
+        },
+      }),
+    );
+  }
+
+  const presence = createPresenceNotifier(io, logger);
+  io.use(createSocketAuthentication(options.db, logger));
+  io.on('connection', (socket) => handleConnection({ io, db: options.db, presence, logger }, socket));
+
+  return {
+    io,
+    publish(events) {
+      if (!closing) publishEvents(io, events, logger);
+    },
+    endSession(sessionId, reason) {
+      if (!closing) endSession(io, sessionId, reason);
+    },
+    async close() {
+      if (closing) return;
+      closing = true;
+      presence.stop();
+      io.local.disconnectSockets(true);
+      await io.of('/').adapter.close();
+      io.engine.close();
+      // Lets the adapter's farewell to the other nodes leave before its pool ends.
+      await new Promise((resolve) => setTimeout(resolve, adapterPool ? 50 : 0));
+      await adapterPool?.end();
+    },
+  };
+}

@@ -1,0 +1,163 @@
+/**
+ * One socket's life: join the rooms of the viewer, send the snapshot, answer
+ * `sync`, leave. What a socket follows is decided from the database each time
+ * (on connect and on every `sync`), never trusted from an earlier answer: a
+ * cession can turn a principal into a secondary of another space at any time.
+ */
+import type { Kysely } from 'kysely';
+import type { Snapshot, SyncResponse } from '../../shared/events.js';
+import type { ErrorCode } from '../../shared/errors.js';
+import { authenticateToken } from '../auth/sessions.js';
+import type { Database } from '../db/schema.js';
+import { ADMIN_STREAM, spaceStream, type StreamKey } from '../events/append-events.js';
+import { tokenOf, viewerOf } from './authenticate-socket.js';
+import { buildSnapshot } from './build-snapshot.js';
+import { listOnlineMembersOrLocal, type PresenceNotifier } from './presence.js';
+import { projectEvent } from './project-event.js';
+import type { RealtimeServer, RealtimeSocket } from './realtime-server.js';
+import type { RealtimeLogger } from './realtime-logger.js';
+import { isSameView, roomsOf, type Viewer } from './rooms.js';
+import { parseSince, readStreamSince } from './sync-events.js';
+
+export interface ConnectionContext {
+  io: RealtimeServer;
+  db: Kysely<Database>;
+  presence: PresenceNotifier;
+  logger: RealtimeLogger;
+}
+
+interface SyncAnswer {
+  response: SyncResponse;
+  /** Set when the answer is a snapshot: what follows it is sent after the ack. */
+  snapshot?: Snapshot;
+}
+
+function streamOf(viewer: Viewer): StreamKey {
+  return viewer.orgId === null ? ADMIN_STREAM : spaceStream(viewer.orgId);
+}
+
+export function handleConnection(context: ConnectionContext, socket: RealtimeSocket): void {
+  const { db, logger, presence } = context;
+  const token = tokenOf(socket) ?? '';
+  // Connect and each sync move rooms and build snapshots: one at a time per socket.
+  let queue: Promise<void> = Promise.resolve();
+  const serially = (task: () => Promise<void>) => {
+    queue = queue.then(task).catch((error: unknown) => {
+      logger.error({ err: error, userId: socket.data.viewer.userId }, 'socket task failed');
+    });
+  };
+
+  socket.on('sync', (request, ack) => {
+    if (typeof ack !== 'function') return;
+    serially(async () => {
+      let answer: SyncAnswer;
+      try {
+        answer = await answerSync(request);
+      } catch (error) {
+        logger.error({ err: error }, 'sync failed');
+        answer = { response: { error: 'INTERNAL' satisfies ErrorCode } };
+      }
+      ack(answer.response);
+      if (answer.snapshot) afterSnapshot(answer.snapshot);
+    });
+  });
+
+  socket.on('disconnect', () => {
+    const { orgId } = socket.data.viewer;
+    if (orgId !== null) presence.changed(orgId);
+  });
+
+  serially(async () => {
+    const snapshot = await enterView(socket.data.viewer);
+    if (!snapshot) {
+      socket.disconnect(true);
+      return;
+    }
+    socket.emit('snapshot', snapshot);
+    afterSnapshot(snapshot);
+  });
+
+  /**
+   * The session is checked again (sign-out, removal) and the user re-read: a
+   * viewer whose space or role changed gets the snapshot of their new view.
+   */
+  async function answerSync(request: unknown): Promise<SyncAnswer> {
+    const since = parseSince(request);
+    if (since === undefined) return { response: { error: 'VALIDATION_FAILED' satisfies ErrorCode } };
+    const auth = token ? await authenticateToken(db, token) : null;
+    if (!auth) return refuse();
+    const viewer = viewerOf(auth);
+    if (since !== null && isSameView(viewer, socket.data.viewer)) {
+      const missed = await readStreamSince(db, streamOf(viewer), since);
+      if (missed.kind === 'events') {
+        return { response: { events: missed.events.map((event) => projectEvent(event, viewer)) } };
+      }
+    }
+    const snapshot = await enterView(viewer);
+    if (!snapshot) return refuse();
+    return { response: { snapshot }, snapshot };
+  }
+
+  function refuse(): SyncAnswer {
+    // After the ack: engine.io flushes what it holds before it closes.
+    setImmediate(() => socket.disconnect(true));
+    return { response: { error: 'UNAUTHENTICATED' satisfies ErrorCode } };
+  }
+
+  /**
+   * Joins the rooms of the viewer, then reads the snapshot: an event committed
+   * after the snapshot's transaction is then published to rooms the socket is
+   * already in. If the snapshot finds the user elsewhere (a cession committed
+   * in between), the rooms follow the snapshot.
+   */
+  async function enterView(wanted: Viewer): Promise<Snapshot | null> {
+    let viewer = wanted;
+    for (let tries = 1; ; tries++) {
+      await moveRooms(viewer);
+      const snapshot = await buildSnapshot(db, viewer.userId, (orgId) =>
+        listOnlineMembersOrLocal(context.io, orgId, logger),
+      );
+      if (!snapshot) return null;
+      const found: Viewer = {
+        ...viewer,
+        orgId: snapshot.kind === 'member' ? snapshot.orgId : null,
+        role: snapshot.me.role,
+      };
+      if (isSameView(found, viewer)) return snapshot;
+      viewer = found;
+      if (tries === 3) {
+        // Moved three times in a row: follow the last snapshot; a gap, if any, leads to a sync.
+        await moveRooms(viewer);
+        return snapshot;
+      }
+    }
+  }
+
+  async function moveRooms(next: Viewer): Promise<void> {
+    const previous = socket.data.viewer;
+    const wanted = new Set(roomsOf(next));
+    for (const room of socket.rooms) {
+      if (room !== socket.id && !wanted.has(room)) await socket.leave(room);
+    }
+    await socket.join([...wanted]);
+    socket.data.viewer = next;
+    if (previous.orgId !== null && previous.orgId !== next.orgId) presence.changed(previous.orgId);
+  }
+
+  /**
+   * Presence is announced once the snapshot left, so that it is never older
+   * than the snapshot. Then the events committed after the snapshot but
+   * published before it left (a client may drop those) are sent again; a
+   * client ignores ids it already has.
+   */
+  function afterSnapshot(snapshot: Snapshot): void {
+    const viewer = socket.data.viewer;
+    if (viewer.orgId !== null) presence.changed(viewer.orgId);
+    serially(async () => {
+      if (!socket.connected) return;
+      const missed = await readStreamSince(db, streamOf(viewer), snapshot.lastEventId);
+      if (missed.kind !== 'events' || !isSameView(viewer, socket.data.viewer)) return;
+      for (const event of missed.events) socket.emit('event', projectEvent(event, viewer));
+    });
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Who of a space is connected now. The answer comes from the sockets in the
+ * space's room on every node (`fetchSockets` goes through the adapter), so it
+ * needs no table and cannot drift when a node dies: its sockets simply stop
+ * answering.
+ */
+import { ephemeralEvent } from './project-event.js';
+import type { RealtimeServer } from './realtime-server.js';
+import type { RealtimeLogger } from './realtime-logger.js';
+import { spaceRoom } from './rooms.js';
+
+/** How long the other nodes have to answer; a node that died answers never. */
+const PRESENCE_TIMEOUT_MS = 3000;
+
+/** The ids of the members of a space with at least one socket open, sorted. */
+export async function listOnlineMembers(io: RealtimeServer, orgId: number): Promise<number[]> {
+  const sockets = await io.in(spaceRoom(orgId)).timeout(PRESENCE_TIMEOUT_MS).fetchSockets();
+  const ids = new Set<number>();
+  for (const socket of sockets) {
+    if (socket.data.viewer?.orgId === orgId) ids.add(socket.data.viewer.userId);
+  }
+  return [...ids].sort((a, b) => a - b);
+}
+
+/**
+ * Sends `presence.changed` to a space after a member's socket came or went.
+ * Bursts are coalesced per space: while one count is in flight, further
+ * changes ask for one more count after it, not one each.
+ */
+/**
+ * Presence for a snapshot: when a node does not answer in time (it died and
+ * the others do not know yet), this node's own sockets are better than no
+ * snapshot at all; the next `presence.changed` corrects it.
+ */
+export async function listOnlineMembersOrLocal(
+  io: RealtimeServer,
+  orgId: number,
+  logger: RealtimeLogger,
+): Promise<number[]> {
+  try {
+    return await listOnlineMembers(io, orgId);
+  } catch (error) {
+    logger.warn({ err: error, orgId }, 'presence of other nodes unavailable');
+    const sockets = await io.local.in(spaceRoom(orgId)).fetchSockets();
+    return [...new Set(sockets.map((s) => s.data.viewer.userId))].sort((a, b) => a - b);
+  }
+}
+
+export function createPresenceNotifier(io: RealtimeServer, logger: RealtimeLogger) {
+  const pending = new Map<number, { again: boolean }>();
+  let stopped = false;
+
+  async function run(orgId: number, state: { again: boolean }): Promise<void> {
+    try {
+      do {
+        state.again = false;
+        const online = await listOnlineMembers(io, orgId);
+        if (stopped) return;
+        io.to(spaceRoom(orgId)).emit('event', ephemeralEvent('presence.changed', { online }));
+      } while (state.again && !stopped);
+    } catch (error) {
+      if (!stopped) logger.warn({ err: error, orgId }, 'presence update failed');
+    } finally {
+      pending.delete(orgId);
+    }
+  }
+
+  return {
+    changed(orgId: number): void {
+      if (stopped) return;
+      const state = pending.get(orgId);
+      if (state) {
+        state.again = true;
+        return;
+      }
+      const fresh = { again: false };
+      pending.set(orgId, fresh);
+      void run(orgId, fresh);
+    },
+    stop(): void {
+      stopped = true;
+    },
+  };
+}
+
+export type PresenceNotifier = ReturnType<typeof createPresenceNotifier>;

@@ -1,0 +1,97 @@
+/**
+ * After commit: each stored event goes to the rooms of the viewers concerned,
+ * in detail or as `hidden`, and the events that change someone's access take
+ * effect on their sockets at once. Everything goes through `io.to/in(room)`,
+ * hence through the adapter: every node applies it to its own sockets.
+ *
+ * Delivery is at most once (a crash, an adapter failure); the outbox and
+ * `sync` make it at least once, so a failure here is logged, never thrown
+ * back into the request that committed.
+ */
+import type { EventOf } from '../../shared/events.js';
+import { ADMIN_STREAM, toServerEvent, type StoredEvent } from '../events/append-events.js';
+import { ephemeralEvent, hiddenEvent } from './project-event.js';
+import type { RealtimeServer } from './realtime-server.js';
+import type { RealtimeLogger } from './realtime-logger.js';
+import {
+  ADMINS_ROOM,
+  isRoomOfSpace,
+  memberRoom,
+  principalRoom,
+  sessionRoom,
+  spaceRoom,
+  userRoom,
+} from './rooms.js';
+
+export type SessionEndReason = EventOf<'session.revoked'>['data']['reason'];
+
+export function publishEvents(
+  io: RealtimeServer,
+  events: readonly StoredEvent[],
+  logger: RealtimeLogger,
+): void {
+  for (const event of events) {
+    try {
+      publishEvent(io, event, logger);
+    } catch (error) {
+      logger.error({ err: error, stream: event.stream, seq: event.seq }, 'publish failed');
+    }
+  }
+}
+
+function publishEvent(io: RealtimeServer, event: StoredEvent, logger: RealtimeLogger): void {
+  if (event.stream === ADMIN_STREAM) {
+    io.to(ADMINS_ROOM).emit('event', toServerEvent(event));
+    return;
+  }
+  const orgId = Number(event.stream.slice('space:'.length));
+  if (event.audience === null) {
+    io.to(spaceRoom(orgId)).emit('event', toServerEvent(event));
+  } else {
+    const detailRooms = [
+      principalRoom(orgId),
+      ...event.audience.map((userId) => memberRoom(orgId, userId)),
+    ];
+    io.to(detailRooms).emit('event', toServerEvent(event));
+    io.to(spaceRoom(orgId)).except(detailRooms).emit('event', hiddenEvent(event));
+  }
+  switch (event.type) {
+    case 'secondary.removed':
+      // DOMAIN.md: a removed secondary's sessions end at once.
+      endSockets(io, userRoom(event.data.userId), 'removed');
+      break;
+    case 'org.ceded':
+      if (event.data.fromOrgId === orgId) void leaveSpace(io, orgId, logger);
+      break;
+    default:
+      break;
+  }
+}
+
+/** Tells the sockets of a room that their session ended, then closes them. */
+export function endSockets(io: RealtimeServer, room: string, reason: SessionEndReason): void {
+  io.to(room).emit('event', ephemeralEvent('session.revoked', { reason }));
+  io.in(room).disconnectSockets(true);
+}
+
+export function endSession(io: RealtimeServer, sessionId: number, reason: SessionEndReason): void {
+  endSockets(io, sessionRoom(sessionId), reason);
+}
+
+/**
+ * A cession emptied the space: its sockets stop following it now (they got
+ * `org.ceded` just before). Each client then syncs with `since: null` and
+ * joins the rooms of the space it belongs to now.
+ */
+async function leaveSpace(io: RealtimeServer, orgId: number, logger: RealtimeLogger): Promise<void> {
+  try {
+    const sockets = await io.in(spaceRoom(orgId)).fetchSockets();
+    const rooms = new Set([spaceRoom(orgId), principalRoom(orgId)]);
+    for (const socket of sockets) {
+      for (const room of socket.rooms) if (isRoomOfSpace(room, orgId)) rooms.add(room);
+    }
+    io.in(spaceRoom(orgId)).socketsLeave([...rooms]);
+  } catch (error) {
+    logger.warn({ err: error, orgId }, 'leaving a ceded space failed');
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * Socket.IO rooms. Every publish and every access change addresses rooms, never
+ * single sockets, so that it goes through the adapter and reaches the sockets of
+ * every node.
+ *
+ * A member socket is in `space:<org>` (every member), `space:<org>:principal`
+ * (the principal only) and `space:<org>:user:<id>`; the per-user room is scoped
+ * to the space so that an event of a space never reaches a socket that already
+ * follows another space (after a cession). `user:<id>` and `session:<id>` serve
+ * to end sessions. An admin socket is in `admins`.
+ */
+import type { Role } from '../../shared/domain.js';
+
+/** Who a socket speaks for, as authenticated when it joined its rooms. */
+export interface Viewer {
+  userId: number;
+  sessionId: number;
+  role: Role;
+  /** Null for an admin. */
+  orgId: number | null;
+}
+
+export const ADMINS_ROOM = 'admins';
+
+export function spaceRoom(orgId: number): string {
+  return `space:${orgId}`;
+}
+
+export function principalRoom(orgId: number): string {
+  return `space:${orgId}:principal`;
+}
+
+export function memberRoom(orgId: number, userId: number): string {
+  return `space:${orgId}:user:${userId}`;
+}
+
+export function userRoom(userId: number): string {
+  return `user:${userId}`;
+}
+
+export function sessionRoom(sessionId: number): string {
+  return `session:${sessionId}`;
+}
+
+/** True for `space:<org>` and every room inside it. */
+export function isRoomOfSpace(room: string, orgId: number): boolean {
+  return room === spaceRoom(orgId) || room.startsWith(`${spaceRoom(orgId)}:`);
+}
+
+/** The rooms a socket of this viewer belongs to. */
+export function roomsOf(viewer: Viewer): string[] {
+  const rooms = [userRoom(viewer.userId), sessionRoom(viewer.sessionId)];
+  if (viewer.orgId === null) return [...rooms, ADMINS_ROOM];
+  rooms.push(spaceRoom(viewer.orgId), memberRoom(viewer.orgId, viewer.userId));
+  if (viewer.role === 'principal') rooms.push(principalRoom(viewer.orgId));
+  return rooms;
+}
+
+/** Same stream and same detail: nothing to rejoin. */
+export function isSameView(a: Viewer, b: Viewer): boolean {
+  return a.userId === b.userId && a.role === b.role && a.orgId === b.orgId;
+}

@@ -1,0 +1,84 @@
+/**
+ * A dossier arrives from the insurer's systems (admin stand-in). Its due date
+ * is counted in jours francs from its opening; the space managing its SIRET,
+ * if any, sees it live.
+ */
+import type { Transaction } from 'kysely';
+import type { DossierKind, DossierStatus } from '../../shared/domain.js';
+import { dossierDueDate, todayInFrance } from '../../shared/jours-francs.js';
+import type { DossierView } from '../../shared/views.js';
+import {
+  hasDossierWithReference,
+  insertDossier,
+  lockDossiersOfSiret,
+  toDossierView,
+} from '../db/queries/dossiers.js';
+import { lockSpaces } from '../db/queries/spaces.js';
+import { findSiretOwner, listHoldersOfSiret } from '../db/queries/sirets.js';
+import type { Database } from '../db/schema.js';
+import { appendEvents, draft, spaceStream, type StoredEvent } from '../events/append-events.js';
+import { requireAdmin, type Actor } from './actor.js';
+import { DomainError } from './domain-error.js';
+
+export interface AddDossierInput {
+  reference: string;
+  siret: string;
+  kind: DossierKind;
+  status: DossierStatus;
+  /** The unlock code printed on the dossier's letter, already hashed. */
+  unlockCodeHash: string;
+  /** ISO date; today in France when absent. */
+  openedAt?: string;
+}
+
+/**
+ * Opens a dossier. Refuses `FORBIDDEN` (not an admin) and `CONFLICT` (the
+ * reference exists). Emits `dossier.added` only when a space manages the
+ * SIRET: before that, nobody may see the dossier.
+ */
+export async function addDossier(
+  trx: Transaction<Database>,
+  actor: Actor,
+  input: AddDossierInput,
+): Promise<{ events: StoredEvent[]; dossier: DossierView }> {
+  await requireAdmin(trx, actor);
+  if (await hasDossierWithReference(trx, input.reference)) throw new DomainError('CONFLICT');
+  const openedAt = input.openedAt ?? todayInFrance();
+  const orgId = await lockSiretOwnerSpace(trx, input.siret);
+  const row = await insertDossier(trx, {
+    reference: input.reference,
+    siret: input.siret,
+    kind: input.kind,
+    status: input.status,
+    unlockCodeHash: input.unlockCodeHash,
+    openedAt,
+    dueAt: dossierDueDate(openedAt, input.kind),
+  });
+  const dossier = toDossierView(row);
+  if (orgId === undefined) return { events: [], dossier };
+  const audience = await listHoldersOfSiret(trx, input.siret);
+  const events = await appendEvents(trx, [
+    draft(spaceStream(orgId), 'dossier.added', { dossier }, audience),
+  ]);
+  return { events, dossier };
+}
+
+/**
+ * Locks the space managing a SIRET (if any), then the SIRET's dossiers, and
+ * returns that space's id as it stands under the locks. The same order as
+ * adding or deleting a SIRET (space, then dossiers), so that a dossier change
+ * and a SIRET joining or leaving a space are ordered and never deadlock.
+ */
+export async function lockSiretOwnerSpace(
+  trx: Transaction<Database>,
+  siret: string,
+): Promise<number | undefined> {
+  for (let tries = 0; tries < 3; tries++) {
+    const owner = await findSiretOwner(trx, siret);
+    if (owner !== undefined) await lockSpaces(trx, [owner]);
+    await lockDossiersOfSiret(trx, siret);
+    // A cession, an added or a deleted SIRET may have committed while we waited.
+    if ((await findSiretOwner(trx, siret)) === owner) return owner;
+  }
+  throw new DomainError('CONFLICT');
+}

@@ -1,0 +1,76 @@
+/**
+ * DOMAIN.md rule 4, "Enregistrer nouvel utilisateur secondaire": the principal
+ * adds a person by e-mail; the account is created "En attente de validation"
+ * and the person receives a link to choose a password.
+ */
+import type { Transaction } from 'kysely';
+import type { SecondaryView } from '../../shared/views.js';
+import type { Database } from '../db/schema.js';
+import {
+  insertInvitation,
+  toInvitationView,
+  toIssuedInvitation,
+  type IssuedInvitation,
+} from '../db/queries/invitations.js';
+import { findUserByEmail } from '../db/queries/users.js';
+import { appendEvents, draft, spaceStream, type StoredEvent } from '../events/append-events.js';
+import { lockActorSpace, type Actor } from './actor.js';
+import { DomainError } from './domain-error.js';
+import { invitationEventDrafts } from './revoke-invitation.js';
+
+export interface AddSecondaryResult {
+  events: StoredEvent[];
+  secondary: SecondaryView;
+  /** Holds the clear token: e-mail it, never log or store it. */
+  invitation: IssuedInvitation;
+}
+
+/**
+ * Adds a pending secondary user to the actor's space (principal only) and
+ * issues their invitation. Refused with `EMAIL_ALREADY_USED` when anyone, in
+ * any space or an admin, holds that e-mail (DOMAIN.md: one space per person).
+ */
+export async function addSecondary(
+  trx: Transaction<Database>,
+  actor: Actor,
+  input: { email: string; now?: Date },
+): Promise<AddSecondaryResult> {
+  const { user: principal, orgId } = await lockActorSpace(trx, actor, 'principal');
+  const email = input.email.toLowerCase();
+  // Another space may take the address concurrently: the unique index on
+  // e-mails then fails this insert and the rule runs again to refuse here.
+  if (await findUserByEmail(trx, email)) throw new DomainError('EMAIL_ALREADY_USED');
+
+  const user = await trx
+    .insertInto('users')
+    .values({ email, role: 'secondary', status: 'pending', passwordHash: null, orgId })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const { invitation, token } = await insertInvitation(trx, {
+    userId: user.id,
+    orgId,
+    email,
+    invitedById: principal.id,
+    now: input.now ?? new Date(),
+  });
+
+  const member = {
+    id: user.id,
+    email,
+    role: 'secondary' as const,
+    status: user.status,
+    sirets: [],
+  };
+  const events = await appendEvents(trx, [
+    // Every member sees the team (DOMAIN.md "Who"); a new member has no SIRET yet.
+    draft(spaceStream(orgId), 'secondary.added', { member }, null),
+    ...invitationEventDrafts(orgId, 'invitation.created', {
+      invitation: toInvitationView(invitation),
+    }),
+  ]);
+  return {
+    events,
+    secondary: { id: user.id, email, status: user.status, sirets: [] },
+    invitation: toIssuedInvitation(invitation, token),
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * "Supprimer un SIRET" (DOMAIN.md rule 3): refused while any dossier of the
+ * SIRET is still at "Compléter dossier"; otherwise the SIRET leaves the space
+ * and every secondary user's list.
+ */
+import type { Transaction } from 'kysely';
+import { lockDossiersOfSiret } from '../db/queries/dossiers.js';
+import { deleteSiretRow, findSiretOwner, listHoldersOfSiret } from '../db/queries/sirets.js';
+import { listAttributedSirets } from '../db/queries/users.js';
+import type { Database } from '../db/schema.js';
+import {
+  appendEvents,
+  draft,
+  spaceStream,
+  type EventDraft,
+  type StoredEvent,
+} from '../events/append-events.js';
+import { lockActorSpace, type Actor } from './actor.js';
+import { DomainError } from './domain-error.js';
+
+/**
+ * Deletes a SIRET of the principal's space. Refuses `FORBIDDEN` (not the
+ * principal), `NOT_FOUND` (not in their space), `SIRET_DELETE_NOT_ALLOWED`.
+ */
+export async function deleteSiret(
+  trx: Transaction<Database>,
+  actor: Actor,
+  input: { siret: string },
+): Promise<{ events: StoredEvent[] }> {
+  const { orgId } = await lockActorSpace(trx, actor, 'principal');
+  const { siret } = input;
+  if ((await findSiretOwner(trx, siret)) !== orgId) throw new DomainError('NOT_FOUND');
+  // Locked so that a status change in flight is either seen here or waits for the deletion.
+  const dossiers = await lockDossiersOfSiret(trx, siret);
+  if (dossiers.some((d) => d.status === 'completer_dossier')) {
+    throw new DomainError('SIRET_DELETE_NOT_ALLOWED');
+  }
+
+  const holders = await listHoldersOfSiret(trx, siret);
+  await deleteSiretRow(trx, siret);
+  const drafts: EventDraft[] = [draft(spaceStream(orgId), 'siret.removed', { siret }, [])];
+  for (const userId of holders) {
+    const sirets = await listAttributedSirets(trx, userId);
+    drafts.push(
+      draft(spaceStream(orgId), 'secondary.sirets_changed', { userId, sirets, dossiers: [] }, [
+        userId,
+      ]),
+    );
+  }
+  return { events: await appendEvents(trx, drafts) };
+}

@@ -1,0 +1,54 @@
+/**
+ * DOMAIN.md rule 4, "Supprimer" (after confirmation): the secondary loses
+ * access at once. The account row stays, marked removed, for the history; the
+ * e-mail becomes free for another space.
+ */
+import { sql, type Transaction } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { lockSecondaryOfSpace } from '../db/queries/users.js';
+import { appendEvents, draft, spaceStream, type StoredEvent } from '../events/append-events.js';
+import { lockActorSpace, type Actor } from './actor.js';
+import { DomainError } from './domain-error.js';
+import { revokePendingInvitations } from './revoke-invitation.js';
+
+export interface RemoveSecondaryResult {
+  events: StoredEvent[];
+  /** Sessions ended by the removal: their sockets are to be closed after commit. */
+  revokedSessionIds: number[];
+}
+
+/**
+ * Removes a secondary of the actor's space (principal only): their SIRETs,
+ * sessions and pending invitations go with them. `NOT_FOUND` unless the user
+ * is a secondary of that space not removed yet.
+ */
+export async function removeSecondary(
+  trx: Transaction<Database>,
+  actor: Actor,
+  input: { userId: number },
+): Promise<RemoveSecondaryResult> {
+  const { orgId } = await lockActorSpace(trx, actor, 'principal');
+  const secondary = await lockSecondaryOfSpace(trx, orgId, input.userId);
+  if (!secondary) throw new DomainError('NOT_FOUND');
+
+  await trx
+    .updateTable('users')
+    .set({ status: 'removed', updatedAt: sql<Date>`now()` })
+    .where('id', '=', secondary.id)
+    .execute();
+  await trx.deleteFrom('attributions').where('userId', '=', secondary.id).execute();
+  const sessions = await trx
+    .updateTable('sessions')
+    .set({ revokedAt: sql<Date>`now()` })
+    .where('userId', '=', secondary.id)
+    .where('revokedAt', 'is', null)
+    .returning('id')
+    .execute();
+  const revoked = await revokePendingInvitations(trx, orgId, secondary.id);
+
+  const events = await appendEvents(trx, [
+    draft(spaceStream(orgId), 'secondary.removed', { userId: secondary.id }, null),
+    ...revoked,
+  ]);
+  return { events, revokedSessionIds: sessions.map((s) => s.id) };
+}

@@ -1,0 +1,50 @@
+/**
+ * DOMAIN.md rule 4: invitations expire and can be sent again. A new link
+ * replaces the old ones, which stop working at once.
+ */
+import type { Transaction } from 'kysely';
+import type { Database } from '../db/schema.js';
+import {
+  insertInvitation,
+  toInvitationView,
+  toIssuedInvitation,
+  type IssuedInvitation,
+} from '../db/queries/invitations.js';
+import { lockSecondaryOfSpace } from '../db/queries/users.js';
+import { appendEvents, type StoredEvent } from '../events/append-events.js';
+import { lockActorSpace, type Actor } from './actor.js';
+import { DomainError } from './domain-error.js';
+import { invitationEventDrafts, revokePendingInvitations } from './revoke-invitation.js';
+
+/**
+ * Issues a new invitation to a pending secondary of the actor's space
+ * (principal only), valid 7 days from now, and revokes the previous ones.
+ * `NOT_FOUND` if the user is no secondary of the space; `CONFLICT` once they
+ * have accepted.
+ */
+export async function resendInvitation(
+  trx: Transaction<Database>,
+  actor: Actor,
+  input: { userId: number; now?: Date },
+): Promise<{ events: StoredEvent[]; invitation: IssuedInvitation }> {
+  const { user: principal, orgId } = await lockActorSpace(trx, actor, 'principal');
+  const secondary = await lockSecondaryOfSpace(trx, orgId, input.userId);
+  if (!secondary) throw new DomainError('NOT_FOUND');
+  if (secondary.status !== 'pending') throw new DomainError('CONFLICT');
+
+  const revoked = await revokePendingInvitations(trx, orgId, secondary.id);
+  const { invitation, token } = await insertInvitation(trx, {
+    userId: secondary.id,
+    orgId,
+    email: secondary.email,
+    invitedById: principal.id,
+    now: input.now ?? new Date(),
+  });
+  const events = await appendEvents(trx, [
+    ...revoked,
+    ...invitationEventDrafts(orgId, 'invitation.created', {
+      invitation: toInvitationView(invitation),
+    }),
+  ]);
+  return { events, invitation: toIssuedInvitation(invitation, token) };
+}

@@ -1,0 +1,68 @@
+/**
+ * DOMAIN.md rule 4, "Gestion sirets" → "Liste SIRETs": the principal ticks the
+ * space's SIRETs a secondary handles. The secondary is told at once and gets
+ * the dossiers of the SIRETs just attributed.
+ */
+import type { Transaction } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { listDossiersOfSirets } from '../db/queries/dossiers.js';
+import { attributeSirets } from '../db/queries/sirets.js';
+import { listAttributedSirets, lockSecondaryOfSpace } from '../db/queries/users.js';
+import { appendEvents, draft, spaceStream, type StoredEvent } from '../events/append-events.js';
+import { lockActorSpace, type Actor } from './actor.js';
+import { DomainError } from './domain-error.js';
+
+/**
+ * Replaces the SIRETs attributed to a secondary of the actor's space
+ * (principal only). `NOT_FOUND` unless a secondary of that space not removed;
+ * `SIRET_NOT_IN_SPACE` if any SIRET is not the space's. The same list again
+ * changes nothing and writes no event.
+ */
+export async function setSecondarySirets(
+  trx: Transaction<Database>,
+  actor: Actor,
+  input: { userId: number; sirets: readonly string[] },
+): Promise<{ events: StoredEvent[]; sirets: string[] }> {
+  // The space lock orders this against deleteSiret, addSiret and cession, so the
+  // invariant "a secondary's SIRETs are a subset of the space's" holds at commit.
+  const { orgId } = await lockActorSpace(trx, actor, 'principal');
+  const secondary = await lockSecondaryOfSpace(trx, orgId, input.userId);
+  if (!secondary) throw new DomainError('NOT_FOUND');
+
+  const wanted = [...new Set(input.sirets)].sort();
+  if (wanted.length > 0) {
+    const owned = await trx
+      .selectFrom('sirets')
+      .select('siret')
+      .where('orgId', '=', orgId)
+      .where('siret', 'in', wanted)
+      .execute();
+    if (owned.length !== wanted.length) throw new DomainError('SIRET_NOT_IN_SPACE');
+  }
+
+  const current = await listAttributedSirets(trx, secondary.id);
+  const added = wanted.filter((s) => !current.includes(s));
+  const taken = current.filter((s) => !wanted.includes(s));
+  if (added.length === 0 && taken.length === 0) return { events: [], sirets: wanted };
+
+  if (taken.length > 0) {
+    await trx
+      .deleteFrom('attributions')
+      .where('userId', '=', secondary.id)
+      .where('siret', 'in', taken)
+      .execute();
+  }
+  await attributeSirets(trx, secondary.id, added);
+  const dossiers = await listDossiersOfSirets(trx, added);
+
+  const events = await appendEvents(trx, [
+    // Only the principal and this secondary: another secondary never sees this list.
+    draft(
+      spaceStream(orgId),
+      'secondary.sirets_changed',
+      { userId: secondary.id, sirets: wanted, dossiers },
+      [secondary.id],
+    ),
+  ]);
+  return { events, sirets: wanted };
+}

@@ -1,0 +1,233 @@
+/**
+ * What a panel shows, as a pure function of the snapshot and the events that
+ * followed it: `applyEvent(snapshot, event)` returns the next snapshot and
+ * never changes its input. The side panel and the realtime tests replay events
+ * with it, so both agree on what a stream of events means.
+ *
+ * Ordering and duplicates are not handled here (see live-sync.ts): this only
+ * says what one event changes. Applying a stored event also moves
+ * `lastEventId` to its id; ephemeral events (id 0) never do.
+ */
+import type { AdminSnapshot, EventOf, MemberSnapshot, ServerEvent, Snapshot } from './events.js';
+import type { DossierView, InvitationView, LockView, MemberView, SiretView } from './views.js';
+
+/** The next state once `event` is applied to `state`. */
+export function applyEvent(state: Snapshot, event: ServerEvent): Snapshot {
+  const next = state.kind === 'member' ? applyMemberEvent(state, event) : applyAdminEvent(state, event);
+  if (event.id > next.lastEventId) return { ...next, lastEventId: event.id };
+  return next;
+}
+
+function applyMemberEvent(state: MemberSnapshot, event: ServerEvent): MemberSnapshot {
+  switch (event.type) {
+    case 'siret.added':
+      return {
+        ...state,
+        sirets: upsertSiret(state.sirets, event.data.siret),
+        dossiers: upsertDossiers(state.dossiers, event.data.dossiers),
+      };
+    case 'siret.removed':
+      return removeSiret(state, event.data.siret);
+    case 'secondary.added':
+      return { ...state, members: upsertMember(state.members, event.data.member) };
+    case 'secondary.removed':
+      return {
+        ...state,
+        members: state.members.filter((member) => member.id !== event.data.userId),
+        invitations: state.invitations.filter((item) => item.userId !== event.data.userId),
+        online: state.online.filter((id) => id !== event.data.userId),
+      };
+    case 'secondary.status_changed':
+      return changeMemberStatus(state, event);
+    case 'secondary.sirets_changed':
+      return changeSecondarySirets(state, event);
+    case 'dossier.added':
+      if (!state.sirets.some((item) => item.siret === event.data.dossier.siret)) return state;
+      return { ...state, dossiers: upsertDossiers(state.dossiers, [event.data.dossier]) };
+    case 'dossier.status_changed':
+      return {
+        ...state,
+        dossiers: state.dossiers.map((dossier) =>
+          dossier.id === event.data.dossierId ? { ...dossier, status: event.data.status } : dossier,
+        ),
+      };
+    case 'invitation.created':
+      // Only a principal's panel lists the space's pending invitations.
+      if (state.me.role !== 'principal' || event.data.invitation.status !== 'pending') return state;
+      return { ...state, invitations: upsertInvitation(state.invitations, event.data.invitation) };
+    case 'invitation.accepted':
+      return {
+        ...state,
+        invitations: withoutInvitation(state.invitations, event.data.invitationId),
+        members: state.members.map((member) =>
+          member.id === event.data.userId ? { ...member, status: 'active' } : member,
+        ),
+      };
+    case 'invitation.expired':
+    case 'invitation.revoked':
+      return { ...state, invitations: withoutInvitation(state.invitations, event.data.invitationId) };
+    case 'presence.changed':
+      return { ...state, online: [...event.data.online] };
+    case 'org.ceded':
+    // The whole view changes: the client asks for a fresh snapshot (live-sync.ts).
+    case 'lock.locked':
+    case 'lock.reset':
+    case 'hidden':
+    case 'session.revoked':
+      return state;
+    default:
+      return ignoreUnknown(event, state);
+  }
+}
+
+function applyAdminEvent(state: AdminSnapshot, event: ServerEvent): AdminSnapshot {
+  switch (event.type) {
+    case 'invitation.created':
+      return { ...state, invitations: prependInvitation(state.invitations, event.data.invitation) };
+    case 'invitation.accepted':
+      return updateInvitation(state, event.data.invitationId, {
+        status: 'accepted',
+        acceptedAt: event.data.acceptedAt,
+      });
+    case 'invitation.expired':
+      return updateInvitation(state, event.data.invitationId, { status: 'expired' });
+    case 'invitation.revoked':
+      return updateInvitation(state, event.data.invitationId, { status: 'revoked' });
+    case 'lock.locked':
+      return { ...state, locks: upsertLock(state.locks, event.data.lock) };
+    case 'lock.reset':
+      return { ...state, locks: state.locks.filter((lock) => lock.id !== event.data.lockId) };
+    case 'siret.added':
+    case 'siret.removed':
+    case 'secondary.added':
+    case 'secondary.removed':
+    case 'secondary.status_changed':
+    case 'secondary.sirets_changed':
+    case 'org.ceded':
+    case 'dossier.added':
+    case 'dossier.status_changed':
+    case 'presence.changed':
+    case 'hidden':
+    case 'session.revoked':
+      return state;
+    default:
+      return ignoreUnknown(event, state);
+  }
+}
+
+function removeSiret(state: MemberSnapshot, siret: string): MemberSnapshot {
+  return {
+    ...state,
+    sirets: state.sirets.filter((item) => item.siret !== siret),
+    dossiers: state.dossiers.filter((dossier) => dossier.siret !== siret),
+    members: state.members.map((member) =>
+      member.sirets?.includes(siret)
+        ? { ...member, sirets: member.sirets.filter((item) => item !== siret) }
+        : member,
+    ),
+  };
+}
+
+function changeMemberStatus(
+  state: MemberSnapshot,
+  event: EventOf<'secondary.status_changed'>,
+): MemberSnapshot {
+  const { userId, status } = event.data;
+  if (status === 'removed') {
+    return { ...state, members: state.members.filter((member) => member.id !== userId) };
+  }
+  return {
+    ...state,
+    members: state.members.map((member) => (member.id === userId ? { ...member, status } : member)),
+  };
+}
+
+/**
+ * The principal sees the new list of a secondary; the secondary concerned also
+ * gains the dossiers of SIRETs just attributed and loses those of SIRETs taken away.
+ */
+function changeSecondarySirets(
+  state: MemberSnapshot,
+  event: EventOf<'secondary.sirets_changed'>,
+): MemberSnapshot {
+  const { userId, sirets, dossiers } = event.data;
+  const members = state.members.map((member) =>
+    member.id === userId ? { ...member, sirets: [...sirets] } : member,
+  );
+  if (state.me.role !== 'secondary' || state.me.id !== userId) return { ...state, members };
+  const kept = new Set(sirets);
+  const addedAt = new Map(state.sirets.map((item) => [item.siret, item.addedAt]));
+  return {
+    ...state,
+    members,
+    sirets: sirets.map((siret) => ({ siret, addedAt: addedAt.get(siret) ?? event.at })),
+    dossiers: upsertDossiers(
+      state.dossiers.filter((dossier) => kept.has(dossier.siret)),
+      dossiers.filter((dossier) => kept.has(dossier.siret)),
+    ),
+  };
+}
+
+function updateInvitation(
+  state: AdminSnapshot,
+  invitationId: number,
+  patch: Partial<InvitationView>,
+): AdminSnapshot {
+  return {
+    ...state,
+    invitations: state.invitations.map((item) =>
+      item.id === invitationId ? { ...item, ...patch } : item,
+    ),
+  };
+}
+
+function upsertSiret(sirets: SiretView[], siret: SiretView): SiretView[] {
+  if (sirets.some((item) => item.siret === siret.siret)) {
+    return sirets.map((item) => (item.siret === siret.siret ? siret : item));
+  }
+  return [...sirets, siret];
+}
+
+function upsertDossiers(dossiers: DossierView[], incoming: DossierView[]): DossierView[] {
+  if (incoming.length === 0) return dossiers;
+  const byId = new Map(incoming.map((dossier) => [dossier.id, dossier]));
+  const kept = dossiers.map((dossier) => byId.get(dossier.id) ?? dossier);
+  const known = new Set(dossiers.map((dossier) => dossier.id));
+  return [...kept, ...incoming.filter((dossier) => !known.has(dossier.id))];
+}
+
+function upsertMember(members: MemberView[], member: MemberView): MemberView[] {
+  if (members.some((item) => item.id === member.id)) {
+    return members.map((item) => (item.id === member.id ? member : item));
+  }
+  return [...members, member];
+}
+
+function upsertInvitation(items: InvitationView[], invitation: InvitationView): InvitationView[] {
+  // One pending invitation per user: a resent one replaces the previous link.
+  const others = items.filter(
+    (item) => item.id !== invitation.id && item.userId !== invitation.userId,
+  );
+  return [...others, invitation];
+}
+
+/** How many invitations an admin's feed keeps (newest first). */
+export const ADMIN_FEED_LIMIT = 500;
+
+function prependInvitation(items: InvitationView[], invitation: InvitationView): InvitationView[] {
+  const others = items.filter((item) => item.id !== invitation.id);
+  return [invitation, ...others].slice(0, ADMIN_FEED_LIMIT);
+}
+
+function withoutInvitation(items: InvitationView[], invitationId: number): InvitationView[] {
+  return items.filter((item) => item.id !== invitationId);
+}
+
+function upsertLock(locks: LockView[], lock: LockView): LockView[] {
+  return [lock, ...locks.filter((item) => item.id !== lock.id)];
+}
+
+/** Exhaustive at compile time; at run time a newer server's unknown type changes nothing. */
+function ignoreUnknown<S>(_event: never, state: S): S {
+  return state;
+}

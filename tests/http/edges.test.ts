@@ -1,0 +1,41 @@
+import { expect, it } from 'vitest';
+import { describeOnEachDatabase } from '../support/databases.js';
+import { createHttpHarness, EXTENSION_ORIGIN, PUBLIC_URL } from '../support/http-harness.js';
+
+describeOnEachDatabase('the edges of the HTTP server', (getHandle) => {
+  it('answers /health once the database answers', async () => {
+    const http = createHttpHarness(getHandle().db);
+    const res = await http.call('GET', '/health');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ ok: true });
+  });
+
+  it('allows cross-origin calls from its own origin and the extension only', async () => {
+    const http = createHttpHarness(getHandle().db);
+    const preflight = (origin: string) =>
+      http.call('OPTIONS', '/api/v1/me', {
+        headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+      });
+    expect((await preflight(EXTENSION_ORIGIN)).headers.get('access-control-allow-origin')).toBe(EXTENSION_ORIGIN);
+    expect((await preflight(PUBLIC_URL)).headers.get('access-control-allow-origin')).toBe(PUBLIC_URL);
+    expect((await preflight('https://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
+    expect((await preflight('chrome-extension://another')).headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('publishes an OpenAPI document generated from the route schemas', async () => {
+    const http = createHttpHarness(getHandle().db);
+    const res = await http.call('GET', '/api/v1/openapi.json');
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toBe('3.1.0');
+    const paths = Object.keys(res.body.paths);
+    expect(paths).toHaveLength(new Set(http.registry.map((r) => r.path)).size);
+    expect(paths).toContain('/api/v1/secondaries/{id}/sirets');
+    const signup = res.body.paths['/api/v1/auth/signup'].post;
+    expect(signup.requestBody.content['application/json'].schema.required).toEqual(
+      expect.arrayContaining(['email', 'password', 'siret', 'unlockCode']),
+    );
+    expect(res.body.paths['/api/v1/secondaries'].get.parameters.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(['page', 'pageSize', 'q']),
+    );
+  });
+});

@@ -1,0 +1,205 @@
+/**
+ * A real HTTP server on port 0 with the realtime layer attached, and real
+ * Socket.IO clients in this process that record what they receive.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Kysely } from 'kysely';
+import { io, type Socket } from 'socket.io-client';
+import type {
+  ClientToServerEvents,
+  ServerEvent,
+  ServerToClientEvents,
+  Snapshot,
+  SyncResponse,
+} from '../../shared/events.js';
+import { createSession } from '../../server/auth/sessions.js';
+import type { Database } from '../../server/db/schema.js';
+import {
+  createRealtime,
+  type Realtime,
+  type RealtimeAdapter,
+  type RealtimeLogger,
+} from '../../server/realtime/attach-realtime.js';
+
+export const quietLogger: RealtimeLogger = { info() {}, warn() {}, error() {} };
+
+export interface RealtimeTestServer {
+  url: string;
+  realtime: Realtime;
+  close(): Promise<void>;
+}
+
+export async function startRealtimeServer(
+  db: Kysely<Database>,
+  options: {
+    allowedOrigins?: string[];
+    publicOrigin?: string | null;
+    adapter?: RealtimeAdapter;
+  } = {},
+): Promise<RealtimeTestServer> {
+  const httpServer = createServer((_req, res) => {
+    res.statusCode = 404;
+    res.end();
+  });
+  const realtime = createRealtime({
+    httpServer,
+    db,
+    allowedOrigins: options.allowedOrigins ?? [],
+    publicOrigin: options.publicOrigin ?? null,
+    adapter: options.adapter ?? { kind: 'memory' },
+    logger: quietLogger,
+  });
+  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+  const { port } = httpServer.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    realtime,
+    async close() {
+      await realtime.close();
+      httpServer.closeAllConnections();
+      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    },
+  };
+}
+
+export async function tokenFor(db: Kysely<Database>, userId: number): Promise<string> {
+  return (await createSession(db, userId)).token;
+}
+
+type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+interface ConnectOptions {
+  origin?: string;
+  /** Default false: a test says when a client comes back. */
+  reconnection?: boolean;
+}
+
+function openSocket(url: string, token: string | undefined, options: ConnectOptions): ClientSocket {
+  return io(url, {
+    auth: token === undefined ? {} : { token },
+    transports: ['websocket'],
+    forceNew: true,
+    reconnection: options.reconnection ?? false,
+    reconnectionDelay: 50,
+    reconnectionDelayMax: 200,
+    extraHeaders: options.origin ? { origin: options.origin } : {},
+  });
+}
+
+/** The `connect_error` a connection attempt ends with (fails if it connects). */
+export async function connectError(
+  url: string,
+  token: string | undefined,
+  options: ConnectOptions = {},
+): Promise<Error & { data?: unknown }> {
+  const socket = openSocket(url, token, options);
+  try {
+    return await new Promise((resolve, reject) => {
+      socket.on('connect', () => reject(new Error('connected although it should be refused')));
+      socket.on('connect_error', (error) => resolve(error));
+    });
+  } finally {
+    socket.close();
+  }
+}
+
+/** A connected client: every snapshot and event it got, in order. */
+export class TestClient {
+  readonly snapshots: Snapshot[] = [];
+  readonly events: ServerEvent[] = [];
+  /** The position of the stream the client applied up to (what it would sync from). */
+  lastEventId = 0;
+  private readonly listeners = new Set<() => void>();
+
+  private constructor(readonly socket: ClientSocket) {
+    socket.on('snapshot', (snapshot) => {
+      this.snapshots.push(snapshot);
+      this.lastEventId = snapshot.lastEventId;
+      this.notify();
+    });
+    socket.on('event', (event) => {
+      this.events.push(event);
+      if (event.id > this.lastEventId) this.lastEventId = event.id;
+      this.notify();
+    });
+    socket.on('disconnect', () => this.notify());
+  }
+
+  static async connect(url: string, token: string, options: ConnectOptions = {}): Promise<TestClient> {
+    const client = new TestClient(openSocket(url, token, options));
+    await client.until(() => client.snapshots.length > 0, 'the first snapshot');
+    return client;
+  }
+
+  get snapshot(): Snapshot {
+    const last = this.snapshots.at(-1);
+    if (!last) throw new Error('no snapshot yet');
+    return last;
+  }
+
+  /** Stored events (ids > 0) received so far, `presence.changed` and `session.revoked` left out. */
+  get stored(): ServerEvent[] {
+    return this.events.filter((e) => e.id > 0);
+  }
+
+  ofType<T extends ServerEvent['type']>(type: T): Extract<ServerEvent, { type: T }>[] {
+    return this.events.filter((e): e is Extract<ServerEvent, { type: T }> => e.type === type);
+  }
+
+  /** Resolves once the condition holds (checked at every message), fails after `timeoutMs`. */
+  until(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+    if (condition()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (!condition()) return;
+        clearTimeout(timer);
+        this.listeners.delete(check);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.listeners.delete(check);
+        reject(new Error(`timed out waiting for ${what}`));
+      }, timeoutMs);
+      this.listeners.add(check);
+    });
+  }
+
+  /** The first event received with this id (a stored one), once it arrives. */
+  async eventWithId(id: number): Promise<ServerEvent> {
+    await this.until(() => this.events.some((e) => e.id === id), `event ${id}`);
+    return this.events.find((e) => e.id === id) as ServerEvent;
+  }
+
+  async nextOfType<T extends ServerEvent['type']>(
+    type: T,
+    after = 0,
+  ): Promise<Extract<ServerEvent, { type: T }>> {
+    await this.until(() => this.ofType(type).length > after, `an event ${type}`);
+    return this.ofType(type)[after] as Extract<ServerEvent, { type: T }>;
+  }
+
+  sync(since: number | null): Promise<SyncResponse> {
+    return this.socket.timeout(5000).emitWithAck('sync', { since });
+  }
+
+  /**
+   * A round trip through the server: whatever the server sent this socket
+   * before answering has arrived once this resolves (one node, in order).
+   */
+  async barrier(): Promise<void> {
+    await this.sync(this.lastEventId);
+  }
+
+  async disconnected(): Promise<void> {
+    await this.until(() => !this.socket.connected, 'the disconnection');
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+
+  private notify(): void {
+    for (const listener of [...this.listeners]) listener();
+  }
+}

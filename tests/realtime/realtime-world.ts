@@ -1,0 +1,107 @@
+/**
+ * A space with its principal and two secondaries (one SIRET each), another
+ * space, and an admin, all connected: the audience of every test of events.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import { expect } from 'vitest';
+import type { Database } from '../../server/db/schema.js';
+import type { StoredEvent } from '../../server/events/append-events.js';
+import { runRule, type RuleResult } from '../../server/rules/run-rule.js';
+import {
+  createAdmin,
+  createPrincipalWithSpace,
+  createSecondary,
+  type SecondaryFixture,
+  type SpaceFixture,
+} from '../support/fixtures.js';
+import { TestClient, tokenFor, type RealtimeTestServer } from './realtime-harness.js';
+
+export interface World {
+  db: Kysely<Database>;
+  space: SpaceFixture;
+  /** Holds `space.sirets[0]`. */
+  first: SecondaryFixture;
+  /** Holds `space.sirets[1]`. */
+  second: SecondaryFixture;
+  other: SpaceFixture;
+  adminId: number;
+  clients: {
+    principal: TestClient;
+    first: TestClient;
+    second: TestClient;
+    other: TestClient;
+    admin: TestClient;
+  };
+  /** Runs a rule and publishes what it committed, as the HTTP routes do. */
+  run<R extends RuleResult>(rule: (trx: Transaction<Database>) => Promise<R>): Promise<R>;
+  /** Every client has received what the server sent it so far. */
+  settle(): Promise<void>;
+  close(): void;
+}
+
+export async function createWorld(
+  db: Kysely<Database>,
+  server: RealtimeTestServer,
+): Promise<World> {
+  const space = await createPrincipalWithSpace(db, { sirets: 3 });
+  const first = await createSecondary(db, space, { sirets: [space.sirets[0]!] });
+  const second = await createSecondary(db, space, { sirets: [space.sirets[1]!] });
+  const other = await createPrincipalWithSpace(db, { sirets: 1 });
+  const admin = await createAdmin(db);
+  const connect = async (userId: number) =>
+    TestClient.connect(server.url, await tokenFor(db, userId));
+  const clients = {
+    principal: await connect(space.principal.id),
+    first: await connect(first.user.id),
+    second: await connect(second.user.id),
+    other: await connect(other.principal.id),
+    admin: await connect(admin.user.id),
+  };
+  return {
+    db,
+    space,
+    first,
+    second,
+    other,
+    adminId: admin.user.id,
+    clients,
+    run: (rule) => runRule(db, rule, (events) => server.realtime.publish(events)),
+    async settle() {
+      await Promise.all(
+        Object.values(clients)
+          .filter((c) => c.socket.connected)
+          .map((c) => c.barrier()),
+      );
+    },
+    close() {
+      for (const client of Object.values(clients)) client.close();
+    },
+  };
+}
+
+/** The client got each of these events, in detail or as `hidden`, with the same id. */
+export function expectReceived(
+  client: TestClient,
+  events: readonly StoredEvent[],
+  detail: 'full' | 'hidden' | ((event: StoredEvent) => 'full' | 'hidden'),
+): void {
+  for (const event of events) {
+    const received = client.events.filter((e) => e.id === event.seq);
+    expect(received, `event ${event.seq} (${event.type})`).toHaveLength(1);
+    const mode = typeof detail === 'function' ? detail(event) : detail;
+    if (mode === 'full') {
+      expect(received[0]).toEqual({ id: event.seq, type: event.type, at: event.at, data: event.data });
+    } else {
+      expect(received[0]).toEqual({ id: event.seq, type: 'hidden', at: event.at, data: {} });
+    }
+  }
+}
+
+/** No stored event reached the client since the snapshot it got. */
+export function expectNoStoredEvent(client: TestClient): void {
+  expect(client.stored).toEqual([]);
+}
+
+export function streamEvents(events: readonly StoredEvent[], stream: string): StoredEvent[] {
+  return events.filter((e) => e.stream === stream);
+}

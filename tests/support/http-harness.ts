@@ -1,0 +1,106 @@
+/**
+ * The HTTP app over a real database, called through `app.request()` (no port).
+ * E-mails land as `.eml` files in a temporary outbox; published events and
+ * ended sessions are recorded so tests can check what goes out after commit.
+ */
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Kysely } from 'kysely';
+import type { RateLimitRule } from '../../server/config.js';
+import type { Database } from '../../server/db/schema.js';
+import type { StoredEvent } from '../../server/events/append-events.js';
+import { createApp } from '../../server/http/create-app.js';
+import { createLogger } from '../../server/logger.js';
+import { createMailer } from '../../server/mail/mailer.js';
+
+export const PUBLIC_URL = 'http://localhost:8787';
+export const EXTENSION_ORIGIN = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop';
+
+const GENEROUS: RateLimitRule = { max: 100_000, windowMs: 60_000 };
+
+export interface CallOptions {
+  token?: string | null;
+  body?: unknown;
+  /** Sent as is, for malformed bodies. */
+  rawBody?: string;
+  headers?: Record<string, string>;
+}
+
+export interface CallResult {
+  status: number;
+  body: any;
+  headers: Headers;
+  text: string;
+}
+
+export function createHttpHarness(
+  db: Kysely<Database>,
+  options: { rateLimits?: Partial<Record<'loginPerEmail' | 'loginPerAddress' | 'signupPerAddress', RateLimitRule>> } = {},
+) {
+  const mailDir = mkdtempSync(join(tmpdir(), 'qrp-mail-'));
+  const published: StoredEvent[] = [];
+  const endedSessions: number[] = [];
+  const logLines: string[] = [];
+  const logger = createLogger({
+    level: 'debug',
+    destination: { write: (line: string) => void logLines.push(line) },
+  });
+  const { app, registry } = createApp({
+    db,
+    config: {
+      publicUrl: PUBLIC_URL,
+      allowedOrigins: [EXTENSION_ORIGIN],
+      rateLimits: {
+        loginPerEmail: options.rateLimits?.loginPerEmail ?? GENEROUS,
+        loginPerAddress: options.rateLimits?.loginPerAddress ?? GENEROUS,
+        signupPerAddress: options.rateLimits?.signupPerAddress ?? GENEROUS,
+      },
+    },
+    mailer: createMailer({ smtpUrl: null, mailDir }),
+    logger,
+    realtime: {
+      publish: (events) => void published.push(...events),
+      endSession: (sessionId) => void endedSessions.push(sessionId),
+    },
+  });
+
+  async function call(method: string, path: string, options: CallOptions = {}): Promise<CallResult> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    let body: string | undefined = options.rawBody;
+    if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const response = await app.request(path, { method, headers, body });
+    const text = await response.text();
+    let parsed: unknown = text;
+    if ((response.headers.get('content-type') ?? '').includes('application/json') && text) {
+      parsed = JSON.parse(text);
+    }
+    return { status: response.status, body: parsed, headers: response.headers, text };
+  }
+
+  /** The `.eml` files written so far, as text, oldest first. */
+  function mails(): { file: string; text: string }[] {
+    return readdirSync(mailDir)
+      .sort()
+      .map((file) => ({ file, text: readFileSync(join(mailDir, file), 'utf8') }));
+  }
+
+  /** The invitation link of the last message sent to `email`. */
+  function invitationLink(email: string): string {
+    const messages = mails().filter((m) => m.text.includes(`To: ${email}`));
+    const last = messages.at(-1);
+    if (!last) throw new Error(`no e-mail to ${email}`);
+    const unfolded = last.text.replace(/=\r?\n/g, '');
+    const match = /http:\/\/localhost:8787\/invitations\/([A-Za-z0-9_-]{43})/.exec(unfolded);
+    if (!match) throw new Error(`no invitation link in the e-mail to ${email}`);
+    return match[0];
+  }
+
+  return { app, registry, call, mailDir, mails, invitationLink, published, endedSessions, logLines };
+}
+
+export type HttpHarness = ReturnType<typeof createHttpHarness>;
