@@ -13,7 +13,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['server/main.ts', 'tests/bench/**', '.ci/**', 'scripts/**'],
+    files: ['server/main.ts', 'server/demo/demo-banner.ts', 'tests/bench/**', '.ci/**', 'scripts/**'],
     rules: { 'no-console': 'off' },
   },
 );

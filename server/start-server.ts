@@ -44,10 +44,10 @@ export async function startServer(
 
   // Socket.IO attaches to the HTTP server, which needs the app first: the app
   // reaches the realtime side through this port, bound right after.
-  let realtime: ReturnType<typeof createRealtime> | undefined;
+  const bound: { realtime?: ReturnType<typeof createRealtime> } = {};
   const port: RealtimePort = {
-    publish: (events: StoredEvent[]) => realtime?.publish(events),
-    endSession: (sessionId, reason) => realtime?.endSession(sessionId, reason),
+    publish: (events: StoredEvent[]) => bound.realtime?.publish(events),
+    endSession: (sessionId, reason) => bound.realtime?.endSession(sessionId, reason),
   };
   const { app } = createApp({ db: database.db, config, mailer, logger, realtime: port });
 
@@ -57,7 +57,7 @@ export async function startServer(
     ) as HttpServer;
     server.once('error', reject);
   });
-  realtime = createRealtime({
+  const realtime = createRealtime({
     httpServer,
     db: database.db,
     allowedOrigins: config.allowedOrigins,
@@ -65,6 +65,7 @@ export async function startServer(
     adapter: config.adapterUrl ? { kind: 'postgres', url: config.adapterUrl } : { kind: 'memory' },
     logger,
   });
+  bound.realtime = realtime;
   const jobs = startJobs({ db: database.db, logger, publish: port.publish, intervalMs: config.expiryIntervalMs });
 
   const address = httpServer.address() as AddressInfo;
@@ -84,7 +85,7 @@ export async function startServer(
         const httpClosed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
         httpServer.closeIdleConnections();
         const force = setTimeout(() => httpServer.closeAllConnections(), SHUTDOWN_GRACE_MS);
-        await realtime?.close();
+        await realtime.close();
         await httpClosed;
         clearTimeout(force);
         mailer.close();

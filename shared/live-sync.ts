@@ -41,11 +41,15 @@ export interface LiveChange {
 /** How a sync request reaches the server. */
 export interface SyncTransport {
   sync(request: SyncRequest): Promise<SyncResponse>;
+  /** Ends the connection for good (called by `LiveSync.close`). */
+  close?(): void;
 }
 
 export interface LiveSyncOptions {
   /** The server ended this session (`session.revoked`): sign out locally. */
   onSessionRevoked?: (reason: 'logout' | 'removed' | 'expired') => void;
+  /** The handshake was refused or failed; `code` is the server's error code (e.g. `UNAUTHENTICATED`). */
+  onConnectError?: (code: string) => void;
   /** A sync failed (error code from the server, or `TIMEOUT`); it is retried. */
   onSyncError?: (code: string) => void;
   /** A sync without an answer after this long counts as failed. */
@@ -102,6 +106,7 @@ export class LiveSync {
   }
 
   handleConnect(): void {
+    if (this.connection === 'closed') return;
     const isReconnect = this.hasConnected;
     this.hasConnected = true;
     this.setStatus('connected');
@@ -132,9 +137,11 @@ export class LiveSync {
     this.buffer = [];
     this.clearRetry();
     this.setStatus('closed');
+    this.transport.close?.();
   }
 
   handleSnapshot(snapshot: Snapshot): void {
+    if (this.connection === 'closed') return;
     const previous = this.current;
     this.current = snapshot;
     this.awaitingSnapshot = false;
@@ -143,6 +150,7 @@ export class LiveSync {
   }
 
   handleEvent(event: ServerEvent): void {
+    if (this.connection === 'closed') return;
     if (event.id === 0) {
       this.applyEphemeral(event);
       return;
@@ -293,10 +301,15 @@ export interface LiveSocket {
   on(event: 'event', listener: (event: ServerEvent) => void): unknown;
   on(event: 'connect', listener: () => void): unknown;
   on(event: 'disconnect', listener: (reason: string) => void): unknown;
+  on(event: 'connect_error', listener: (error: Error) => void): unknown;
   emit(event: 'sync', request: SyncRequest, ack: (response: SyncResponse) => void): unknown;
+  disconnect(): unknown;
 }
 
-/** A LiveSync fed by `socket`: its snapshots, events and reconnections; syncs go through `sync`. */
+/**
+ * A LiveSync fed by `socket`: its snapshots, events and reconnections; syncs go
+ * through `sync`; `close()` disconnects the socket.
+ */
 export function attachLiveSync(socket: LiveSocket, options: LiveSyncOptions = {}): LiveSync {
   const live = new LiveSync(
     {
@@ -304,6 +317,9 @@ export function attachLiveSync(socket: LiveSocket, options: LiveSyncOptions = {}
         new Promise<SyncResponse>((resolve) => {
           socket.emit('sync', request, resolve);
         }),
+      close: () => {
+        socket.disconnect();
+      },
     },
     options,
   );
@@ -311,5 +327,9 @@ export function attachLiveSync(socket: LiveSocket, options: LiveSyncOptions = {}
   socket.on('event', (event) => live.handleEvent(event));
   socket.on('connect', () => live.handleConnect());
   socket.on('disconnect', () => live.handleDisconnect());
+  socket.on('connect_error', (error) => {
+    live.handleConnectError();
+    options.onConnectError?.(error.message);
+  });
   return live;
 }

@@ -21,6 +21,7 @@ import { dossierRoutes } from './routes/dossier-routes.js';
 import { invitationRoutes } from './routes/invitation-routes.js';
 import { parametrageRoutes } from './routes/parametrage-routes.js';
 import { invitationPage } from './pages/invitation-page.js';
+import { portalStandIn } from './pages/portal-stand-in.js';
 
 export const API_BASE = '/api/v1';
 const MAX_BODY_BYTES = 64 * 1024;
@@ -90,6 +91,7 @@ export function createApp(deps: AppDeps): { app: Hono<AppEnv>; registry: RouteRe
   app.route(API_BASE, api);
 
   invitationPage(app, services);
+  portalStandIn(app);
 
   app.notFound((c) => c.json(errorBody('NOT_FOUND', "Cette page n'existe pas."), 404));
   app.onError(handleError(deps.logger));

@@ -3,7 +3,7 @@
  * validates requests, checks who may call it, and feeds the OpenAPI document.
  */
 import type { Context, Hono } from 'hono';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Authenticated } from '../auth/sessions.js';
 import { authenticateToken } from '../auth/sessions.js';
 import { DomainError } from '../rules/domain-error.js';

@@ -1,5 +1,5 @@
 import { invitationMail } from '../mail/invitation-mail.js';
-import type { AppServices } from './context.js';
+import type { AppDeps } from './context.js';
 
 export interface InvitationToSend {
   token: string;
@@ -12,7 +12,10 @@ export interface InvitationToSend {
  * Sends the invitation link after the invitation is committed. A failure is
  * logged, not thrown: the invitation exists and "Renvoyer l'invitation" retries.
  */
-export async function sendInvitationMail(services: AppServices, invitation: InvitationToSend): Promise<boolean> {
+export async function sendInvitationMail(
+  services: Pick<AppDeps, 'mailer' | 'logger'> & { config: Pick<AppDeps['config'], 'publicUrl'> },
+  invitation: InvitationToSend,
+): Promise<boolean> {
   const link = `${services.config.publicUrl}/invitations/${invitation.token}`;
   try {
     await services.mailer.send(

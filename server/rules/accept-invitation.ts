@@ -3,7 +3,7 @@
  * and becomes "Actif"; the principal and the admins see it live. A link serves
  * once, and only before it expires.
  */
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Database, Invitation, User } from '../db/schema.js';
 import { findInvitationByTokenHash, lockInvitation } from '../db/queries/invitations.js';
 import { lockSpaces } from '../db/queries/spaces.js';
@@ -37,7 +37,7 @@ export async function acceptInvitation(
 
   const user = await trx
     .updateTable('users')
-    .set({ passwordHash: input.passwordHash, status: 'active', updatedAt: now })
+    .set({ passwordHash: input.passwordHash, status: 'active', updatedAt: sql<Date>`now()` })
     .where('id', '=', invitee.id)
     .returningAll()
     .executeTakeFirstOrThrow();

@@ -13,6 +13,7 @@ import type {
   Snapshot,
   SyncResponse,
 } from '../../shared/events.js';
+import { attachLiveSync, type LiveSync } from '../../shared/live-sync.js';
 import { createSession } from '../../server/auth/sessions.js';
 import type { Database } from '../../server/db/schema.js';
 import {
@@ -202,4 +203,61 @@ export class TestClient {
   private notify(): void {
     for (const listener of [...this.listeners]) listener();
   }
+}
+
+/** A client run by the panel's own sync protocol (shared/live-sync.ts), as the side panel runs it. */
+export class LiveClient {
+  readonly revoked: string[] = [];
+  readonly live: LiveSync;
+  private constructor(readonly socket: ClientSocket) {
+    this.live = attachLiveSync(socket, {
+      onSessionRevoked: (reason) => this.revoked.push(reason),
+      retryDelayMs: 50,
+      syncTimeoutMs: 3000,
+    });
+  }
+
+  static async connect(url: string, token: string, options: ConnectOptions = {}): Promise<LiveClient> {
+    const client = new LiveClient(openSocket(url, token, options));
+    await client.until((state) => state !== null, 'the first snapshot');
+    return client;
+  }
+
+  get state(): Snapshot {
+    const state = this.live.state;
+    if (!state) throw new Error('no state yet');
+    return state;
+  }
+
+  until(condition: (state: Snapshot | null) => boolean, what: string, timeoutMs = 8000): Promise<void> {
+    if (condition(this.live.state)) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        unsubscribe();
+        reject(new Error(`timed out waiting for ${what}`));
+      }, timeoutMs);
+      const unsubscribe = this.live.subscribe((change) => {
+        if (!condition(change.state)) return;
+        clearTimeout(timer);
+        unsubscribe();
+        resolve();
+      });
+    });
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
+
+/** A snapshot without what changes by itself (presence): what two converged panels share. */
+export function withoutPresence(snapshot: Snapshot): Snapshot {
+  return snapshot.kind === 'member' ? { ...snapshot, online: [] } : snapshot;
+}
+
+/** What a fresh connection of this user sees now: the state every panel must converge to. */
+export async function freshSnapshot(url: string, token: string): Promise<Snapshot> {
+  const client = await TestClient.connect(url, token);
+  client.close();
+  return client.snapshot;
 }

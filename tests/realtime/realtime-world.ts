@@ -25,6 +25,8 @@ export interface World {
   second: SecondaryFixture;
   other: SpaceFixture;
   adminId: number;
+  /** The bearer token of each client. */
+  tokens: Record<keyof World['clients'], string>;
   clients: {
     principal: TestClient;
     first: TestClient;
@@ -48,14 +50,19 @@ export async function createWorld(
   const second = await createSecondary(db, space, { sirets: [space.sirets[1]!] });
   const other = await createPrincipalWithSpace(db, { sirets: 1 });
   const admin = await createAdmin(db);
-  const connect = async (userId: number) =>
-    TestClient.connect(server.url, await tokenFor(db, userId));
+  const tokens = {
+    principal: await tokenFor(db, space.principal.id),
+    first: await tokenFor(db, first.user.id),
+    second: await tokenFor(db, second.user.id),
+    other: await tokenFor(db, other.principal.id),
+    admin: await tokenFor(db, admin.user.id),
+  };
   const clients = {
-    principal: await connect(space.principal.id),
-    first: await connect(first.user.id),
-    second: await connect(second.user.id),
-    other: await connect(other.principal.id),
-    admin: await connect(admin.user.id),
+    principal: await TestClient.connect(server.url, tokens.principal),
+    first: await TestClient.connect(server.url, tokens.first),
+    second: await TestClient.connect(server.url, tokens.second),
+    other: await TestClient.connect(server.url, tokens.other),
+    admin: await TestClient.connect(server.url, tokens.admin),
   };
   return {
     db,
@@ -64,6 +71,7 @@ export async function createWorld(
     second,
     other,
     adminId: admin.user.id,
+    tokens,
     clients,
     run: (rule) => runRule(db, rule, (events) => server.realtime.publish(events)),
     async settle() {

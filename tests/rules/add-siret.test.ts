@@ -41,9 +41,17 @@ describeOnEachDatabase('addSiret', (getHandle) => {
 
     const { events } = await add(space.actor, { siret });
 
-    const row = await db.selectFrom('sirets').selectAll().where('siret', '=', siret).executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom('sirets')
+      .selectAll()
+      .where('siret', '=', siret)
+      .executeTakeFirstOrThrow();
     expect(row.orgId).toBe(space.orgId);
-    const attributions = await db.selectFrom('attributions').select('siret').where('siret', '=', siret).execute();
+    const attributions = await db
+      .selectFrom('attributions')
+      .select('siret')
+      .where('siret', '=', siret)
+      .execute();
     expect(attributions).toEqual([]);
     expect(events).toMatchObject([
       {
@@ -51,12 +59,19 @@ describeOnEachDatabase('addSiret', (getHandle) => {
         seq: head + 1,
         type: 'siret.added',
         audience: [],
-        data: { siret: { siret, addedAt: row.addedAt.toISOString() }, dossiers: [toDossierView(dossier)] },
+        data: {
+          siret: { siret, addedAt: row.addedAt.toISOString() },
+          dossiers: [toDossierView(dossier)],
+        },
       },
     ]);
     expect(await listEvents(db, spaceStream(space.orgId), head)).toHaveLength(1);
     // The secondary keeps their own list.
-    const theirs = await db.selectFrom('attributions').select('siret').where('userId', '=', secondary.user.id).execute();
+    const theirs = await db
+      .selectFrom('attributions')
+      .select('siret')
+      .where('userId', '=', secondary.user.id)
+      .execute();
     expect(theirs.map((a) => a.siret)).toEqual(space.sirets);
   });
 
@@ -66,7 +81,11 @@ describeOnEachDatabase('addSiret', (getHandle) => {
     const active = await createSecondary(db, space, { sirets: [space.sirets[1]!] });
     const pending = await createSecondary(db, space, { status: 'pending' });
     const removed = await createSecondary(db, space);
-    await db.updateTable('users').set({ status: 'removed' }).where('id', '=', removed.user.id).execute();
+    await db
+      .updateTable('users')
+      .set({ status: 'removed' })
+      .where('id', '=', removed.user.id)
+      .execute();
     const { siret, dossier } = await siretWithOpenDossier();
 
     const { events } = await add(space.actor, { siret, assignToAllSecondaries: true });
@@ -176,7 +195,9 @@ describeOnEachDatabase('addSiret', (getHandle) => {
     const subject = `space:${space.orgId}:${siret}`;
 
     for (let i = 1; i <= 4; i++) {
-      await expect(add(space.actor, { siret, unlockCode: WRONG_UNLOCK_CODE })).rejects.toMatchObject({
+      await expect(
+        add(space.actor, { siret, unlockCode: WRONG_UNLOCK_CODE }),
+      ).rejects.toMatchObject({
         code: 'SIRET_UNLOCK_CODE_INVALID',
       });
     }
@@ -227,7 +248,11 @@ describeOnEachDatabase('addSiret', (getHandle) => {
       { stream: ADMIN_STREAM, type: 'lock.reset', data: { lockId: counter.id }, audience: null },
     ]);
     await add(space.actor, { siret });
-    const row = await db.selectFrom('sirets').select('orgId').where('siret', '=', siret).executeTakeFirst();
+    const row = await db
+      .selectFrom('sirets')
+      .select('orgId')
+      .where('siret', '=', siret)
+      .executeTakeFirst();
     expect(row?.orgId).toBe(space.orgId);
   });
 

@@ -32,7 +32,9 @@ describeOnEachDatabase('deleteSiret', (getHandle) => {
 
     const { events } = await remove(space.actor, gone);
 
-    expect(await db.selectFrom('sirets').select('siret').where('siret', '=', gone).execute()).toEqual([]);
+    expect(
+      await db.selectFrom('sirets').select('siret').where('siret', '=', gone).execute(),
+    ).toEqual([]);
     const attributions = await db
       .selectFrom('attributions')
       .select(['userId', 'siret'])
@@ -44,12 +46,22 @@ describeOnEachDatabase('deleteSiret', (getHandle) => {
       { userId: onlyKept.user.id, siret: kept },
     ]);
     // The dossiers stay: they belong to the insurer, not to the space.
-    const dossiers = await db.selectFrom('dossiers').select('id').where('siret', '=', gone).execute();
+    const dossiers = await db
+      .selectFrom('dossiers')
+      .select('id')
+      .where('siret', '=', gone)
+      .execute();
     expect(dossiers).toHaveLength(2);
 
     const stream = spaceStream(space.orgId);
     expect(events).toEqual([
-      expect.objectContaining({ stream, seq: head + 1, type: 'siret.removed', audience: [], data: { siret: gone } }),
+      expect.objectContaining({
+        stream,
+        seq: head + 1,
+        type: 'siret.removed',
+        audience: [],
+        data: { siret: gone },
+      }),
       expect.objectContaining({
         stream,
         type: 'secondary.sirets_changed',
@@ -70,12 +82,19 @@ describeOnEachDatabase('deleteSiret', (getHandle) => {
     const admin = await createAdmin(db);
     const space = await createPrincipalWithSpace(db, { dossierStatus: 'completer_dossier' });
     const siret = space.sirets[0]!;
-    await expect(remove(space.actor, siret)).rejects.toMatchObject({ code: 'SIRET_DELETE_NOT_ALLOWED' });
+    await expect(remove(space.actor, siret)).rejects.toMatchObject({
+      code: 'SIRET_DELETE_NOT_ALLOWED',
+    });
     await runRule(db, (trx) =>
-      changeDossierStatus(trx, admin.actor, { dossierId: space.dossiers[0]!.id, status: 'consultation' }),
+      changeDossierStatus(trx, admin.actor, {
+        dossierId: space.dossiers[0]!.id,
+        status: 'consultation',
+      }),
     );
     await remove(space.actor, siret);
-    expect(await db.selectFrom('sirets').select('siret').where('siret', '=', siret).execute()).toEqual([]);
+    expect(
+      await db.selectFrom('sirets').select('siret').where('siret', '=', siret).execute(),
+    ).toEqual([]);
   });
 
   describe('refusals', () => {
@@ -86,7 +105,11 @@ describeOnEachDatabase('deleteSiret', (getHandle) => {
       await createDossier(db, { siret, status: 'cloture' });
       await createDossier(db, { siret, status: 'completer_dossier' });
       await createSecondary(db, space, { sirets: [siret] });
-      await expectRefusedWithoutChange(db, () => remove(space.actor, siret), 'SIRET_DELETE_NOT_ALLOWED');
+      await expectRefusedWithoutChange(
+        db,
+        () => remove(space.actor, siret),
+        'SIRET_DELETE_NOT_ALLOWED',
+      );
     });
 
     it('refuses a SIRET that is not in the space', async () => {
@@ -124,7 +147,11 @@ describeOnEachDatabase('deleteSiret', (getHandle) => {
       ),
     ]);
     expect(change.status).toBe('fulfilled');
-    const row = await db.selectFrom('sirets').select('siret').where('siret', '=', siret).executeTakeFirst();
+    const row = await db
+      .selectFrom('sirets')
+      .select('siret')
+      .where('siret', '=', siret)
+      .executeTakeFirst();
     if (deletion.status === 'fulfilled') {
       // Deleted first: the change then concerns a SIRET no space manages, so no event.
       expect(row).toBeUndefined();

@@ -113,12 +113,10 @@ export async function updateDossierStatus(
   id: number,
   status: DossierStatus,
 ): Promise<Dossier> {
-  return (
-    trx
-      .updateTable('dossiers')
-        .set({ status, updatedAt: sql<Date>`now()` })
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow()
-  );
+  return trx
+    .updateTable('dossiers')
+    .set({ status, updatedAt: sql<Date>`now()` })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }

@@ -107,7 +107,6 @@ export function adminRoutes(app: Hono<AppEnv>, registry: RouteRegistry, services
     },
     async (c, { auth, body }) => {
       const unlockCodeHash = await hashSecret(body.unlockCode);
-      const openedAt = body.openedAt ?? todayInParis();
       const { dossier } = await services.run((trx) =>
         addDossier(trx, { userId: auth.user.id }, {
           reference: body.reference,
@@ -115,7 +114,7 @@ export function adminRoutes(app: Hono<AppEnv>, registry: RouteRegistry, services
           kind: body.kind,
           status: body.status,
           unlockCodeHash,
-          openedAt,
+          ...(body.openedAt ? { openedAt: body.openedAt } : {}),
         }),
       );
       return c.json({ id: dossier.id, dossier }, 201);
@@ -145,9 +144,4 @@ export function adminRoutes(app: Hono<AppEnv>, registry: RouteRegistry, services
       return c.json({ dossier: toDossierView(row) });
     },
   );
-}
-
-/** The insurer opens dossiers on French calendar days. */
-function todayInParis(): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
 }

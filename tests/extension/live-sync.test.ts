@@ -1,0 +1,226 @@
+import type { Socket } from 'socket.io-client';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type {
+  ClientToServerEvents,
+  MemberSnapshot,
+  ServerToClientEvents,
+} from '../../shared/events.js';
+import { attachLiveSync, type LiveChange, type LiveSocket } from '../../shared/live-sync.js';
+import { FakeSocket, flush } from './support/fake-socket.js';
+import {
+  PRINCIPAL,
+  SIRET_A,
+  SIRET_C,
+  dossier,
+  event,
+  member,
+  principalSnapshot,
+  secondarySnapshot,
+} from './support/snapshots.js';
+
+/** Compile-time check: a socket.io-client socket fits the minimal interface. */
+export function fitsLiveSocket(
+  socket: Socket<ServerToClientEvents, ClientToServerEvents>,
+): LiveSocket {
+  return socket;
+}
+
+function setup(options: Parameters<typeof attachLiveSync>[1] = {}) {
+  const socket = new FakeSocket();
+  const live = attachLiveSync(socket, options);
+  const changes: LiveChange[] = [];
+  live.subscribe((change) => changes.push(change));
+  socket.connect();
+  socket.sendSnapshot(principalSnapshot({ lastEventId: 5 }));
+  return { socket, live, changes };
+}
+
+function memberState(state: unknown): MemberSnapshot {
+  return state as MemberSnapshot;
+}
+
+const added = (id: number, userId: number) =>
+  event(id, 'secondary.added', { member: member({ id: userId }) });
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('LiveSync', () => {
+  it('takes the snapshot as its state and reports the connection', () => {
+    const { live, changes } = setup();
+    expect(live.status).toBe('connected');
+    expect(live.lastEventId).toBe(5);
+    expect(memberState(live.state).me).toEqual(PRINCIPAL);
+    expect(changes.map((change) => change.cause.kind)).toEqual(['status', 'snapshot']);
+  });
+
+  it('applies events in the order of their ids', () => {
+    const { socket, live } = setup();
+    socket.sendEvent(added(6, 20));
+    socket.sendEvent(added(7, 21));
+    expect(live.lastEventId).toBe(7);
+    expect(memberState(live.state).members.map((item) => item.id)).toEqual([1, 2, 20, 21]);
+    expect(socket.syncRequests).toEqual([]);
+  });
+
+  it('ignores an event it already applied', () => {
+    const { socket, live, changes } = setup();
+    socket.sendEvent(added(6, 20));
+    const count = changes.length;
+    socket.sendEvent(added(6, 20));
+    socket.sendEvent(added(4, 30));
+    expect(changes.length).toBe(count);
+    expect(memberState(live.state).members.filter((item) => item.id === 20)).toHaveLength(1);
+  });
+
+  it('asks for the missed events over a gap, then applies them and the event that revealed it', async () => {
+    const { socket, live } = setup();
+    socket.sendEvent(added(8, 22));
+    expect(socket.syncRequests.map((item) => item.request)).toEqual([{ since: 5 }]);
+    expect(live.lastEventId).toBe(5);
+    socket.answerSync({ events: [added(6, 20), added(7, 21), added(8, 22)] });
+    await flush();
+    expect(live.lastEventId).toBe(8);
+    expect(memberState(live.state).members.map((item) => item.id)).toEqual([1, 2, 20, 21, 22]);
+  });
+
+  it('keeps one sync in flight and buffers the events that arrive meanwhile', async () => {
+    const { socket, live } = setup();
+    socket.sendEvent(added(8, 22));
+    socket.sendEvent(added(10, 24));
+    socket.sendEvent(added(9, 23));
+    expect(socket.syncRequests).toHaveLength(1);
+    socket.answerSync({ events: [added(6, 20), added(7, 21)] });
+    await flush();
+    expect(socket.syncRequests).toHaveLength(0);
+    expect(live.lastEventId).toBe(10);
+    expect(memberState(live.state).members.map((item) => item.id)).toEqual([1, 2, 20, 21, 22, 23, 24]);
+  });
+
+  it('takes a snapshot answer when the server says too much was missed', async () => {
+    const { socket, live } = setup();
+    socket.sendEvent(added(900, 22));
+    socket.answerSync({ snapshot: principalSnapshot({ lastEventId: 900, online: [1, 2] }) });
+    await flush();
+    expect(live.lastEventId).toBe(900);
+    expect(memberState(live.state).online).toEqual([1, 2]);
+    expect(socket.syncRequests).toHaveLength(0);
+  });
+
+  it('applies presence without moving the position, and reports a revoked session', () => {
+    const onSessionRevoked = vi.fn();
+    const { socket, live } = setup({ onSessionRevoked });
+    socket.sendEvent(event(0, 'presence.changed', { online: [1, 2] }));
+    expect(memberState(live.state).online).toEqual([1, 2]);
+    expect(live.lastEventId).toBe(5);
+    socket.sendEvent(event(0, 'session.revoked', { reason: 'removed' }));
+    expect(onSessionRevoked).toHaveBeenCalledWith('removed');
+  });
+
+  it('asks what it missed after a reconnection', async () => {
+    const { socket, live, changes } = setup();
+    socket.drop();
+    expect(live.status).toBe('reconnecting');
+    socket.connect();
+    expect(live.status).toBe('connected');
+    expect(socket.syncRequests.map((item) => item.request)).toEqual([{ since: 5 }]);
+    socket.answerSync({ events: [added(6, 20)] });
+    await flush();
+    expect(live.lastEventId).toBe(6);
+    expect(changes.filter((change) => change.cause.kind === 'status').map((c) => c.status)).toEqual([
+      'connected',
+      'reconnecting',
+      'connected',
+    ]);
+  });
+
+  it('drops the answer of a sync sent before the connection dropped', async () => {
+    const { socket, live } = setup();
+    socket.sendEvent(added(7, 21));
+    socket.drop();
+    socket.answerSync({ events: [added(6, 20), added(7, 21)] });
+    await flush();
+    expect(live.lastEventId).toBe(5);
+    socket.connect();
+    expect(socket.syncRequests.map((item) => item.request)).toEqual([{ since: 5 }]);
+    socket.answerSync({ events: [added(6, 20), added(7, 21)] });
+    await flush();
+    expect(live.lastEventId).toBe(7);
+  });
+
+  it('switches to the new view after org.ceded: a fresh snapshot with the secondary role', async () => {
+    const { socket, live } = setup();
+    socket.sendEvent(
+      event(6, 'org.ceded', { fromOrgId: 10, toOrgId: 11, formerPrincipalId: 1, sirets: [SIRET_A] }),
+    );
+    expect(socket.syncRequests.map((item) => item.request)).toEqual([{ since: null }]);
+    // Events of the old stream still in flight are not applied to the old view.
+    socket.sendEvent(added(7, 21));
+    const ceded = secondarySnapshot({
+      me: { ...PRINCIPAL, role: 'secondary', orgId: 11 },
+      orgId: 11,
+      lastEventId: 40,
+    });
+    socket.answerSync({ snapshot: ceded });
+    await flush();
+    const state = memberState(live.state);
+    expect(state.me.role).toBe('secondary');
+    expect(state.orgId).toBe(11);
+    expect(live.lastEventId).toBe(40);
+    socket.sendEvent(event(41, 'dossier.added', { dossier: dossier({ id: 50, siret: SIRET_A }) }));
+    expect(memberState(live.state).dossiers.map((item) => item.id)).toContain(50);
+  });
+
+  it('retries a sync that got no answer in time', async () => {
+    vi.useFakeTimers();
+    const onSyncError = vi.fn();
+    const { socket, live } = setup({ syncTimeoutMs: 100, retryDelayMs: 50, onSyncError });
+    socket.sendEvent(added(7, 21));
+    expect(socket.syncRequests).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(onSyncError).toHaveBeenCalledWith('TIMEOUT');
+    await vi.advanceTimersByTimeAsync(50);
+    expect(socket.syncRequests).toHaveLength(2);
+    socket.syncRequests.shift();
+    socket.answerSync({ events: [added(6, 20), added(7, 21)] });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(live.lastEventId).toBe(7);
+  });
+
+  it('buffers events that arrive before the first snapshot', () => {
+    const socket = new FakeSocket();
+    const live = attachLiveSync(socket);
+    socket.connect();
+    socket.sendEvent(added(6, 20));
+    socket.sendEvent(added(5, 19));
+    socket.sendSnapshot(principalSnapshot({ lastEventId: 5 }));
+    expect(live.lastEventId).toBe(6);
+    expect(memberState(live.state).members.map((item) => item.id)).toEqual([1, 2, 20]);
+  });
+
+  it('ends up with the same state as a client that never missed anything', async () => {
+    const events = [
+      added(6, 20),
+      event(7, 'siret.added', {
+        siret: { siret: SIRET_C, addedAt: '2025-03-05T12:00:00.000Z' },
+        dossiers: [dossier({ id: 30, siret: SIRET_C })],
+      }),
+      event(8, 'secondary.sirets_changed', { userId: 20, sirets: [SIRET_C], dossiers: [] }),
+      event(9, 'dossier.status_changed', { dossierId: 30, siret: SIRET_C, status: 'consultation' }),
+      event(10, 'secondary.removed', { userId: 2 }),
+    ];
+    const reference = setup();
+    for (const item of events) reference.socket.sendEvent(item);
+
+    const lossy = setup();
+    lossy.socket.autoAnswer = (request) => ({
+      events: events.filter((item) => item.id > (request.since ?? 0)),
+    });
+    // Out of order, duplicated, with holes.
+    for (const id of [7, 6, 6, 10, 8]) lossy.socket.sendEvent(events[id - 6]!);
+    await flush();
+    await flush();
+    expect(lossy.live.state).toEqual(reference.live.state);
+  });
+});

@@ -1,0 +1,79 @@
+/**
+ * A stand-in for the Socket.IO client socket: the test plays the server
+ * (`serverSends`, `answerSync`) and sees what the client asked (`syncRequests`).
+ */
+import type { ServerEvent, Snapshot, SyncRequest, SyncResponse } from '../../../shared/events.js';
+import type { LiveSocket } from '../../../shared/live-sync.js';
+
+type Listener = (...args: never[]) => void;
+
+export interface PendingSync {
+  request: SyncRequest;
+  answer: (response: SyncResponse) => void;
+}
+
+export class FakeSocket implements LiveSocket {
+  readonly syncRequests: PendingSync[] = [];
+  disconnected = false;
+  private readonly listeners = new Map<string, Listener[]>();
+  /** When set, sync requests are answered at once with its result. */
+  autoAnswer: ((request: SyncRequest) => SyncResponse) | null = null;
+
+  on(event: string, listener: Listener): this {
+    this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
+    return this;
+  }
+
+  emit(_event: 'sync', request: SyncRequest, ack: (response: SyncResponse) => void): this {
+    if (this.autoAnswer) {
+      const response = this.autoAnswer(request);
+      queueMicrotask(() => ack(response));
+    } else {
+      this.syncRequests.push({ request, answer: ack });
+    }
+    return this;
+  }
+
+  disconnect(): this {
+    this.disconnected = true;
+    return this;
+  }
+
+  connect(): void {
+    this.fire('connect');
+  }
+
+  drop(): void {
+    this.fire('disconnect', 'transport close');
+  }
+
+  failToConnect(code: string): void {
+    this.fire('connect_error', new Error(code));
+  }
+
+  sendSnapshot(snapshot: Snapshot): void {
+    this.fire('snapshot', snapshot);
+  }
+
+  sendEvent(event: ServerEvent): void {
+    this.fire('event', event);
+  }
+
+  /** Answers the oldest sync request still waiting. */
+  answerSync(response: SyncResponse): void {
+    const pending = this.syncRequests.shift();
+    if (!pending) throw new Error('No sync request is waiting');
+    pending.answer(response);
+  }
+
+  private fire(event: string, ...args: unknown[]): void {
+    for (const listener of this.listeners.get(event) ?? []) {
+      (listener as (...values: unknown[]) => void)(...args);
+    }
+  }
+}
+
+/** Lets promise callbacks (sync answers) run. */
+export async function flush(): Promise<void> {
+  for (let i = 0; i < 5; i++) await Promise.resolve();
+}

@@ -1,0 +1,186 @@
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import type { MemberSnapshot, Snapshot } from '../../shared/events.js';
+import { createSession } from '../../server/auth/sessions.js';
+import { spaceStream } from '../../server/events/append-events.js';
+import { spaceRoom } from '../../server/realtime/rooms.js';
+import { addSecondary } from '../../server/rules/add-secondary.js';
+import { cedeSirets } from '../../server/rules/cede-sirets.js';
+import { changeDossierStatus } from '../../server/rules/change-dossier-status.js';
+import { removeSecondary } from '../../server/rules/remove-secondary.js';
+import { runRule } from '../../server/rules/run-rule.js';
+import { setSecondarySirets } from '../../server/rules/set-secondary-sirets.js';
+import { describeOnEachDatabase } from '../support/databases.js';
+import {
+  createPrincipalWithSpace,
+  createSecondary,
+  uniqueEmail,
+} from '../support/fixtures.js';
+import {
+  connectError,
+  freshSnapshot,
+  LiveClient,
+  startRealtimeServer,
+  TestClient,
+  tokenFor,
+  type RealtimeTestServer,
+} from './realtime-harness.js';
+import { createWorld, expectReceived, streamEvents, type World } from './realtime-world.js';
+
+/** A snapshot as two converged panels share it: presence aside, lists in a fixed order. */
+function comparable(snapshot: Snapshot): Snapshot {
+  if (snapshot.kind !== 'member') return snapshot;
+  const byId = <T extends { id: number }>(items: T[]) => [...items].sort((a, b) => a.id - b.id);
+  return {
+    ...snapshot,
+    online: [],
+    members: byId(snapshot.members),
+    dossiers: byId(snapshot.dossiers),
+    invitations: byId(snapshot.invitations),
+    sirets: [...snapshot.sirets].sort((a, b) => a.siret.localeCompare(b.siret)),
+  };
+}
+
+describeOnEachDatabase('access changes take effect at once', (getHandle) => {
+  let server: RealtimeTestServer;
+  let world: World | undefined;
+  const opened: { close(): void }[] = [];
+  beforeAll(async () => {
+    server = await startRealtimeServer(getHandle().db);
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+  afterEach(() => {
+    world?.close();
+    world = undefined;
+    for (const client of opened.splice(0)) client.close();
+  });
+
+  it('disconnects a removed secondary, who gets nothing more and cannot come back', async () => {
+    world = await createWorld(getHandle().db, server);
+    const { space, first, second, clients } = world;
+    const removal = await world.run((trx) =>
+      removeSecondary(trx, space.actor, { userId: first.user.id }),
+    );
+    await clients.first.disconnected();
+    expect(clients.first.ofType('session.revoked')).toEqual([
+      { id: 0, type: 'session.revoked', at: expect.any(String), data: { reason: 'removed' } },
+    ]);
+    const seen = clients.first.events.length;
+    await world.settle();
+    const pushed = streamEvents(removal.events, spaceStream(space.orgId));
+    expect(pushed.map((e) => e.type)).toContain('secondary.removed');
+    expectReceived(clients.principal, pushed, 'full');
+    expectReceived(clients.second, pushed, (e) => (e.audience === null ? 'full' : 'hidden'));
+
+    await world.run((trx) =>
+      setSecondarySirets(trx, space.actor, { userId: second.user.id, sirets: space.sirets }),
+    );
+    await world.settle();
+    expect(clients.first.events).toHaveLength(seen);
+    expect((await connectError(server.url, world.tokens.first)).message).toBe('UNAUTHENTICATED');
+  });
+
+  it('ends the sockets of a session signed out, and only those', async () => {
+    const { db } = getHandle();
+    const space = await createPrincipalWithSpace(db);
+    const signedOut = await createSession(db, space.principal.id);
+    const stillIn = await createSession(db, space.principal.id);
+    const leaving = await TestClient.connect(server.url, signedOut.token);
+    const staying = await TestClient.connect(server.url, stillIn.token);
+    opened.push(leaving, staying);
+    server.realtime.endSession(signedOut.session.id, 'logout');
+    await leaving.disconnected();
+    expect(leaving.ofType('session.revoked').map((e) => e.data)).toEqual([{ reason: 'logout' }]);
+    await staying.barrier();
+    expect(staying.socket.connected).toBe(true);
+    expect(staying.ofType('session.revoked')).toEqual([]);
+  });
+
+  it('hides the dossiers of a SIRET taken from a secondary from then on', async () => {
+    world = await createWorld(getHandle().db, server);
+    const { space, first, clients } = world;
+    await world.run((trx) => setSecondarySirets(trx, space.actor, { userId: first.user.id, sirets: [] }));
+    const change = await world.run((trx) =>
+      changeDossierStatus(trx, { userId: world!.adminId }, {
+        dossierId: space.dossiers[0]!.id,
+        status: 'cloture',
+      }),
+    );
+    await world.settle();
+    const pushed = streamEvents(change.events, spaceStream(space.orgId));
+    expectReceived(clients.principal, pushed, 'full');
+    expectReceived(clients.first, pushed, 'hidden');
+  });
+
+  it("switches a ceding principal's open panel to a secondary's view of the target space without reconnecting", async () => {
+    const { db } = getHandle();
+    const from = await createPrincipalWithSpace(db, { sirets: 2 });
+    const holder = await createSecondary(db, from, { sirets: [from.sirets[0]!] });
+    const to = await createPrincipalWithSpace(db, { sirets: 1 });
+    const member = await createSecondary(db, to, { sirets: [to.sirets[0]!] });
+    const tokens = {
+      former: await tokenFor(db, from.principal.id),
+      holder: await tokenFor(db, holder.user.id),
+      recipient: await tokenFor(db, to.principal.id),
+      member: await tokenFor(db, member.user.id),
+    };
+    const panels = {
+      former: await LiveClient.connect(server.url, tokens.former),
+      holder: await LiveClient.connect(server.url, tokens.holder),
+      recipient: await LiveClient.connect(server.url, tokens.recipient),
+      member: await LiveClient.connect(server.url, tokens.member),
+    };
+    opened.push(...Object.values(panels));
+    const socketId = panels.former.socket.id;
+    const publish = server.realtime.publish;
+
+    await runRule(db, (trx) => cedeSirets(trx, from.actor, { email: to.principal.email }), publish);
+
+    const converged = async (name: keyof typeof panels) => {
+      const expected = comparable(await freshSnapshot(server.url, tokens[name]));
+      await panels[name]
+        .until(
+          (state) => state !== null && JSON.stringify(comparable(state)) === JSON.stringify(expected),
+          `${name}'s panel to converge`,
+        )
+        .catch(() => {
+          expect(comparable(panels[name].state)).toEqual(expected);
+        });
+    };
+    await panels.former.until(
+      (state) => state?.kind === 'member' && state.orgId === to.orgId,
+      'the former principal to see the target space',
+    );
+    const view = panels.former.state as MemberSnapshot;
+    expect(view.me).toMatchObject({ role: 'secondary', orgId: to.orgId });
+    expect(view.sirets.map((s) => s.siret)).toEqual(from.sirets);
+    expect(view.members.map((m) => m.id)).toContain(to.principal.id);
+    for (const name of ['former', 'holder', 'recipient', 'member'] as const) await converged(name);
+    expect(panels.former.socket.id).toBe(socketId);
+    expect(await server.realtime.io.in(spaceRoom(from.orgId)).fetchSockets()).toEqual([]);
+
+    // From now on the former principal follows the target space, as a secondary.
+    await runRule(
+      db,
+      (trx) =>
+        setSecondarySirets(trx, to.actor, { userId: from.principal.id, sirets: [from.sirets[1]!] }),
+      publish,
+    );
+    for (const name of ['former', 'holder', 'recipient', 'member'] as const) await converged(name);
+    expect((panels.former.state as MemberSnapshot).sirets.map((s) => s.siret)).toEqual([
+      from.sirets[1],
+    ]);
+    // No longer the principal of anything: the invitations of the space stay out of sight.
+    const added = await runRule(
+      db,
+      (trx) => addSecondary(trx, to.actor, { email: uniqueEmail('apres') }),
+      publish,
+    );
+    const head = streamEvents(added.events, spaceStream(to.orgId)).at(-1)!.seq;
+    await panels.former.until((state) => state?.lastEventId === head, 'the invitation event');
+    expect((panels.former.state as MemberSnapshot).invitations).toEqual([]);
+    await converged('recipient');
+    expect(panels.former.socket.id).toBe(socketId);
+  });
+});

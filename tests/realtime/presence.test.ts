@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeOnEachDatabase } from '../support/databases.js';
+import { createPrincipalWithSpace, createSecondary } from '../support/fixtures.js';
+import { startRealtimeServer, TestClient, tokenFor, type RealtimeTestServer } from './realtime-harness.js';
+
+describeOnEachDatabase('presence', (getHandle) => {
+  let server: RealtimeTestServer;
+  beforeAll(async () => {
+    server = await startRealtimeServer(getHandle().db);
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  const lastOnline = (client: TestClient) => client.ofType('presence.changed').at(-1)?.data.online;
+
+  it('tells the members of a space who comes and goes, and no one else', async () => {
+    const { db } = getHandle();
+    const space = await createPrincipalWithSpace(db);
+    const secondary = await createSecondary(db, space);
+    const other = await createPrincipalWithSpace(db);
+    const principal = await TestClient.connect(server.url, await tokenFor(db, space.principal.id));
+    const outsider = await TestClient.connect(server.url, await tokenFor(db, other.principal.id));
+    const both = [space.principal.id, secondary.user.id].sort((a, b) => a - b);
+
+    const first = await TestClient.connect(server.url, await tokenFor(db, secondary.user.id));
+    expect(first.snapshot).toMatchObject({ online: both });
+    await principal.until(() => String(lastOnline(principal)) === String(both), 'both online');
+    const presence = await first.nextOfType('presence.changed');
+    expect(presence).toMatchObject({ id: 0, data: { online: both } });
+
+    // A second panel of the same person: still one person online; closing one keeps them there.
+    const again = await TestClient.connect(server.url, await tokenFor(db, secondary.user.id));
+    again.close();
+    first.close();
+    await principal.until(
+      () => String(lastOnline(principal)) === String([space.principal.id]),
+      'the secondary gone',
+    );
+    await outsider.barrier();
+    expect(
+      outsider.ofType('presence.changed').every((e) => !e.data.online.includes(secondary.user.id)),
+    ).toBe(true);
+    principal.close();
+    outsider.close();
+  });
+});

@@ -1,0 +1,226 @@
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { ADMIN_STREAM, spaceStream, type StoredEvent } from '../../server/events/append-events.js';
+import { acceptInvitation } from '../../server/rules/accept-invitation.js';
+import { addDossier } from '../../server/rules/add-dossier.js';
+import { addSecondary } from '../../server/rules/add-secondary.js';
+import { addSiret } from '../../server/rules/add-siret.js';
+import { changeDossierStatus } from '../../server/rules/change-dossier-status.js';
+import { deleteSiret } from '../../server/rules/delete-siret.js';
+import { expireInvitations } from '../../server/rules/expire-invitations.js';
+import { resetLock } from '../../server/rules/reset-lock.js';
+import { revokeInvitation } from '../../server/rules/revoke-invitation.js';
+import { setSecondarySirets } from '../../server/rules/set-secondary-sirets.js';
+import { describeOnEachDatabase } from '../support/databases.js';
+import {
+  createDossier,
+  uniqueEmail,
+  uniqueReference,
+  unlockCodeHash,
+  UNLOCK_CODE,
+  validSiret,
+  WRONG_UNLOCK_CODE,
+} from '../support/fixtures.js';
+import { startRealtimeServer, type RealtimeTestServer } from './realtime-harness.js';
+import {
+  createWorld,
+  expectNoStoredEvent,
+  expectReceived,
+  streamEvents,
+  type World,
+} from './realtime-world.js';
+
+/** acceptInvitation takes the hash the route computed; its value does not matter here. */
+const PASSWORD_HASH = '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo';
+
+describeOnEachDatabase('pushing committed events', (getHandle) => {
+  let server: RealtimeTestServer;
+  let world: World;
+  beforeAll(async () => {
+    server = await startRealtimeServer(getHandle().db);
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+  afterEach(() => world?.close());
+
+  const ofSpace = (events: StoredEvent[]) => streamEvents(events, spaceStream(world.space.orgId));
+  const onlyFor =
+    (userId: number) =>
+    (event: StoredEvent): 'full' | 'hidden' =>
+      event.audience === null || event.audience.includes(userId) ? 'full' : 'hidden';
+
+  it('shows an added SIRET to the principal, hides it from the secondaries, and attributes it to each one privately', async () => {
+    world = await createWorld(getHandle().db, server);
+    const { space, first, second, clients } = world;
+    const siret = validSiret();
+    await createDossier(world.db, { siret, status: 'completer_dossier' });
+    const { events } = await world.run((trx) =>
+      addSiret(trx, space.actor, { siret, unlockCode: UNLOCK_CODE, assignToAllSecondaries: true }),
+    );
+    await world.settle();
+    const pushed = ofSpace(events);
+    expect(pushed.map((e) => e.type)).toEqual([
+      'siret.added',
+      'secondary.sirets_changed',
+      'secondary.sirets_changed',
+    ]);
+    expectReceived(clients.principal, pushed, 'full');
+    expectReceived(clients.first, pushed, onlyFor(first.user.id));
+    expectReceived(clients.second, pushed, onlyFor(second.user.id));
+    expect(clients.first.ofType('secondary.sirets_changed')[0]?.data.sirets).toContain(siret);
+    expectNoStoredEvent(clients.other);
+    expectNoStoredEvent(clients.admin);
+  });
+
+  it('shows a deleted SIRET to the principal and takes it from its holder only', async () => {
+    world = await createWorld(getHandle().db, server);
+    const { space, first, clients } = world;
+    const { events } = await world.run((trx) =>
+      deleteSiret(trx, space.actor, { siret: space.sirets[0]! }),
+    );
+    await world.settle();
+    const pushed = ofSpace(events);
+    expect(pushed.map((e) => e.type)).toEqual(['siret.removed', 'secondary.sirets_changed']);
+    expectReceived(clients.principal, pushed, 'full');
+    expectReceived(clients.first, pushed, onlyFor(first.user.id));
+    expectReceived(clients.second, pushed, 'hidden');
+    expectNoStoredEvent(clients.other);
+  });
+
+  it('shows a new secondary to the whole team, its invitation to the principal and the admins only, then its acceptance', async () => {
+    world = await createWorld(getHandle().db, server);
+    const { space, clients } = world;
+    const email = uniqueEmail('nouveau');
+    const added = await world.run((trx) => addSecondary(trx, space.actor, { email }));
+    await world.settle();
+    const pushed = ofSpace(added.events);
+    expect(pushed.map((e) => e.type)).toEqual(['secondary.added', 'invitation.created']);
+    expectReceived(clients.principal, pushed, 'full');
+    expectReceived(clients.first, pushed, onlyFor(world.first.user.id));
+    expectReceived(clients.second, pushed, onlyFor(world.second.user.id));
+    expectReceived(clients.admin, streamEvents(added.events, ADMIN_STREAM), 'full');
+    expectNoStoredEvent(clients.other);
+
+    const accepted = await world.run((trx) =>
+      acceptInvitation(trx, { token: added.invitation.token, passwordHash: PASSWORD_HASH }),
+    );
+    await world.settle();
+    const acceptance = ofSpace(accepted.events);
+    expect(acceptance.map((e) => e.type)).toEqual([
+      'secondary.status_changed',
+      'invitation.accepted',
+    ]);
+    expectReceived(clients.principal, acceptance, 'full');
+    expectReceived(clients.first, acceptance, onlyFor(world.first.user.id));
+    expectReceived(clients.second, acceptance, onlyFor(world.second.user.id));
+    expectReceived(clients.admin, streamEvents(accepted.events, ADMIN_STREAM), 'full');
+    expect(clients.admin.ofType('invitation.accepted')[0]?.data.userId).toBe(added.secondary.id);
+    expectNoStoredEvent(clients.other);
+  });
+
+  it('shows a revoked and an expired invitation to the principal and the admins', async () => {
+    world = await createWorld(getHandle().db, server);
+    const { space, clients } = world;
+    const revoked = await world.run((trx) =>
+      addSecondary(trx, space.actor, { email: uniqueEmail('revoque') }),
+    );
+    const expiring = await world.run((trx) =>
+      addSecondary(trx, space.actor, { email: uniqueEmail('expire') }),
+    );
+    const revocation = await world.run((trx) =>
+      revokeInvitation(trx, space.actor, { userId: revoked.secondary.id }),
+    );
+    const expiry = await world.run((trx) =>
+      expireInvitations(trx, { now: new Date(Date.now() + 8 * 864e5) }),
+    );
+    await world.settle();
+    const pushed = [...ofSpace(revocation.events), ...ofSpace(expiry.events)];
+    expect(pushed.map((e) => e.type)).toEqual(['invitation.revoked', 'invitation.expired']);
+    expectReceived(clients.principal, pushed, 'full');
+    expectReceived(clients.first, pushed, 'hidden');
+    expectReceived(clients.second, pushed, 'hidden');
+    const forAdmins = [...streamEvents(revocation.events, ADMIN_STREAM), ...streamEvents(expiry.events, ADMIN_STREAM)];
+    expectReceived(clients.admin, forAdmins, 'full');
+    expect(
+      clients.admin.ofType('invitation.expired').some((e) => e.data.userId === expiring.secondary.id),
+    ).toBe(true);
+    expectNoStoredEvent(clients.other);
+  });
+
+  it("shows a change of a secondary's SIRETs to the principal and that secondary only", async () => {
+    world = await createWorld(getHandle().db, server);
+    const { space, first, clients } = world;
+    const { events } = await world.run((trx) =>
+      setSecondarySirets(trx, space.actor, {
+        userId: first.user.id,
+        sirets: [space.sirets[0]!, space.sirets[2]!],
+      }),
+    );
+    await world.settle();
+    const pushed = ofSpace(events);
+    expect(pushed.map((e) => e.type)).toEqual(['secondary.sirets_changed']);
+    expectReceived(clients.principal, pushed, 'full');
+    expectReceived(clients.first, pushed, 'full');
+    expectReceived(clients.second, pushed, 'hidden');
+    expect(clients.first.ofType('secondary.sirets_changed')[0]?.data.dossiers.map((d) => d.siret)).toEqual([
+      space.sirets[2],
+    ]);
+    expectNoStoredEvent(clients.other);
+  });
+
+  it('shows a new dossier and its status changes to the principal and the holders of its SIRET', async () => {
+    world = await createWorld(getHandle().db, server);
+    const { space, first, clients } = world;
+    const admin = { userId: world.adminId };
+    const added = await world.run(async (trx) =>
+      addDossier(trx, admin, {
+        reference: uniqueReference(),
+        siret: space.sirets[0]!,
+        kind: 'AT',
+        status: 'completer_dossier',
+        unlockCodeHash: await unlockCodeHash(),
+      }),
+    );
+    const changed = await world.run((trx) =>
+      changeDossierStatus(trx, admin, { dossierId: added.dossier.id, status: 'consultation' }),
+    );
+    await world.settle();
+    const pushed = [...ofSpace(added.events), ...ofSpace(changed.events)];
+    expect(pushed.map((e) => e.type)).toEqual(['dossier.added', 'dossier.status_changed']);
+    expectReceived(clients.principal, pushed, 'full');
+    expectReceived(clients.first, pushed, onlyFor(first.user.id));
+    expectReceived(clients.first, pushed, 'full');
+    expectReceived(clients.second, pushed, 'hidden');
+    expectNoStoredEvent(clients.other);
+    expectNoStoredEvent(clients.admin);
+  });
+
+  it('tells the admins of a lock-out and its reset, and no member', async () => {
+    world = await createWorld(getHandle().db, server);
+    const { space, clients } = world;
+    const siret = validSiret();
+    await createDossier(world.db, { siret, status: 'completer_dossier' });
+    for (let attempt = 0; attempt < 5; attempt++) {
+      await world
+        .run((trx) =>
+          addSiret(trx, space.actor, {
+            siret,
+            unlockCode: WRONG_UNLOCK_CODE,
+            assignToAllSecondaries: false,
+          }),
+        )
+        .catch(() => undefined);
+    }
+    const locked = await clients.admin.nextOfType('lock.locked');
+    expect(locked.data.lock).toMatchObject({ scope: 'add_siret', siret, userId: space.principal.id });
+    const reset = await world.run((trx) =>
+      resetLock(trx, { userId: world.adminId }, { lockId: locked.data.lock.id }),
+    );
+    await world.settle();
+    expectReceived(clients.admin, streamEvents(reset.events, ADMIN_STREAM), 'full');
+    for (const member of [clients.principal, clients.first, clients.second, clients.other]) {
+      expectNoStoredEvent(member);
+    }
+  });
+});
+

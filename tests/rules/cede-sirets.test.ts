@@ -1,0 +1,309 @@
+import { describe, expect, it } from 'vitest';
+import { ADMIN_STREAM, spaceStream } from '../../server/events/append-events.js';
+import type { Actor } from '../../server/rules/actor.js';
+import { addSiret } from '../../server/rules/add-siret.js';
+import { cedeSirets } from '../../server/rules/cede-sirets.js';
+import { resetUserLocks } from '../../server/rules/reset-lock.js';
+import { runRule } from '../../server/rules/run-rule.js';
+import { describeOnEachDatabase } from '../support/databases.js';
+import {
+  UNLOCK_CODE,
+  createAdmin,
+  createDossier,
+  createPrincipalWithSpace,
+  createSecondary,
+  expectRefusedWithoutChange,
+  listEvents,
+  streamHead,
+  uniqueEmail,
+  validSiret,
+} from '../support/fixtures.js';
+
+describeOnEachDatabase('cedeSirets', (getHandle) => {
+  function cede(actor: Actor, email: string) {
+    return runRule(getHandle().db, (trx) => cedeSirets(trx, actor, { email }));
+  }
+
+  async function attributedTo(userId: number): Promise<string[]> {
+    const rows = await getHandle()
+      .db.selectFrom('attributions')
+      .select('siret')
+      .where('userId', '=', userId)
+      .orderBy('siret')
+      .execute();
+    return rows.map((r) => r.siret);
+  }
+
+  it('moves SIRETs, secondaries and invitations, and makes the principal a secondary', async () => {
+    const { db } = getHandle();
+    const from = await createPrincipalWithSpace(db, { sirets: 2 });
+    const to = await createPrincipalWithSpace(db);
+    const active = await createSecondary(db, from, { sirets: [from.sirets[0]!] });
+    const pending = await createSecondary(db, from, {
+      status: 'pending',
+      sirets: [from.sirets[1]!],
+    });
+    const removed = await createSecondary(db, from);
+    await db
+      .updateTable('users')
+      .set({ status: 'removed' })
+      .where('id', '=', removed.user.id)
+      .execute();
+    const fromHead = await streamHead(db, spaceStream(from.orgId));
+    const toHead = await streamHead(db, spaceStream(to.orgId));
+
+    const { events } = await cede(from.actor, to.principal.email);
+
+    const sirets = await db
+      .selectFrom('sirets')
+      .select(['siret', 'orgId'])
+      .where('orgId', 'in', [from.orgId, to.orgId])
+      .orderBy('siret')
+      .execute();
+    expect(sirets).toEqual(
+      [...from.sirets, ...to.sirets].sort().map((siret) => ({ siret, orgId: to.orgId })),
+    );
+    const users = await db
+      .selectFrom('users')
+      .select(['id', 'role', 'status', 'orgId'])
+      .where('id', 'in', [
+        from.principal.id,
+        to.principal.id,
+        active.user.id,
+        pending.user.id,
+        removed.user.id,
+      ])
+      .orderBy('id')
+      .execute();
+    expect(users).toEqual([
+      { id: from.principal.id, role: 'secondary', status: 'active', orgId: to.orgId },
+      { id: to.principal.id, role: 'principal', status: 'active', orgId: to.orgId },
+      { id: active.user.id, role: 'secondary', status: 'active', orgId: to.orgId },
+      { id: pending.user.id, role: 'secondary', status: 'pending', orgId: to.orgId },
+      // A removed account is history: it stays with the dissolved space.
+      { id: removed.user.id, role: 'secondary', status: 'removed', orgId: from.orgId },
+    ]);
+    expect(await attributedTo(from.principal.id)).toEqual(from.sirets);
+    expect(await attributedTo(active.user.id)).toEqual([from.sirets[0]!]);
+    expect(await attributedTo(pending.user.id)).toEqual([from.sirets[1]!]);
+    const invitation = await db
+      .selectFrom('invitations')
+      .select(['orgId', 'status'])
+      .where('id', '=', pending.invitation!.id)
+      .executeTakeFirstOrThrow();
+    expect(invitation).toEqual({ orgId: to.orgId, status: 'pending' });
+    const spaces = await db
+      .selectFrom('spaces')
+      .select(['id', 'dissolvedAt'])
+      .where('id', 'in', [from.orgId, to.orgId])
+      .orderBy('id')
+      .execute();
+    expect(spaces.map((s) => [s.id, s.dissolvedAt !== null])).toEqual([
+      [from.orgId, true],
+      [to.orgId, false],
+    ]);
+
+    const data = {
+      fromOrgId: from.orgId,
+      toOrgId: to.orgId,
+      formerPrincipalId: from.principal.id,
+      sirets: from.sirets,
+    };
+    expect(events).toEqual([
+      expect.objectContaining({
+        stream: spaceStream(from.orgId),
+        seq: fromHead + 1,
+        type: 'org.ceded',
+        data,
+        audience: null,
+      }),
+      expect.objectContaining({
+        stream: spaceStream(to.orgId),
+        seq: toHead + 1,
+        type: 'org.ceded',
+        data,
+        audience: null,
+      }),
+    ]);
+    expect(await listEvents(db, spaceStream(from.orgId), fromHead)).toHaveLength(1);
+    expect(await listEvents(db, spaceStream(to.orgId), toHead)).toHaveLength(1);
+  });
+
+  it('leaves the former principal without the Paramétrage', async () => {
+    const { db } = getHandle();
+    const from = await createPrincipalWithSpace(db);
+    const to = await createPrincipalWithSpace(db);
+    await cede(from.actor, to.principal.email);
+    const siret = validSiret();
+    await createDossier(db, { siret });
+    await expect(
+      runRule(db, (trx) =>
+        addSiret(trx, from.actor, {
+          siret,
+          unlockCode: UNLOCK_CODE,
+          assignToAllSecondaries: false,
+        }),
+      ),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(cede(from.actor, to.principal.email)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+  });
+
+  describe('refusals', () => {
+    it('refuses any address that is not the principal of another space, and counts it', async () => {
+      const { db } = getHandle();
+      const admin = await createAdmin(db);
+      const space = await createPrincipalWithSpace(db);
+      const own = await createSecondary(db, space);
+      const other = await createPrincipalWithSpace(db);
+      const otherSecondary = await createSecondary(db, other);
+      const formerPrincipal = await createPrincipalWithSpace(db);
+      await db
+        .updateTable('users')
+        .set({ status: 'removed' })
+        .where('id', '=', formerPrincipal.principal.id)
+        .execute();
+      const addresses = [
+        uniqueEmail('nobody'),
+        space.principal.email,
+        own.user.email,
+        otherSecondary.user.email,
+        admin.user.email,
+        formerPrincipal.principal.email,
+      ];
+      for (const email of addresses.slice(0, 4)) {
+        await expectRefusedWithoutChange(
+          db,
+          () => cede(space.actor, email),
+          'CESSION_TARGET_NOT_PRINCIPAL',
+        );
+      }
+      const counter = await db
+        .selectFrom('failedAttempts')
+        .selectAll()
+        .where('subject', '=', `space:${space.orgId}`)
+        .executeTakeFirstOrThrow();
+      expect(counter).toMatchObject({
+        scope: 'cession',
+        userId: space.principal.id,
+        siret: null,
+        failures: 4,
+      });
+      // Reset before the fifth refusal would lock cession.
+      await runRule(db, (trx) => resetUserLocks(trx, admin.actor, { userId: space.principal.id }));
+      for (const email of addresses.slice(4)) {
+        await expectRefusedWithoutChange(
+          db,
+          () => cede(space.actor, email),
+          'CESSION_TARGET_NOT_PRINCIPAL',
+        );
+      }
+    });
+
+    it('refuses a secondary or an admin', async () => {
+      const { db } = getHandle();
+      const admin = await createAdmin(db);
+      const space = await createPrincipalWithSpace(db);
+      const secondary = await createSecondary(db, space);
+      const other = await createPrincipalWithSpace(db);
+      for (const actor of [secondary.actor, admin.actor]) {
+        await expectRefusedWithoutChange(
+          db,
+          () => cede(actor, other.principal.email),
+          'FORBIDDEN',
+          ['spaces', 'users', 'sirets', 'attributions', 'invitations', 'events', 'failed_attempts'],
+        );
+      }
+    });
+  });
+
+  it('locks cession after 5 refused addresses until an admin reset', async () => {
+    const { db } = getHandle();
+    const admin = await createAdmin(db);
+    const space = await createPrincipalWithSpace(db);
+    const target = await createPrincipalWithSpace(db);
+    for (let i = 1; i <= 4; i++) {
+      await expect(cede(space.actor, uniqueEmail('nobody'))).rejects.toMatchObject({
+        code: 'CESSION_TARGET_NOT_PRINCIPAL',
+      });
+    }
+    const adminHead = await streamHead(db, ADMIN_STREAM);
+    await expect(cede(space.actor, uniqueEmail('nobody'))).rejects.toMatchObject({
+      code: 'LOCKED',
+    });
+    const counter = await db
+      .selectFrom('failedAttempts')
+      .selectAll()
+      .where('subject', '=', `space:${space.orgId}`)
+      .executeTakeFirstOrThrow();
+    expect(await listEvents(db, ADMIN_STREAM, adminHead)).toMatchObject([
+      {
+        type: 'lock.locked',
+        data: {
+          lock: {
+            id: counter.id,
+            scope: 'cession',
+            userId: space.principal.id,
+            siret: null,
+            failures: 5,
+          },
+        },
+      },
+    ]);
+
+    await expectRefusedWithoutChange(
+      db,
+      () => cede(space.actor, target.principal.email),
+      'LOCKED',
+      ['spaces', 'users', 'sirets', 'events', 'failed_attempts'],
+    );
+
+    await runRule(db, (trx) => resetUserLocks(trx, admin.actor, { userId: space.principal.id }));
+    await cede(space.actor, target.principal.email);
+    const moved = await db
+      .selectFrom('sirets')
+      .select('orgId')
+      .where('siret', '=', space.sirets[0]!)
+      .executeTakeFirst();
+    expect(moved?.orgId).toBe(target.orgId);
+  });
+
+  it('lets exactly one of two crossed cessions through', async () => {
+    const { db } = getHandle();
+    for (let round = 0; round < 3; round++) {
+      const a = await createPrincipalWithSpace(db);
+      const b = await createPrincipalWithSpace(db);
+      const results = await Promise.allSettled([
+        cede(a.actor, b.principal.email),
+        cede(b.actor, a.principal.email),
+      ]);
+      const fulfilled = results.filter((r) => r.status === 'fulfilled');
+      expect(fulfilled).toHaveLength(1);
+      const refused = results.find((r) => r.status === 'rejected');
+      expect(['FORBIDDEN', 'CESSION_TARGET_NOT_PRINCIPAL']).toContain(
+        (refused?.reason as { code?: string }).code,
+      );
+
+      // Whoever won, one space holds both SIRETs and has exactly one principal.
+      const winner = results[0]?.status === 'fulfilled' ? b : a;
+      const loser = winner === a ? b : a;
+      const sirets = await db
+        .selectFrom('sirets')
+        .select('orgId')
+        .where('siret', 'in', [...a.sirets, ...b.sirets])
+        .execute();
+      expect(sirets.map((s) => s.orgId)).toEqual([winner.orgId, winner.orgId]);
+      const members = await db
+        .selectFrom('users')
+        .select(['id', 'role', 'orgId'])
+        .where('id', 'in', [a.principal.id, b.principal.id])
+        .orderBy('id')
+        .execute();
+      expect(members).toEqual(
+        [
+          { id: winner.principal.id, role: 'principal', orgId: winner.orgId },
+          { id: loser.principal.id, role: 'secondary', orgId: winner.orgId },
+        ].sort((x, y) => x.id - y.id),
+      );
+    }
+  });
+});

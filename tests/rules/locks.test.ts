@@ -1,0 +1,209 @@
+import { describe, expect, it } from 'vitest';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../server/db/schema.js';
+import { ADMIN_STREAM } from '../../server/events/append-events.js';
+import { resetLock, resetUserLocks } from '../../server/rules/reset-lock.js';
+import { runRule } from '../../server/rules/run-rule.js';
+import { describeOnEachDatabase } from '../support/databases.js';
+import {
+  createAdmin,
+  createPrincipalWithSpace,
+  expectRefusedWithoutChange,
+  listEvents,
+  streamHead,
+  validSiret,
+} from '../support/fixtures.js';
+
+/** A counter as record-failed-attempt leaves it; `locked` sets it past the limit. */
+async function insertCounter(
+  db: Kysely<Database>,
+  values: {
+    scope: 'signup' | 'add_siret' | 'cession';
+    subject: string;
+    userId: number | null;
+    siret: string | null;
+  },
+  locked: boolean,
+) {
+  return db
+    .insertInto('failedAttempts')
+    .values({ ...values, failures: locked ? 5 : 2, lockedAt: locked ? new Date() : null })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+describeOnEachDatabase('resetting locks', (getHandle) => {
+  describe('resetUserLocks', () => {
+    it('deletes every counter of the user and announces the locked ones', async () => {
+      const { db } = getHandle();
+      const admin = await createAdmin(db);
+      const space = await createPrincipalWithSpace(db);
+      const other = await createPrincipalWithSpace(db);
+      const siret = validSiret();
+      const cession = await insertCounter(
+        db,
+        {
+          scope: 'cession',
+          subject: `space:${space.orgId}`,
+          userId: space.principal.id,
+          siret: null,
+        },
+        true,
+      );
+      const addSiret = await insertCounter(
+        db,
+        {
+          scope: 'add_siret',
+          subject: `space:${space.orgId}:${siret}`,
+          userId: space.principal.id,
+          siret,
+        },
+        true,
+      );
+      await insertCounter(
+        db,
+        {
+          scope: 'add_siret',
+          subject: `space:${space.orgId}:${validSiret()}`,
+          userId: space.principal.id,
+          siret: null,
+        },
+        false,
+      );
+      const untouched = await insertCounter(
+        db,
+        {
+          scope: 'cession',
+          subject: `space:${other.orgId}`,
+          userId: other.principal.id,
+          siret: null,
+        },
+        true,
+      );
+      const head = await streamHead(db, ADMIN_STREAM);
+
+      const { events } = await runRule(db, (trx) =>
+        resetUserLocks(trx, admin.actor, { userId: space.principal.id }),
+      );
+
+      const left = await db
+        .selectFrom('failedAttempts')
+        .select('id')
+        .where('userId', 'in', [space.principal.id, other.principal.id])
+        .execute();
+      expect(left).toEqual([{ id: untouched.id }]);
+      const expected = [cession.id, addSiret.id].sort((a, b) => a - b);
+      expect(events.map((e) => [e.stream, e.type, e.audience, e.data])).toEqual(
+        expected.map((lockId) => [ADMIN_STREAM, 'lock.reset', null, { lockId }]),
+      );
+      expect((await listEvents(db, ADMIN_STREAM, head)).map((e) => e.seq)).toEqual([
+        head + 1,
+        head + 2,
+      ]);
+    });
+
+    it('refuses when the user has nothing to reset', async () => {
+      const { db } = getHandle();
+      const admin = await createAdmin(db);
+      const space = await createPrincipalWithSpace(db);
+      await expectRefusedWithoutChange(
+        db,
+        () =>
+          runRule(db, (trx) => resetUserLocks(trx, admin.actor, { userId: space.principal.id })),
+        'NOT_FOUND',
+        ['failed_attempts', 'events'],
+      );
+    });
+
+    it('refuses anyone but an admin', async () => {
+      const { db } = getHandle();
+      const space = await createPrincipalWithSpace(db);
+      await insertCounter(
+        db,
+        {
+          scope: 'cession',
+          subject: `space:${space.orgId}`,
+          userId: space.principal.id,
+          siret: null,
+        },
+        true,
+      );
+      await expectRefusedWithoutChange(
+        db,
+        () =>
+          runRule(db, (trx) => resetUserLocks(trx, space.actor, { userId: space.principal.id })),
+        'FORBIDDEN',
+        ['failed_attempts', 'events'],
+      );
+    });
+  });
+
+  describe('resetLock', () => {
+    it('deletes one counter, a signup lock included, and announces it', async () => {
+      const { db } = getHandle();
+      const admin = await createAdmin(db);
+      const siret = validSiret();
+      const lock = await insertCounter(
+        db,
+        { scope: 'signup', subject: `siret:${siret}`, userId: null, siret },
+        true,
+      );
+      const { events } = await runRule(db, (trx) =>
+        resetLock(trx, admin.actor, { lockId: lock.id }),
+      );
+      expect(events).toEqual([
+        expect.objectContaining({
+          stream: ADMIN_STREAM,
+          type: 'lock.reset',
+          data: { lockId: lock.id },
+          audience: null,
+        }),
+      ]);
+      const left = await db
+        .selectFrom('failedAttempts')
+        .select('id')
+        .where('id', '=', lock.id)
+        .execute();
+      expect(left).toEqual([]);
+    });
+
+    it('deletes a counter that has not locked yet without an event', async () => {
+      const { db } = getHandle();
+      const admin = await createAdmin(db);
+      const siret = validSiret();
+      const counter = await insertCounter(
+        db,
+        { scope: 'signup', subject: `siret:${siret}`, userId: null, siret },
+        false,
+      );
+      const { events } = await runRule(db, (trx) =>
+        resetLock(trx, admin.actor, { lockId: counter.id }),
+      );
+      expect(events).toEqual([]);
+    });
+
+    it('refuses an unknown lock, and anyone but an admin', async () => {
+      const { db } = getHandle();
+      const admin = await createAdmin(db);
+      const space = await createPrincipalWithSpace(db);
+      const siret = validSiret();
+      const lock = await insertCounter(
+        db,
+        { scope: 'signup', subject: `siret:${siret}`, userId: null, siret },
+        true,
+      );
+      await expectRefusedWithoutChange(
+        db,
+        () => runRule(db, (trx) => resetLock(trx, admin.actor, { lockId: 2 ** 31 - 1 })),
+        'NOT_FOUND',
+        ['failed_attempts', 'events'],
+      );
+      await expectRefusedWithoutChange(
+        db,
+        () => runRule(db, (trx) => resetLock(trx, space.actor, { lockId: lock.id })),
+        'FORBIDDEN',
+        ['failed_attempts', 'events'],
+      );
+    });
+  });
+});
