@@ -48,7 +48,10 @@ export function siretNotices(change: LiveChange): SiretNoticeText[] {
   return notices;
 }
 
-/** A short sentence for screen readers about an applied event, or null when silent. */
+/**
+ * A short sentence for screen readers about an event, or null when silent.
+ * `state` is the view before the event (a removed member's e-mail is still there).
+ */
 export function describeEvent(event: ServerEvent, state: Snapshot | null): string | null {
   switch (event.type) {
     case 'siret.added':
@@ -57,8 +60,10 @@ export function describeEvent(event: ServerEvent, state: Snapshot | null): strin
       return `SIRET supprimé : ${formatSiret(event.data.siret)}.`;
     case 'secondary.added':
       return `Utilisateur secondaire ajouté : ${event.data.member.email}.`;
-    case 'secondary.removed':
-      return 'Un utilisateur secondaire a été supprimé.';
+    case 'secondary.removed': {
+      const email = emailOf(state, event.data.userId);
+      return email ? `Utilisateur secondaire supprimé : ${email}.` : 'Un utilisateur secondaire a été supprimé.';
+    }
     case 'secondary.status_changed':
       return `${emailOf(state, event.data.userId) ?? 'Un utilisateur'} : ${USER_STATUS_LABELS[event.data.status]}.`;
     case 'secondary.sirets_changed':
@@ -67,11 +72,11 @@ export function describeEvent(event: ServerEvent, state: Snapshot | null): strin
       return `SIRETs de ${emailOf(state, event.data.userId) ?? 'un utilisateur'} mis à jour.`;
     case 'dossier.added':
       return `Nouveau dossier ${event.data.dossier.reference} (SIRET ${formatSiret(event.data.dossier.siret)}).`;
-    case 'dossier.status_changed':
-      return `Dossier ${referenceOf(state, event.data.dossierId) ?? ''} : ${DOSSIER_STATUS_LABELS[event.data.status]}.`.replace(
-        'Dossier  :',
-        'Dossier :',
-      );
+    case 'dossier.status_changed': {
+      const reference = referenceOf(state, event.data.dossierId);
+      const label = DOSSIER_STATUS_LABELS[event.data.status];
+      return reference ? `Dossier ${reference} : ${label}.` : `Un dossier est passé à l’étape ${label}.`;
+    }
     case 'invitation.created':
       return `Invitation envoyée à ${event.data.invitation.email} par ${event.data.invitation.invitedBy}.`;
     case 'invitation.accepted':

@@ -16,7 +16,11 @@ import pg from 'pg';
 import { Server } from 'socket.io';
 import type { Database } from '../db/schema.js';
 import type { StoredEvent } from '../events/append-events.js';
-import { createOriginCheck, createSocketAuthentication, normalizeOrigin } from './authenticate-socket.js';
+import {
+  createOriginCheck,
+  createSocketAuthentication,
+  normalizeOrigin,
+} from './authenticate-socket.js';
 import { handleConnection } from './handle-connection.js';
 import { createPresenceNotifier } from './presence.js';
 import { endSession, publishEvents, type SessionEndReason } from './publish-events.js';
@@ -75,7 +79,9 @@ export function createRealtime(options: RealtimeOptions): Realtime {
   if (options.adapter?.kind === 'postgres') {
     adapterPool = new pg.Pool({ connectionString: options.adapter.url, max: ADAPTER_POOL_SIZE });
     // An idle connection dropped by the server must not crash the process; the adapter reconnects.
-    adapterPool.on('error', (error) => logger.warn({ err: error }, 'realtime adapter connection lost'));
+    adapterPool.on('error', (error) =>
+      logger.warn({ err: error }, 'realtime adapter connection lost'),
+    );
     io.adapter(
       createAdapter(adapterPool, {
         heartbeatInterval: 2000,
@@ -89,7 +95,9 @@ export function createRealtime(options: RealtimeOptions): Realtime {
 
   const presence = createPresenceNotifier(io, logger);
   io.use(createSocketAuthentication(options.db, logger));
-  io.on('connection', (socket) => handleConnection({ io, db: options.db, presence, logger }, socket));
+  io.on('connection', (socket) =>
+    handleConnection({ io, db: options.db, presence, logger }, socket),
+  );
 
   return {
     io,

@@ -83,7 +83,8 @@ export function handleConnection(context: ConnectionContext, socket: RealtimeSoc
    */
   async function answerSync(request: unknown): Promise<SyncAnswer> {
     const since = parseSince(request);
-    if (since === undefined) return { response: { error: 'VALIDATION_FAILED' satisfies ErrorCode } };
+    if (since === undefined)
+      return { response: { error: 'VALIDATION_FAILED' satisfies ErrorCode } };
     const auth = token ? await authenticateToken(db, token) : null;
     if (!auth) return refuse();
     const viewer = viewerOf(auth);

@@ -5,11 +5,7 @@
  * see it, and everyone else gets a `hidden` event with the same id, so that a
  * hole in the ids always means a missed event.
  */
-import type {
-  EphemeralEventType,
-  EventPayloads,
-  ServerEvent,
-} from '../../shared/events.js';
+import type { EphemeralEventType, EventPayloads, ServerEvent } from '../../shared/events.js';
 import { toServerEvent, type StoredEvent } from '../events/append-events.js';
 import type { Viewer } from './rooms.js';
 

@@ -83,7 +83,11 @@ export function endSession(io: RealtimeServer, sessionId: number, reason: Sessio
  * `org.ceded` just before). Each client then syncs with `since: null` and
  * joins the rooms of the space it belongs to now.
  */
-async function leaveSpace(io: RealtimeServer, orgId: number, logger: RealtimeLogger): Promise<void> {
+async function leaveSpace(
+  io: RealtimeServer,
+  orgId: number,
+  logger: RealtimeLogger,
+): Promise<void> {
   try {
     const sockets = await io.in(spaceRoom(orgId)).fetchSockets();
     const rooms = new Set([spaceRoom(orgId), principalRoom(orgId)]);

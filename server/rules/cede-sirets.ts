@@ -6,8 +6,9 @@
  * SIRET. Refused addresses are counted; the fifth locks cession until an
  * admin reset ("contactez le 3679").
  */
-import { sql, type Transaction } from 'kysely';
-import { lockSpaces } from '../db/queries/spaces.js';
+import type { Transaction } from 'kysely';
+import { moveInvitations } from '../db/queries/invitations.js';
+import { dissolveSpace, lockSpaces } from '../db/queries/spaces.js';
 import { attributeSirets, moveSirets } from '../db/queries/sirets.js';
 import {
   findUserByEmail,
@@ -64,20 +65,11 @@ export async function cedeSirets(
   const sirets = await moveSirets(trx, fromOrgId, toOrgId);
   await moveSecondaries(trx, fromOrgId, toOrgId);
   // Pending invitations follow their secondaries: the link keeps working in the new space.
-  await trx
-    .updateTable('invitations')
-    .set({ orgId: toOrgId })
-    .where('orgId', '=', fromOrgId)
-    .where('status', '=', 'pending')
-    .execute();
+  await moveInvitations(trx, fromOrgId, toOrgId);
   await makeSecondaryOf(trx, principal.id, toOrgId);
   await attributeSirets(trx, principal.id, sirets);
   // The space keeps its history (events, removed members) but has no member left.
-  await trx
-    .updateTable('spaces')
-    .set({ dissolvedAt: sql<Date>`now()` })
-    .where('id', '=', fromOrgId)
-    .execute();
+  await dissolveSpace(trx, fromOrgId);
   await clearFailedAttempts(trx, 'cession', subject);
 
   const data = { fromOrgId, toOrgId, formerPrincipalId: principal.id, sirets };

@@ -10,11 +10,7 @@ import { removeSecondary } from '../../server/rules/remove-secondary.js';
 import { runRule } from '../../server/rules/run-rule.js';
 import { setSecondarySirets } from '../../server/rules/set-secondary-sirets.js';
 import { describeOnEachDatabase } from '../support/databases.js';
-import {
-  createPrincipalWithSpace,
-  createSecondary,
-  uniqueEmail,
-} from '../support/fixtures.js';
+import { createPrincipalWithSpace, createSecondary, uniqueEmail } from '../support/fixtures.js';
 import {
   connectError,
   freshSnapshot,
@@ -100,12 +96,18 @@ describeOnEachDatabase('access changes take effect at once', (getHandle) => {
   it('hides the dossiers of a SIRET taken from a secondary from then on', async () => {
     world = await createWorld(getHandle().db, server);
     const { space, first, clients } = world;
-    await world.run((trx) => setSecondarySirets(trx, space.actor, { userId: first.user.id, sirets: [] }));
+    await world.run((trx) =>
+      setSecondarySirets(trx, space.actor, { userId: first.user.id, sirets: [] }),
+    );
     const change = await world.run((trx) =>
-      changeDossierStatus(trx, { userId: world!.adminId }, {
-        dossierId: space.dossiers[0]!.id,
-        status: 'cloture',
-      }),
+      changeDossierStatus(
+        trx,
+        { userId: world!.adminId },
+        {
+          dossierId: space.dossiers[0]!.id,
+          status: 'cloture',
+        },
+      ),
     );
     await world.settle();
     const pushed = streamEvents(change.events, spaceStream(space.orgId));
@@ -141,7 +143,8 @@ describeOnEachDatabase('access changes take effect at once', (getHandle) => {
       const expected = comparable(await freshSnapshot(server.url, tokens[name]));
       await panels[name]
         .until(
-          (state) => state !== null && JSON.stringify(comparable(state)) === JSON.stringify(expected),
+          (state) =>
+            state !== null && JSON.stringify(comparable(state)) === JSON.stringify(expected),
           `${name}'s panel to converge`,
         )
         .catch(() => {

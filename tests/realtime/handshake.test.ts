@@ -2,11 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { revokeSession } from '../../server/auth/sessions.js';
 import { createSession } from '../../server/auth/sessions.js';
 import { describeOnEachDatabase } from '../support/databases.js';
-import {
-  createAdmin,
-  createPrincipalWithSpace,
-  createSecondary,
-} from '../support/fixtures.js';
+import { createAdmin, createPrincipalWithSpace, createSecondary } from '../support/fixtures.js';
 import {
   connectError,
   startRealtimeServer,
@@ -53,7 +49,11 @@ describeOnEachDatabase('Socket.IO handshake', (getHandle) => {
   it('refuses the token of an expired session', async () => {
     const { db } = getHandle();
     const space = await createPrincipalWithSpace(db);
-    const { token } = await createSession(db, space.principal.id, new Date(Date.now() - 31 * 864e5));
+    const { token } = await createSession(
+      db,
+      space.principal.id,
+      new Date(Date.now() - 31 * 864e5),
+    );
     expect((await connectError(server.url, token)).message).toBe('UNAUTHENTICATED');
   });
 
@@ -98,7 +98,9 @@ describeOnEachDatabase('Socket.IO handshake', (getHandle) => {
     expect(snapshot.me).toMatchObject({ id: space.principal.id, role: 'principal' });
     expect(snapshot.orgId).toBe(space.orgId);
     expect(snapshot.sirets.map((s) => s.siret)).toEqual(space.sirets);
-    expect(snapshot.dossiers.map((d) => d.id).sort()).toEqual(space.dossiers.map((d) => d.id).sort());
+    expect(snapshot.dossiers.map((d) => d.id).sort()).toEqual(
+      space.dossiers.map((d) => d.id).sort(),
+    );
     expect(snapshot.members.map((m) => m.id).sort()).toEqual(
       [space.principal.id, secondary.user.id, pending.user.id].sort(),
     );
@@ -139,7 +141,10 @@ describeOnEachDatabase('Socket.IO handshake', (getHandle) => {
     const { db } = getHandle();
     const admin = await createAdmin(db);
     const client = await TestClient.connect(server.url, await tokenFor(db, admin.user.id));
-    expect(client.snapshot).toMatchObject({ kind: 'admin', me: { id: admin.user.id, isAdmin: true } });
+    expect(client.snapshot).toMatchObject({
+      kind: 'admin',
+      me: { id: admin.user.id, isAdmin: true },
+    });
     client.close();
   });
 });

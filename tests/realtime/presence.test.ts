@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeOnEachDatabase } from '../support/databases.js';
 import { createPrincipalWithSpace, createSecondary } from '../support/fixtures.js';
-import { startRealtimeServer, TestClient, tokenFor, type RealtimeTestServer } from './realtime-harness.js';
+import {
+  startRealtimeServer,
+  TestClient,
+  tokenFor,
+  type RealtimeTestServer,
+} from './realtime-harness.js';
 
 describeOnEachDatabase('presence', (getHandle) => {
   let server: RealtimeTestServer;

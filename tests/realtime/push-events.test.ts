@@ -139,10 +139,15 @@ describeOnEachDatabase('pushing committed events', (getHandle) => {
     expectReceived(clients.principal, pushed, 'full');
     expectReceived(clients.first, pushed, 'hidden');
     expectReceived(clients.second, pushed, 'hidden');
-    const forAdmins = [...streamEvents(revocation.events, ADMIN_STREAM), ...streamEvents(expiry.events, ADMIN_STREAM)];
+    const forAdmins = [
+      ...streamEvents(revocation.events, ADMIN_STREAM),
+      ...streamEvents(expiry.events, ADMIN_STREAM),
+    ];
     expectReceived(clients.admin, forAdmins, 'full');
     expect(
-      clients.admin.ofType('invitation.expired').some((e) => e.data.userId === expiring.secondary.id),
+      clients.admin
+        .ofType('invitation.expired')
+        .some((e) => e.data.userId === expiring.secondary.id),
     ).toBe(true);
     expectNoStoredEvent(clients.other);
   });
@@ -162,9 +167,9 @@ describeOnEachDatabase('pushing committed events', (getHandle) => {
     expectReceived(clients.principal, pushed, 'full');
     expectReceived(clients.first, pushed, 'full');
     expectReceived(clients.second, pushed, 'hidden');
-    expect(clients.first.ofType('secondary.sirets_changed')[0]?.data.dossiers.map((d) => d.siret)).toEqual([
-      space.sirets[2],
-    ]);
+    expect(
+      clients.first.ofType('secondary.sirets_changed')[0]?.data.dossiers.map((d) => d.siret),
+    ).toEqual([space.sirets[2]]);
     expectNoStoredEvent(clients.other);
   });
 
@@ -212,7 +217,11 @@ describeOnEachDatabase('pushing committed events', (getHandle) => {
         .catch(() => undefined);
     }
     const locked = await clients.admin.nextOfType('lock.locked');
-    expect(locked.data.lock).toMatchObject({ scope: 'add_siret', siret, userId: space.principal.id });
+    expect(locked.data.lock).toMatchObject({
+      scope: 'add_siret',
+      siret,
+      userId: space.principal.id,
+    });
     const reset = await world.run((trx) =>
       resetLock(trx, { userId: world.adminId }, { lockId: locked.data.lock.id }),
     );
@@ -223,4 +232,3 @@ describeOnEachDatabase('pushing committed events', (getHandle) => {
     }
   });
 });
-

@@ -127,7 +127,11 @@ export class TestClient {
     socket.on('disconnect', () => this.notify());
   }
 
-  static async connect(url: string, token: string, options: ConnectOptions = {}): Promise<TestClient> {
+  static async connect(
+    url: string,
+    token: string,
+    options: ConnectOptions = {},
+  ): Promise<TestClient> {
     const client = new TestClient(openSocket(url, token, options));
     await client.until(() => client.snapshots.length > 0, 'the first snapshot');
     return client;
@@ -217,7 +221,11 @@ export class LiveClient {
     });
   }
 
-  static async connect(url: string, token: string, options: ConnectOptions = {}): Promise<LiveClient> {
+  static async connect(
+    url: string,
+    token: string,
+    options: ConnectOptions = {},
+  ): Promise<LiveClient> {
     const client = new LiveClient(openSocket(url, token, options));
     await client.until((state) => state !== null, 'the first snapshot');
     return client;
@@ -229,7 +237,11 @@ export class LiveClient {
     return state;
   }
 
-  until(condition: (state: Snapshot | null) => boolean, what: string, timeoutMs = 8000): Promise<void> {
+  until(
+    condition: (state: Snapshot | null) => boolean,
+    what: string,
+    timeoutMs = 8000,
+  ): Promise<void> {
     if (condition(this.live.state)) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {

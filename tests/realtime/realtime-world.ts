@@ -98,7 +98,12 @@ export function expectReceived(
     expect(received, `event ${event.seq} (${event.type})`).toHaveLength(1);
     const mode = typeof detail === 'function' ? detail(event) : detail;
     if (mode === 'full') {
-      expect(received[0]).toEqual({ id: event.seq, type: event.type, at: event.at, data: event.data });
+      expect(received[0]).toEqual({
+        id: event.seq,
+        type: event.type,
+        at: event.at,
+        data: event.data,
+      });
     } else {
       expect(received[0]).toEqual({ id: event.seq, type: 'hidden', at: event.at, data: {} });
     }

@@ -14,7 +14,12 @@ import { runRule } from '../../server/rules/run-rule.js';
 import { setSecondarySirets } from '../../server/rules/set-secondary-sirets.js';
 import { describeOnEachDatabase } from '../support/databases.js';
 import { createPrincipalWithSpace, uniqueReference, unlockCodeHash } from '../support/fixtures.js';
-import { startRealtimeServer, TestClient, tokenFor, type RealtimeTestServer } from './realtime-harness.js';
+import {
+  startRealtimeServer,
+  TestClient,
+  tokenFor,
+  type RealtimeTestServer,
+} from './realtime-harness.js';
 import { createWorld, expectNoStoredEvent, streamEvents, type World } from './realtime-world.js';
 
 describeOnEachDatabase('sync', (getHandle) => {
@@ -77,12 +82,18 @@ describeOnEachDatabase('sync', (getHandle) => {
     const position = world.clients.second.lastEventId;
     world.clients.second.close();
     const missed = await commitUnpublished(world);
-    const back = await TestClient.connect(server.url, await tokenFor(world.db, world.second.user.id));
+    const back = await TestClient.connect(
+      server.url,
+      await tokenFor(world.db, world.second.user.id),
+    );
     try {
       expect(back.snapshot.lastEventId).toBe(missed.at(-1)!.seq);
       const response = await back.sync(position);
       expect(response).toEqual({
-        events: [toServerEvent(missed[0]!), { id: missed[1]!.seq, type: 'hidden', at: missed[1]!.at, data: {} }],
+        events: [
+          toServerEvent(missed[0]!),
+          { id: missed[1]!.seq, type: 'hidden', at: missed[1]!.at, data: {} },
+        ],
       });
     } finally {
       back.close();

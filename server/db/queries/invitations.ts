@@ -245,3 +245,20 @@ export async function closeInvitations(
 function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
+
+/**
+ * Cession: the pending invitations of a space follow their secondaries to the
+ * target space, so a link sent before the cession keeps working.
+ */
+export async function moveInvitations(
+  trx: Transaction<Database>,
+  fromOrgId: number,
+  toOrgId: number,
+): Promise<void> {
+  await trx
+    .updateTable('invitations')
+    .set({ orgId: toOrgId })
+    .where('orgId', '=', fromOrgId)
+    .where('status', '=', 'pending')
+    .execute();
+}

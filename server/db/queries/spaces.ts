@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Database } from '../schema.js';
 
 /**
@@ -19,4 +19,16 @@ export async function lockSpaces(trx: Transaction<Database>, orgIds: readonly nu
     if (row && row.dissolvedAt === null) locked.push(row.id);
   }
   return locked;
+}
+
+/**
+ * Cession: the ceded space keeps its history (events, removed members) but
+ * no member nor SIRET is left in it; `lockSpaces` no longer returns it.
+ */
+export async function dissolveSpace(trx: Transaction<Database>, orgId: number): Promise<void> {
+  await trx
+    .updateTable('spaces')
+    .set({ dissolvedAt: sql<Date>`now()` })
+    .where('id', '=', orgId)
+    .execute();
 }

@@ -1,0 +1,416 @@
+/**
+ * The side panel's one store: signals the components read, actions they call.
+ *
+ *   component ── action ──► ApiClient (HTTP) ──► server
+ *                                                  │ commit, publish
+ *   component ◄── signals ◄── LiveSync ◄── socket ◄┘ snapshot / event
+ *
+ * Actions never write the live state from an HTTP answer: the event that
+ * follows does (only the session itself comes from HTTP answers). Components
+ * never touch the socket or fetch.
+ */
+import { batch, computed, signal } from '@preact/signals';
+import { ERRORS } from '../../shared/errors.js';
+import type { Snapshot } from '../../shared/events.js';
+import {
+  attachLiveSync,
+  type ConnectionStatus,
+  type LiveChange,
+  type LiveSocket,
+  type LiveSync,
+} from '../../shared/live-sync.js';
+import type { AddSiretBody, LoginBody, SignupBody } from '../../shared/schemas.js';
+import type { MeView } from '../../shared/views.js';
+import {
+  DEFAULT_SERVER_URL,
+  hostPermissionPattern,
+  isLoopbackServer,
+  normaliseServerUrl,
+} from '../lib/server-url.js';
+import type { StoredSession, StoredState } from '../lib/stored-session.js';
+import { ApiError, type ApiClient, type ApiTarget } from './api-client.js';
+import { describeEvent, siretNotices, type SiretNoticeText } from './notices.js';
+
+/** What the store needs from the outside world (the browser, or a test). */
+export interface PanelDeps {
+  createApiClient(target: () => ApiTarget): ApiClient;
+  openSocket(serverUrl: string, token: string): LiveSocket;
+  storage: PanelStorage;
+  /** Must be called during the user's click: the browser shows its prompt then. */
+  requestHostPermission(pattern: string): Promise<boolean>;
+  saveFile(blob: Blob, filename: string): void;
+  /** Today's date in France (YYYY-MM-DD). */
+  today(): string;
+}
+
+export interface PanelStorage {
+  read(): Promise<StoredState>;
+  saveSession(session: StoredSession, remember: boolean): Promise<void>;
+  clearSession(): Promise<void>;
+  saveServerUrl(serverUrl: string): Promise<void>;
+}
+
+export type SessionState =
+  | { status: 'loading' }
+  | { status: 'signed-out' }
+  | { status: 'signed-in'; token: string; user: MeView; remember: boolean };
+
+export interface Toast {
+  id: number;
+  kind: 'success' | 'error' | 'info';
+  text: string;
+}
+
+export interface SiretNotice extends SiretNoticeText {
+  id: number;
+}
+
+export type ActionResult = { ok: true } | { ok: false; code: string; message: string };
+
+export type AuthScreen = 'sign-in' | 'sign-up';
+
+const TOAST_MS = { success: 5_000, info: 8_000, error: 10_000 } as const;
+
+const REVOKED_MESSAGES = {
+  logout: 'Vous avez été déconnecté.',
+  removed: 'Votre accès à cet espace employeur a été supprimé.',
+  expired: ERRORS.UNAUTHENTICATED.message,
+} as const;
+
+export type PanelStore = ReturnType<typeof createPanelStore>;
+
+export function createPanelStore(deps: PanelDeps) {
+  const serverUrl = signal(DEFAULT_SERVER_URL);
+  const session = signal<SessionState>({ status: 'loading' });
+  const view = signal<Snapshot | null>(null);
+  const connection = signal<ConnectionStatus>('closed');
+  const authScreen = signal<AuthScreen>('sign-in');
+  const settingsOpen = signal(false);
+  const toasts = signal<Toast[]>([]);
+  const notices = signal<SiretNotice[]>([]);
+  /** The last sentence for the polite live region (changes made by others). */
+  const announcement = signal('');
+  const busy = signal<ReadonlySet<string>>(new Set());
+
+  /** The signed-in user as the live view knows them (the role changes with a cession). */
+  const me = computed<MeView | null>(() => {
+    const current = session.value;
+    if (current.status !== 'signed-in') return null;
+    return view.value?.me ?? current.user;
+  });
+
+  const api = deps.createApiClient(() => {
+    const current = session.peek();
+    return {
+      serverUrl: serverUrl.peek(),
+      token: current.status === 'signed-in' ? current.token : null,
+    };
+  });
+
+  let live: LiveSync | null = null;
+  let nextId = 1;
+
+  function isBusy(key: string): boolean {
+    return busy.value.has(key);
+  }
+
+  function setBusy(key: string, on: boolean): void {
+    const next = new Set(busy.peek());
+    if (on) next.add(key);
+    else next.delete(key);
+    busy.value = next;
+  }
+
+  function toast(kind: Toast['kind'], text: string): void {
+    const id = nextId++;
+    toasts.value = [...toasts.peek(), { id, kind, text }];
+    setTimeout(() => dismissToast(id), TOAST_MS[kind]);
+  }
+
+  function dismissToast(id: number): void {
+    toasts.value = toasts.peek().filter((item) => item.id !== id);
+  }
+
+  function dismissNotice(id: number): void {
+    notices.value = notices.peek().filter((item) => item.id !== id);
+  }
+
+  /** Runs one request: busy flag, success toast, refusal toast (the server's words). */
+  async function run(
+    key: string,
+    task: () => Promise<void>,
+    options: { success?: string; quiet?: readonly string[] } = {},
+  ): Promise<ActionResult> {
+    setBusy(key, true);
+    try {
+      await task();
+      if (options.success) toast('success', options.success);
+      return { ok: true };
+    } catch (error) {
+      const refusal =
+        error instanceof ApiError ? error : new ApiError('INTERNAL', ERRORS.INTERNAL.message, 0);
+      if (refusal.code === 'UNAUTHENTICATED' && session.peek().status === 'signed-in') {
+        await endSession(refusal.message);
+      } else if (!options.quiet?.includes(refusal.code)) {
+        toast('error', refusal.message);
+      }
+      return { ok: false, code: refusal.code, message: refusal.message };
+    } finally {
+      setBusy(key, false);
+    }
+  }
+
+  function onLiveChange(change: LiveChange): void {
+    batch(() => {
+      view.value = change.state;
+      connection.value = change.status;
+      const texts = siretNotices(change);
+      if (texts.length > 0) {
+        notices.value = [...notices.peek(), ...texts.map((text) => ({ ...text, id: nextId++ }))];
+      } else if (change.cause.kind === 'event') {
+        const sentence = describeEvent(change.cause.event, change.previous);
+        if (sentence) announcement.value = sentence;
+      }
+    });
+    if (change.cause.kind === 'snapshot' && change.state) void rememberUser(change.state.me);
+  }
+
+  /** Keeps the stored user in step with the live one (a cession changes the role). */
+  async function rememberUser(user: MeView): Promise<void> {
+    const current = session.peek();
+    if (current.status !== 'signed-in') return;
+    if (current.user.role === user.role && current.user.orgId === user.orgId) return;
+    session.value = { ...current, user };
+    await deps.storage.saveSession({ token: current.token, user }, current.remember);
+  }
+
+  function connect(token: string): void {
+    live?.close();
+    const socket = deps.openSocket(serverUrl.peek(), token);
+    const current = attachLiveSync(socket, {
+      onSessionRevoked: (reason) => void endSession(REVOKED_MESSAGES[reason]),
+      onConnectError: (code) => {
+        if (code === 'UNAUTHENTICATED') void endSession(ERRORS.UNAUTHENTICATED.message);
+      },
+      onSyncError: (code) => {
+        if (code === 'UNAUTHENTICATED') void endSession(ERRORS.UNAUTHENTICATED.message);
+      },
+    });
+    current.subscribe(onLiveChange);
+    live = current;
+    connection.value = current.status;
+  }
+
+  async function startSession(stored: StoredSession, remember: boolean): Promise<void> {
+    batch(() => {
+      session.value = { status: 'signed-in', token: stored.token, user: stored.user, remember };
+      settingsOpen.value = false;
+      notices.value = [];
+    });
+    connect(stored.token);
+  }
+
+  /** Forgets the session here (the server already ended it, or is told separately). */
+  async function endSession(message?: string): Promise<void> {
+    if (session.peek().status !== 'signed-in') return;
+    live?.close();
+    live = null;
+    batch(() => {
+      session.value = { status: 'signed-out' };
+      view.value = null;
+      connection.value = 'closed';
+      notices.value = [];
+      authScreen.value = 'sign-in';
+    });
+    if (message) toast('info', message);
+    await deps.storage.clearSession();
+  }
+
+  async function init(): Promise<void> {
+    const stored = await deps.storage.read();
+    serverUrl.value = stored.serverUrl ?? DEFAULT_SERVER_URL;
+    if (!stored.session) {
+      session.value = { status: 'signed-out' };
+      return;
+    }
+    await startSession(stored.session, stored.remember);
+    try {
+      await rememberUser(await api.me());
+    } catch (error) {
+      // Offline is fine (the socket retries); a token the server no longer knows is not.
+      if (error instanceof ApiError && error.code === 'UNAUTHENTICATED') {
+        await endSession(error.message);
+      }
+    }
+  }
+
+  function signIn(body: LoginBody & { remember: boolean }): Promise<ActionResult> {
+    return run('signIn', async () => {
+      const { remember, ...credentials } = body;
+      const result = await api.login(credentials);
+      await deps.storage.saveSession(result, remember);
+      await startSession(result, remember);
+    });
+  }
+
+  function signUp(body: SignupBody & { remember: boolean }): Promise<ActionResult> {
+    return run(
+      'signUp',
+      async () => {
+        const { remember, ...input } = body;
+        const result = await api.signup(input);
+        await deps.storage.saveSession(result, remember);
+        await startSession(result, remember);
+      },
+      { success: 'Votre espace employeur est créé.' },
+    );
+  }
+
+  function signOut(): Promise<ActionResult> {
+    return run('signOut', async () => {
+      const current = session.peek();
+      if (current.status !== 'signed-in') return;
+      // Stop listening first: the server's own `session.revoked` is expected now.
+      live?.close();
+      live = null;
+      try {
+        await api.logout();
+      } catch {
+        // The local session ends anyway; the server's token expires on its own.
+      }
+      await endSession();
+    });
+  }
+
+  function saveServerUrl(input: string): Promise<ActionResult> {
+    const origin = normaliseServerUrl(input);
+    if (!origin) {
+      const message = 'Adresse invalide : saisissez par exemple http://localhost:8787.';
+      toast('error', message);
+      return Promise.resolve({ ok: false, code: 'VALIDATION_FAILED', message });
+    }
+    // Asked before any await: the browser only shows its prompt during the click.
+    const granted = isLoopbackServer(origin)
+      ? Promise.resolve(true)
+      : deps.requestHostPermission(hostPermissionPattern(origin));
+    return run(
+      'saveServerUrl',
+      async () => {
+        if (!(await granted.catch(() => false))) {
+          throw new ApiError(
+            'PERMISSION_DENIED',
+            "L'accès à ce serveur n'a pas été autorisé : l'adresse n'a pas été enregistrée.",
+            0,
+          );
+        }
+        const changed = origin !== serverUrl.peek();
+        await deps.storage.saveServerUrl(origin);
+        serverUrl.value = origin;
+        settingsOpen.value = false;
+        // A token belongs to the server that issued it.
+        if (changed) await endSession('Adresse du serveur modifiée : reconnectez-vous.');
+      },
+      { success: 'Adresse du serveur enregistrée.' },
+    );
+  }
+
+  function cede(email: string): Promise<ActionResult> {
+    return run('cede', () => api.cede(email).then(() => undefined), {
+      success: `SIRETs cédés à ${email}.`,
+    });
+  }
+
+  function addSiret(body: AddSiretBody): Promise<ActionResult> {
+    return run('addSiret', () => api.addSiret(body), { success: 'Nouveau SIRET enregistré.' });
+  }
+
+  /** A refusal `SIRET_DELETE_NOT_ALLOWED` is returned for the seed's dialog, not toasted. */
+  function deleteSiret(siret: string): Promise<ActionResult> {
+    return run(`deleteSiret:${siret}`, () => api.deleteSiret(siret), {
+      success: 'SIRET supprimé.',
+      quiet: ['SIRET_DELETE_NOT_ALLOWED'],
+    });
+  }
+
+  function addSecondary(email: string): Promise<ActionResult> {
+    return run('addSecondary', () => api.addSecondary(email).then(() => undefined), {
+      success: `Invitation envoyée à ${email}.`,
+    });
+  }
+
+  function removeSecondary(userId: number): Promise<ActionResult> {
+    return run(`removeSecondary:${userId}`, () => api.removeSecondary(userId), {
+      success: 'Utilisateur secondaire supprimé.',
+    });
+  }
+
+  function setSecondarySirets(userId: number, sirets: string[]): Promise<ActionResult> {
+    return run(`setSecondarySirets:${userId}`, () => api.setSecondarySirets(userId, sirets), {
+      success: 'Liste des SIRETs enregistrée.',
+    });
+  }
+
+  function resendInvitation(userId: number, email: string): Promise<ActionResult> {
+    return run(
+      `resendInvitation:${userId}`,
+      () => api.resendInvitation(userId).then(() => undefined),
+      { success: `Invitation renvoyée à ${email}.` },
+    );
+  }
+
+  function exportAttributions(): Promise<ActionResult> {
+    return run(
+      'exportAttributions',
+      async () => {
+        const csv = await api.exportAttributions();
+        deps.saveFile(csv, `attributions-sirets-${deps.today()}.csv`);
+      },
+      { success: 'Export CSV téléchargé.' },
+    );
+  }
+
+  function resetLock(lockId: number): Promise<ActionResult> {
+    return run(`resetLock:${lockId}`, () => api.resetLock(lockId), {
+      success: 'Blocage levé.',
+    });
+  }
+
+  return {
+    // state (read-only for components)
+    serverUrl,
+    session,
+    view,
+    me,
+    connection,
+    authScreen,
+    settingsOpen,
+    toasts,
+    notices,
+    announcement,
+    isBusy,
+    today: deps.today,
+    // actions
+    init,
+    signIn,
+    signUp,
+    signOut,
+    saveServerUrl,
+    cede,
+    addSiret,
+    deleteSiret,
+    addSecondary,
+    removeSecondary,
+    setSecondarySirets,
+    resendInvitation,
+    exportAttributions,
+    resetLock,
+    dismissToast,
+    dismissNotice,
+    showAuthScreen: (screen: AuthScreen) => {
+      authScreen.value = screen;
+    },
+    openSettings: (open: boolean) => {
+      settingsOpen.value = open;
+    },
+  };
+}
