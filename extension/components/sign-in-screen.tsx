@@ -1,0 +1,66 @@
+import { useState } from 'preact/hooks';
+import { emailError } from '../panel/validation.js';
+import { Button } from './button.js';
+import { useStore } from './store-context.js';
+import { CheckboxField, TextField } from './text-field.js';
+
+export function SignInScreen() {
+  const store = useStore();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [remember, setRemember] = useState(false);
+  const [submitted, setSubmitted] = useState(false);
+  const emailProblem = submitted ? emailError(email) : null;
+  const passwordProblem = submitted && password === '' ? 'Le mot de passe est obligatoire.' : null;
+
+  async function onSubmit(event: Event) {
+    event.preventDefault();
+    setSubmitted(true);
+    if (emailError(email) || password === '') return;
+    await store.signIn({ email: email.trim(), password, remember });
+  }
+
+  return (
+    <main class="auth-screen" aria-labelledby="sign-in-title">
+      <h1 id="sign-in-title">Connexion</h1>
+      <p class="lead">Questionnaires Risques Professionnels — Paramétrage de votre espace employeur.</p>
+      <form onSubmit={onSubmit} noValidate class="form">
+        <TextField
+          label="Adresse e-mail"
+          type="email"
+          value={email}
+          onInput={setEmail}
+          autocomplete="username"
+          error={emailProblem}
+          required
+        />
+        <TextField
+          label="Mot de passe"
+          type="password"
+          value={password}
+          onInput={setPassword}
+          autocomplete="current-password"
+          error={passwordProblem}
+          required
+        />
+        <CheckboxField label="Rester connecté" checked={remember} onChange={setRemember} />
+        <Button type="submit" variant="primary" busy={store.isBusy('signIn')}>
+          Se connecter
+        </Button>
+      </form>
+      <p class="hint">
+        Vous avez reçu une invitation ? Ouvrez le lien reçu par e-mail pour choisir votre mot de
+        passe, puis connectez-vous ici.
+      </p>
+      <nav class="auth-links" aria-label="Autres actions">
+        <Button variant="link" onClick={() => store.showAuthScreen('sign-up')}>
+          Créer un espace employeur
+        </Button>
+        <Button variant="link" onClick={() => store.openSettings(true)}>
+          Réglages du serveur
+        </Button>
+      </nav>
+      <p class="server-address">Serveur : {store.serverUrl.value}</p>
+    </main>
+  );
+}
