@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import type { Kysely, Transaction } from 'kysely';
-import { expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { DOSSIER_KINDS, DOSSIER_STATUSES, type DossierStatus } from '../../shared/domain.js';
 import type { Database } from '../../server/db/schema.js';
 import type { StoredEvent } from '../../server/events/append-events.js';
@@ -146,6 +146,8 @@ interface Pool {
   admin: Actor;
 }
 
+const STATS = new Map<string, number>();
+afterAll(() => console.log([...STATS].sort().map(([k, v]) => `${k}: ${v}`).join('\n')));
 describeOnEachDatabase('the invariants of DOMAIN.md', (getHandle) => {
   it('hold after every command of long random sequences over every rule', async () => {
     const { db } = getHandle();
@@ -175,6 +177,8 @@ describeOnEachDatabase('the invariants of DOMAIN.md', (getHandle) => {
         for (const cmd of commands) {
           const outcome = await execute(db, pool, cmd, { password, codeHashes });
           log.push(`${JSON.stringify(cmd)} -> ${outcome}`);
+          const key = `${cmd.kind} ${outcome.replace(/ \(.*$/, '')}`;
+          STATS.set(key, (STATS.get(key) ?? 0) + 1);
           const violations = await checkInvariants(db);
           if (violations.length > 0) {
             throw new Error(

@@ -1,0 +1,84 @@
+import { useState } from 'preact/hooks';
+import type { MemberSnapshot } from '../../shared/events.js';
+import { formatSiret } from '../../shared/siret.js';
+import { formatDate, plural } from '../panel/format.js';
+import { countDossiers } from '../panel/selectors.js';
+import { Button } from './button.js';
+import { ConfirmDialog, RefusalDialog } from './dialog.js';
+import { useStore } from './store-context.js';
+
+export interface SiretListProps {
+  state: MemberSnapshot;
+}
+
+type DeleteStep = { kind: 'confirm'; siret: string } | { kind: 'refused'; message: string } | null;
+
+/** The space's SIRETs; "Supprimer" asks "Confirmer", a refusal opens the seed's dialog. */
+export function SiretList({ state }: SiretListProps) {
+  const store = useStore();
+  const [step, setStep] = useState<DeleteStep>(null);
+
+  async function onConfirm(siret: string) {
+    const result = await store.deleteSiret(siret);
+    if (!result.ok && result.code === 'SIRET_DELETE_NOT_ALLOWED') {
+      setStep({ kind: 'refused', message: result.message });
+    } else {
+      setStep(null);
+    }
+  }
+
+  return (
+    <div class="siret-list" aria-labelledby="siret-list-title">
+      <h3 id="siret-list-title">Liste des SIRETs</h3>
+      {state.sirets.length === 0 ? (
+        <p class="empty">Aucun SIRET dans votre espace pour le moment.</p>
+      ) : (
+        <ul class="rows">
+          {state.sirets.map(({ siret, addedAt }) => {
+            const counts = countDossiers(state, siret);
+            return (
+              <li key={siret} class="row">
+                <div>
+                  <span class="siret">{formatSiret(siret)}</span>
+                  <span class="cell-detail">
+                    Ajouté le {formatDate(addedAt)} ·{' '}
+                    {plural(counts.inProgress, 'dossier en cours', 'dossiers en cours')}
+                    {counts.toComplete > 0 && `, dont ${counts.toComplete} à compléter`}
+                  </span>
+                </div>
+                <Button
+                  variant="danger"
+                  aria-label={`Supprimer le SIRET ${formatSiret(siret)}`}
+                  busy={store.isBusy(`deleteSiret:${siret}`)}
+                  onClick={() => setStep({ kind: 'confirm', siret })}
+                >
+                  Supprimer
+                </Button>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      {step?.kind === 'confirm' && (
+        <ConfirmDialog
+          title="Supprimer le SIRET"
+          busy={store.isBusy(`deleteSiret:${step.siret}`)}
+          onCancel={() => setStep(null)}
+          onConfirm={() => void onConfirm(step.siret)}
+        >
+          <p>
+            Supprimer le SIRET <strong>{formatSiret(step.siret)}</strong> de votre espace ? Il sera
+            aussi retiré de la liste de chaque utilisateur secondaire.
+          </p>
+        </ConfirmDialog>
+      )}
+      {step?.kind === 'refused' && (
+        <RefusalDialog
+          title="Suppression impossible"
+          message={step.message}
+          onClose={() => setStep(null)}
+        />
+      )}
+    </div>
+  );
+}
