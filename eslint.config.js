@@ -7,13 +7,22 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': ['error', { allow: ['warn', 'error'] }],
     },
   },
   {
-    files: ['server/main.ts', 'server/demo/demo-banner.ts', 'tests/bench/**', '.ci/**', 'scripts/**'],
+    files: [
+      'server/main.ts',
+      'server/demo/demo-banner.ts',
+      'tests/bench/**',
+      '.ci/**',
+      'scripts/**',
+    ],
     rules: { 'no-console': 'off' },
   },
 );

@@ -20,7 +20,11 @@ export interface ServerConfig {
   allowedOrigins: string[];
   /** PostgreSQL URL for the multi-node Socket.IO adapter; null: one process, in-memory adapter. */
   adapterUrl: string | null;
-  rateLimits: { loginPerEmail: RateLimitRule; loginPerAddress: RateLimitRule; signupPerAddress: RateLimitRule };
+  rateLimits: {
+    loginPerEmail: RateLimitRule;
+    loginPerAddress: RateLimitRule;
+    signupPerAddress: RateLimitRule;
+  };
   logLevel: string;
   /** How often pending invitations are checked for expiry. */
   expiryIntervalMs: number;
@@ -34,10 +38,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
   const host = env.HOST ?? '127.0.0.1';
   const dataDir = resolve(env.DATA_DIR ?? './data');
   const database = targetFromEnv(env);
-  const publicUrl = (env.PUBLIC_URL ?? `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`).replace(
-    /\/+$/,
-    '',
-  );
+  const publicUrl = (
+    env.PUBLIC_URL ?? `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`
+  ).replace(/\/+$/, '');
   const adminEmail = env.ADMIN_EMAIL?.trim().toLowerCase();
   const adminPassword = env.ADMIN_PASSWORD;
   if (Boolean(adminEmail) !== Boolean(adminPassword)) {

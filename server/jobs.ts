@@ -23,7 +23,11 @@ export function startJobs(options: {
     if (running) return;
     running = true;
     try {
-      const { expired } = await runRule(options.db, (trx) => expireInvitations(trx, {}), options.publish);
+      const { expired } = await runRule(
+        options.db,
+        (trx) => expireInvitations(trx, {}),
+        options.publish,
+      );
       if (expired > 0) options.logger.info({ expired }, 'invitations expired');
       await pruneRateLimits(options.db, DAY_MS);
     } catch (error) {

@@ -22,7 +22,9 @@ const SECRET_PATHS = [
   'req.headers.cookie',
 ];
 
-export function createLogger(options: { level?: string; destination?: pino.DestinationStream } = {}): Logger {
+export function createLogger(
+  options: { level?: string; destination?: pino.DestinationStream } = {},
+): Logger {
   return pino(
     {
       level: options.level ?? 'info',

@@ -14,7 +14,12 @@ import { sendInvitationMail } from './http/send-invitation-mail.js';
 
 const demo = process.argv.includes('--demo');
 const env = demo
-  ? { ADMIN_EMAIL: DEMO_ADMIN.email, ADMIN_PASSWORD: DEMO_ADMIN.password, LOG_LEVEL: 'warn', ...process.env }
+  ? {
+      ADMIN_EMAIL: DEMO_ADMIN.email,
+      ADMIN_PASSWORD: DEMO_ADMIN.password,
+      LOG_LEVEL: 'warn',
+      ...process.env,
+    }
   : process.env;
 const config = configFromEnv(env);
 const logger = createLogger({ level: config.logLevel });
@@ -30,7 +35,8 @@ try {
       created,
       extensionDir: resolve('.output/chrome-mv3'),
       mail: server.mailer.describe(),
-      database: config.database.kind === 'embedded' ? config.database.dataDir ?? 'memory' : 'PostgreSQL',
+      database:
+        config.database.kind === 'embedded' ? (config.database.dataDir ?? 'memory') : 'PostgreSQL',
     });
   }
   let stopping = false;

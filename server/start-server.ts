@@ -66,7 +66,12 @@ export async function startServer(
     logger,
   });
   bound.realtime = realtime;
-  const jobs = startJobs({ db: database.db, logger, publish: port.publish, intervalMs: config.expiryIntervalMs });
+  const jobs = startJobs({
+    db: database.db,
+    logger,
+    publish: port.publish,
+    intervalMs: config.expiryIntervalMs,
+  });
 
   const address = httpServer.address() as AddressInfo;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${address.port}`;

@@ -28,7 +28,7 @@ export function SiretList({ state }: SiretListProps) {
   }
 
   return (
-    <div class="siret-list" aria-labelledby="siret-list-title">
+    <div class="siret-list">
       <h3 id="siret-list-title">Liste des SIRETs</h3>
       {state.sirets.length === 0 ? (
         <p class="empty">Aucun SIRET dans votre espace pour le moment.</p>

@@ -59,7 +59,8 @@ export async function authenticateToken(
     ])
     .where('s.tokenHash', '=', hashToken(token))
     .executeTakeFirst();
-  if (!row || row.revokedAt !== null || row.expiresAt <= now || row.status !== 'active') return null;
+  if (!row || row.revokedAt !== null || row.expiresAt <= now || row.status !== 'active')
+    return null;
   return {
     session: {
       id: row.sessionId,

@@ -50,7 +50,9 @@ export async function openDatabase(
   options: { migrate?: boolean } = {},
 ): Promise<DatabaseHandle> {
   const handle =
-    target.kind === 'postgres' ? openPostgres(target.url, target.poolSize) : await openEmbedded(target.dataDir);
+    target.kind === 'postgres'
+      ? openPostgres(target.url, target.poolSize)
+      : await openEmbedded(target.dataDir);
   if (options.migrate ?? true) {
     try {
       await migrateToLatest(handle.db as Kysely<unknown>);

@@ -12,7 +12,11 @@ import type {
 /** A `timestamptz` read as a Date; optional on insert when the column has a default. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
-type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type NullableTimestamp = ColumnType<
+  Date | null,
+  Date | string | null | undefined,
+  Date | string | null
+>;
 /** `date` columns are read as `YYYY-MM-DD` strings (type parser set in open-database.ts). */
 type DateOnly = ColumnType<string, string, string>;
 

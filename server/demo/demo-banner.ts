@@ -1,10 +1,5 @@
 import { PORTAL_STAND_IN_PATH } from '../http/pages/portal-stand-in.js';
-import {
-  DEMO_ADMIN,
-  DEMO_OTHER_PRINCIPAL,
-  DEMO_PRINCIPAL,
-  DEMO_SECONDARIES,
-} from './demo-data.js';
+import { DEMO_ADMIN, DEMO_OTHER_PRINCIPAL, DEMO_PRINCIPAL, DEMO_SECONDARIES } from './demo-data.js';
 
 /** What a newcomer needs after `npm start`, printed once the server listens. */
 export function printDemoBanner(info: {
@@ -16,7 +11,9 @@ export function printDemoBanner(info: {
 }): void {
   const local = info.url.replace('127.0.0.1', 'localhost');
   const secondaries = DEMO_SECONDARIES.map((s) =>
-    s.password ? `    ${s.email.padEnd(28)} ${s.password}   (utilisateur secondaire)` : `    ${s.email.padEnd(28)} (invitation en attente : voir les e-mails)`,
+    s.password
+      ? `    ${s.email.padEnd(28)} ${s.password}   (utilisateur secondaire)`
+      : `    ${s.email.padEnd(28)} (invitation en attente : voir les e-mails)`,
   );
   console.log(
     [
@@ -28,7 +25,7 @@ export function printDemoBanner(info: {
       `     ${info.extensionDir}`,
       '2. Open the stand-in page of the questionnaire site (the "Paramétrage" launcher appears on it):',
       `     ${local}${PORTAL_STAND_IN_PATH}`,
-      '   or click the extension\'s toolbar button to open the side panel.',
+      "   or click the extension's toolbar button to open the side panel.",
       `3. Sign in from the panel (server address: ${local}) with one of these demo logins:`,
       `    ${DEMO_PRINCIPAL.email.padEnd(28)} ${DEMO_PRINCIPAL.password}   (utilisateur principal)`,
       `    ${DEMO_OTHER_PRINCIPAL.email.padEnd(28)} ${DEMO_OTHER_PRINCIPAL.password}   (autre utilisateur principal, pour la cession)`,

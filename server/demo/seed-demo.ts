@@ -39,7 +39,9 @@ export async function seedDemo(
 
   for (const dossier of DEMO_DOSSIERS) {
     const unlockCodeHash = await hashSecret(dossier.unlockCode);
-    const openedAt = new Date(Date.now() - dossier.openedDaysAgo * DAY_MS).toISOString().slice(0, 10);
+    const openedAt = new Date(Date.now() - dossier.openedDaysAgo * DAY_MS)
+      .toISOString()
+      .slice(0, 10);
     await runRule(db, (trx) =>
       addDossier(trx, adminActor, { ...dossier, unlockCodeHash, openedAt }),
     );
@@ -73,7 +75,12 @@ async function signUp(
   const [first, ...others] = sirets as [string, ...string[]];
   const passwordHash = await hashSecret(person.password);
   const { user } = await runRule(db, (trx) =>
-    signUpPrincipal(trx, { email: person.email, passwordHash, siret: first, unlockCode: codeOf(first) }),
+    signUpPrincipal(trx, {
+      email: person.email,
+      passwordHash,
+      siret: first,
+      unlockCode: codeOf(first),
+    }),
   );
   const actor = { userId: user.id };
   for (const siret of others) {

@@ -96,6 +96,8 @@ function compareStreams(a: StreamKey, b: StreamKey): number {
 }
 
 /** The wire form of a stored event, for a viewer who may see it in detail. */
-export function toServerEvent(event: Pick<StoredEvent, 'seq' | 'type' | 'at' | 'data'>): ServerEvent {
+export function toServerEvent(
+  event: Pick<StoredEvent, 'seq' | 'type' | 'at' | 'data'>,
+): ServerEvent {
   return { id: event.seq, type: event.type, at: event.at, data: event.data } as ServerEvent;
 }

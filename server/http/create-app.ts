@@ -69,7 +69,8 @@ export function createApp(deps: AppDeps): { app: Hono<AppEnv>; registry: RouteRe
     '*',
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
-      onError: (c) => c.json(errorBody('VALIDATION_FAILED', 'La requête est trop volumineuse.'), 413),
+      onError: (c) =>
+        c.json(errorBody('VALIDATION_FAILED', 'La requête est trop volumineuse.'), 413),
     }),
   );
 

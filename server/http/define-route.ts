@@ -38,7 +38,11 @@ export interface RouteInput<B, Q, P, A extends Access> {
   auth: A extends 'public' ? Authenticated | null : Authenticated;
 }
 
-export type RouteRegistry = RouteSpec<z.ZodType | undefined, z.ZodType | undefined, z.ZodType | undefined>[];
+export type RouteRegistry = RouteSpec<
+  z.ZodType | undefined,
+  z.ZodType | undefined,
+  z.ZodType | undefined
+>[];
 
 export function defineRoute<
   B extends z.ZodType | undefined = undefined,
@@ -110,5 +114,7 @@ function describeIssue(issue: z.core.$ZodIssue | undefined): string {
   if (!issue) return 'Les informations saisies ne sont pas valides.';
   const field = issue.path.join('.');
   if (issue.code === 'unrecognized_keys') return `Champ inconnu : ${issue.keys.join(', ')}.`;
-  return field ? `Le champ « ${field} » n'est pas valide.` : 'Les informations saisies ne sont pas valides.';
+  return field
+    ? `Le champ « ${field} » n'est pas valide.`
+    : 'Les informations saisies ne sont pas valides.';
 }

@@ -10,7 +10,10 @@ import type { AppEnv } from './context.js';
 export function handleError(logger: Logger) {
   return (error: Error, c: Context<AppEnv>): Response => {
     if (isDomainError(error)) {
-      return c.json(errorBody(error.code, error.message), ERRORS[error.code].status as ContentfulStatusCode);
+      return c.json(
+        errorBody(error.code, error.message),
+        ERRORS[error.code].status as ContentfulStatusCode,
+      );
     }
     if (error instanceof HTTPException && error.status < 500) {
       const code = error.status === 413 ? 'VALIDATION_FAILED' : 'VALIDATION_FAILED';

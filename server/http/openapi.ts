@@ -7,10 +7,7 @@ export function buildOpenApi(registry: RouteRegistry, base: string, serverUrl: s
   const paths: Record<string, Record<string, unknown>> = {};
   for (const spec of registry) {
     const path = `${base}${spec.path}`.replace(/:([A-Za-z]+)/g, '{$1}');
-    const parameters = [
-      ...pathParameters(spec.path),
-      ...queryParameters(spec.query),
-    ];
+    const parameters = [...pathParameters(spec.path), ...queryParameters(spec.query)];
     const operation: Record<string, unknown> = {
       summary: spec.summary,
       tags: [spec.tag],
@@ -19,7 +16,10 @@ export function buildOpenApi(registry: RouteRegistry, base: string, serverUrl: s
         Object.entries(spec.responses).map(([status, description]) => [
           status,
           Number(status) >= 400
-            ? { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }
+            ? {
+                description,
+                content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+              }
             : { description },
         ]),
       ),

@@ -8,7 +8,11 @@ import type { Database } from '../db/schema.js';
 import { DomainError } from '../rules/domain-error.js';
 
 /** Counts one hit for `key`; throws RATE_LIMITED past the rule's maximum within its window. */
-export async function hitRateLimit(db: Kysely<Database>, key: string, rule: RateLimitRule): Promise<void> {
+export async function hitRateLimit(
+  db: Kysely<Database>,
+  key: string,
+  rule: RateLimitRule,
+): Promise<void> {
   const windowStart = new Date(Date.now() - rule.windowMs);
   const row = await db
     .insertInto('rateLimits')

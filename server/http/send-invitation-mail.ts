@@ -19,7 +19,12 @@ export async function sendInvitationMail(
   const link = `${services.config.publicUrl}/invitations/${invitation.token}`;
   try {
     await services.mailer.send(
-      invitationMail({ to: invitation.email, invitedBy: invitation.invitedBy, link, expiresAt: invitation.expiresAt }),
+      invitationMail({
+        to: invitation.email,
+        invitedBy: invitation.invitedBy,
+        link,
+        expiresAt: invitation.expiresAt,
+      }),
     );
     return true;
   } catch (error) {

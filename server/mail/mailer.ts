@@ -35,7 +35,11 @@ export function createMailer(options: { smtpUrl: string | null; mailDir: string 
       close: () => transport.close(),
     };
   }
-  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  const transport = nodemailer.createTransport({
+    streamTransport: true,
+    buffer: true,
+    newline: 'unix',
+  });
   let counter = 0;
   return {
     async send(message) {

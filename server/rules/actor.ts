@@ -49,7 +49,10 @@ export async function requireAdmin(trx: Transaction<Database>, actor: Actor): Pr
   return user;
 }
 
-async function findActiveUser(trx: Transaction<Database>, userId: number): Promise<User | undefined> {
+async function findActiveUser(
+  trx: Transaction<Database>,
+  userId: number,
+): Promise<User | undefined> {
   return trx
     .selectFrom('users')
     .selectAll()

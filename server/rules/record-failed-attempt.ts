@@ -33,12 +33,18 @@ export async function recordFailedAttempt(
     .where('id', '=', row.id)
     .execute();
   const lock = await findLockView(trx, row.id);
-  const events = lock ? await appendEvents(trx, [draft(ADMIN_STREAM, 'lock.locked', { lock })]) : [];
+  const events = lock
+    ? await appendEvents(trx, [draft(ADMIN_STREAM, 'lock.locked', { lock })])
+    : [];
   return { events, locked: true };
 }
 
 /** Throws `LOCKED` when the scope is locked; call it before checking the attempt. */
-export async function isLocked(trx: Transaction<Database>, scope: AttemptKey['scope'], subject: string): Promise<boolean> {
+export async function isLocked(
+  trx: Transaction<Database>,
+  scope: AttemptKey['scope'],
+  subject: string,
+): Promise<boolean> {
   const row = await trx
     .selectFrom('failedAttempts')
     .select('lockedAt')

@@ -19,7 +19,12 @@ import { configFromEnv } from '../../server/config.js';
 import { createSession } from '../../server/auth/sessions.js';
 import { createLogger } from '../../server/logger.js';
 import { startServer } from '../../server/start-server.js';
-import { createDossier, createPrincipalWithSpace, createSecondary, createAdmin } from '../support/fixtures.js';
+import {
+  createDossier,
+  createPrincipalWithSpace,
+  createSecondary,
+  createAdmin,
+} from '../support/fixtures.js';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 200);
 const CHANGES = Number(process.env.BENCH_CHANGES ?? 40);
@@ -35,7 +40,11 @@ async function main(): Promise<void> {
   };
   const server = await startServer(config, { logger: createLogger({ level: 'silent' }) });
   const db = server.database.db;
-  const results: Record<string, unknown> = { database: database.kind, clients: CLIENTS, changes: CHANGES };
+  const results: Record<string, unknown> = {
+    database: database.kind,
+    clients: CLIENTS,
+    changes: CHANGES,
+  };
 
   // A space with one SIRET attributed to every secondary, and a dossier on it.
   const space = await createPrincipalWithSpace(db, { sirets: 1, dossierStatus: 'consultation' });
@@ -44,7 +53,8 @@ async function main(): Promise<void> {
   const { user: admin } = await createAdmin(db);
   const adminToken = (await createSession(db, admin.id)).token;
   const secondaries = [];
-  for (let i = 0; i < CLIENTS; i++) secondaries.push(await createSecondary(db, space, { status: 'active', sirets: [siret] }));
+  for (let i = 0; i < CLIENTS; i++)
+    secondaries.push(await createSecondary(db, space, { status: 'active', sirets: [siret] }));
 
   const connectStart = performance.now();
   const sockets = await Promise.all(
@@ -90,7 +100,8 @@ async function main(): Promise<void> {
   for (let i = 0; i < COMMANDS; i++) await put(i);
   results.sequentialCommandsPerSecond = round((COMMANDS / (performance.now() - started)) * 1000);
   started = performance.now();
-  for (let i = 0; i < COMMANDS; i += 10) await Promise.all(Array.from({ length: 10 }, (_, j) => put(i + j)));
+  for (let i = 0; i < COMMANDS; i += 10)
+    await Promise.all(Array.from({ length: 10 }, (_, j) => put(i + j)));
   results.tenInFlightCommandsPerSecond = round((COMMANDS / (performance.now() - started)) * 1000);
 
   await server.close();
@@ -119,8 +130,15 @@ function nextEvent(socket: Socket, type: ServerEvent['type']): Promise<number> {
 
 function summarize(values: number[]) {
   const sorted = [...values].sort((a, b) => a - b);
-  const at = (q: number) => round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0);
-  return { p50: at(0.5), p95: at(0.95), p99: at(0.99), max: round(sorted.at(-1) ?? 0), n: sorted.length };
+  const at = (q: number) =>
+    round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0);
+  return {
+    p50: at(0.5),
+    p95: at(0.95),
+    p99: at(0.99),
+    max: round(sorted.at(-1) ?? 0),
+    n: sorted.length,
+  };
 }
 
 function round(value: number): number {
@@ -129,7 +147,8 @@ function round(value: number): number {
 
 async function chooseDatabase() {
   const url = process.env.DATABASE_URL;
-  if (!url) return { database: { kind: 'embedded' as const, dataDir: null }, cleanup: async () => {} };
+  if (!url)
+    return { database: { kind: 'embedded' as const, dataDir: null }, cleanup: async () => {} };
   const name = `qrp_bench_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();

@@ -31,9 +31,10 @@ describeOnEachDatabase('openDatabase', (getHandle) => {
 
   it('reads dates as YYYY-MM-DD and counts as numbers on this database', async () => {
     const { db } = getHandle();
-    const { rows } = await sql<{ d: string; n: number }>`select '2026-03-02'::date as d, count(*) as n from spaces`.execute(
-      db,
-    );
+    const { rows } = await sql<{
+      d: string;
+      n: number;
+    }>`select '2026-03-02'::date as d, count(*) as n from spaces`.execute(db);
     expect(rows[0]).toEqual({ d: '2026-03-02', n: 0 });
   });
 });

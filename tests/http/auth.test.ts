@@ -53,7 +53,11 @@ describeOnEachDatabase('accounts and sessions', (getHandle) => {
     expect(login.status).toBe(200);
     const token: string = login.body.token;
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    const sessions = await db.selectFrom('sessions').select('tokenHash').where('userId', '=', space.principal.id).execute();
+    const sessions = await db
+      .selectFrom('sessions')
+      .select('tokenHash')
+      .where('userId', '=', space.principal.id)
+      .execute();
     expect(sessions.every((s) => s.tokenHash !== token)).toBe(true);
     expect((await http.call('POST', '/api/v1/auth/logout', { token })).status).toBe(204);
     expect(http.endedSessions).toHaveLength(1);
@@ -66,7 +70,11 @@ describeOnEachDatabase('accounts and sessions', (getHandle) => {
     const { db } = getHandle();
     const http = createHttpHarness(db);
     const space = await createPrincipalWithSpace(db, { sirets: 1 });
-    const { token } = await createSession(db, space.principal.id, new Date(Date.now() - 31 * 24 * 3600 * 1000));
+    const { token } = await createSession(
+      db,
+      space.principal.id,
+      new Date(Date.now() - 31 * 24 * 3600 * 1000),
+    );
     expect((await http.call('GET', '/api/v1/me', { token })).status).toBe(401);
   });
 
@@ -78,7 +86,9 @@ describeOnEachDatabase('accounts and sessions', (getHandle) => {
     const { token } = await createSession(db, secondary.user.id);
     const principal = await createSession(db, space.principal.id);
     expect((await http.call('GET', '/api/v1/me', { token })).status).toBe(200);
-    const removed = await http.call('DELETE', `/api/v1/secondaries/${secondary.user.id}`, { token: principal.token });
+    const removed = await http.call('DELETE', `/api/v1/secondaries/${secondary.user.id}`, {
+      token: principal.token,
+    });
     expect(removed.status).toBe(204);
     expect((await http.call('GET', '/api/v1/me', { token })).status).toBe(401);
     expect(http.published.some((e) => e.type === 'secondary.removed')).toBe(true);
@@ -92,18 +102,37 @@ describeOnEachDatabase('accounts and sessions', (getHandle) => {
     const withDossier = validSiret();
     await createDossier(db, { siret: withDossier, status: 'completer_dossier' });
     const cases: [Record<string, unknown>, string][] = [
-      [{ email: space.principal.email, siret: withDossier, unlockCode: UNLOCK_CODE }, 'EMAIL_ALREADY_USED'],
-      [{ email: uniqueEmail('n'), siret: space.sirets[0], unlockCode: UNLOCK_CODE }, 'SIRET_ALREADY_MANAGED'],
-      [{ email: uniqueEmail('n'), siret: noDossier, unlockCode: UNLOCK_CODE }, 'SIRET_NO_DOSSIER_IN_PROGRESS'],
-      [{ email: uniqueEmail('n'), siret: withDossier, unlockCode: WRONG_UNLOCK_CODE }, 'SIRET_UNLOCK_CODE_INVALID'],
-      [{ email: uniqueEmail('n'), siret: '73282932000075', unlockCode: UNLOCK_CODE }, 'VALIDATION_FAILED'],
+      [
+        { email: space.principal.email, siret: withDossier, unlockCode: UNLOCK_CODE },
+        'EMAIL_ALREADY_USED',
+      ],
+      [
+        { email: uniqueEmail('n'), siret: space.sirets[0], unlockCode: UNLOCK_CODE },
+        'SIRET_ALREADY_MANAGED',
+      ],
+      [
+        { email: uniqueEmail('n'), siret: noDossier, unlockCode: UNLOCK_CODE },
+        'SIRET_NO_DOSSIER_IN_PROGRESS',
+      ],
+      [
+        { email: uniqueEmail('n'), siret: withDossier, unlockCode: WRONG_UNLOCK_CODE },
+        'SIRET_UNLOCK_CODE_INVALID',
+      ],
+      [
+        { email: uniqueEmail('n'), siret: '73282932000075', unlockCode: UNLOCK_CODE },
+        'VALIDATION_FAILED',
+      ],
     ];
     for (const [body, code] of cases) {
       const before = await dumpTables(db);
-      const res = await http.call('POST', '/api/v1/auth/signup', { body: { password: PASSWORD, ...body } });
+      const res = await http.call('POST', '/api/v1/auth/signup', {
+        body: { password: PASSWORD, ...body },
+      });
       expect(res.body.error.code).toBe(code);
       expect(res.body.error.message).toBe(
-        code === 'VALIDATION_FAILED' ? res.body.error.message : ERRORS[code as keyof typeof ERRORS].message,
+        code === 'VALIDATION_FAILED'
+          ? res.body.error.message
+          : ERRORS[code as keyof typeof ERRORS].message,
       );
       expect(await dumpTables(db)).toEqual(before);
     }
@@ -111,14 +140,24 @@ describeOnEachDatabase('accounts and sessions', (getHandle) => {
 
   it('rate-limits logins per e-mail with RATE_LIMITED', async () => {
     const { db } = getHandle();
-    const http = createHttpHarness(db, { rateLimits: { loginPerEmail: { max: 3, windowMs: 60_000 } } });
+    const http = createHttpHarness(db, {
+      rateLimits: { loginPerEmail: { max: 3, windowMs: 60_000 } },
+    });
     const email = uniqueEmail('target');
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++) {
-      statuses.push((await http.call('POST', '/api/v1/auth/login', { body: { email, password: 'mauvais-mdp-123' } })).status);
+      statuses.push(
+        (
+          await http.call('POST', '/api/v1/auth/login', {
+            body: { email, password: 'mauvais-mdp-123' },
+          })
+        ).status,
+      );
     }
     expect(statuses).toEqual([401, 401, 401, 429, 429]);
-    const last = await http.call('POST', '/api/v1/auth/login', { body: { email, password: 'mauvais-mdp-123' } });
+    const last = await http.call('POST', '/api/v1/auth/login', {
+      body: { email, password: 'mauvais-mdp-123' },
+    });
     expect(last.body.error).toEqual({ code: 'RATE_LIMITED', message: ERRORS.RATE_LIMITED.message });
   });
 
@@ -133,7 +172,10 @@ describeOnEachDatabase('accounts and sessions', (getHandle) => {
     });
     expect(signup.status).toBe(201);
     const invitee = uniqueEmail('invitee');
-    await http.call('POST', '/api/v1/secondaries', { token: signup.body.token, body: { email: invitee } });
+    await http.call('POST', '/api/v1/secondaries', {
+      token: signup.body.token,
+      body: { email: invitee },
+    });
     const invitationToken = http.invitationLink(invitee).split('/').at(-1)!;
     await http.call('GET', `/api/v1/invitations/${invitationToken}`);
     const logs = http.logLines.join('\n');

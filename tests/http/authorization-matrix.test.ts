@@ -17,8 +17,14 @@ interface Case {
 }
 
 const CASES: Record<string, Case> = {
-  'POST /auth/logout': { path: () => '/api/v1/auth/logout', allowed: ['secondary', 'otherPrincipal', 'admin', 'principal'] },
-  'GET /me': { path: () => '/api/v1/me', allowed: ['secondary', 'otherPrincipal', 'admin', 'principal'] },
+  'POST /auth/logout': {
+    path: () => '/api/v1/auth/logout',
+    allowed: ['secondary', 'otherPrincipal', 'admin', 'principal'],
+  },
+  'GET /me': {
+    path: () => '/api/v1/me',
+    allowed: ['secondary', 'otherPrincipal', 'admin', 'principal'],
+  },
   'GET /sirets': { path: () => '/api/v1/sirets', allowed: ['otherPrincipal', 'principal'] },
   'POST /sirets': {
     path: () => '/api/v1/sirets',
@@ -29,19 +35,28 @@ const CASES: Record<string, Case> = {
     }),
     allowed: ['otherPrincipal', 'principal'],
   },
-  'DELETE /sirets/:siret': { path: (w) => `/api/v1/sirets/${w.spareSiretA}`, allowed: ['principal'] },
+  'DELETE /sirets/:siret': {
+    path: (w) => `/api/v1/sirets/${w.spareSiretA}`,
+    allowed: ['principal'],
+  },
   'POST /cession': {
     path: () => '/api/v1/cession',
     body: (w) => ({ email: w.spaceB.principal.email }),
     allowed: ['principal'],
   },
-  'GET /secondaries': { path: () => '/api/v1/secondaries', allowed: ['otherPrincipal', 'principal'] },
+  'GET /secondaries': {
+    path: () => '/api/v1/secondaries',
+    allowed: ['otherPrincipal', 'principal'],
+  },
   'POST /secondaries': {
     path: () => '/api/v1/secondaries',
     body: () => ({ email: `matrix-${Math.random().toString(36).slice(2)}@example.fr` }),
     allowed: ['otherPrincipal', 'principal'],
   },
-  'DELETE /secondaries/:id': { path: (w) => `/api/v1/secondaries/${w.pending.user.id}`, allowed: ['principal'] },
+  'DELETE /secondaries/:id': {
+    path: (w) => `/api/v1/secondaries/${w.pending.user.id}`,
+    allowed: ['principal'],
+  },
   'PUT /secondaries/:id/sirets': {
     path: (w) => `/api/v1/secondaries/${w.active.user.id}/sirets`,
     body: (w) => ({ sirets: [w.siretA, w.spareSiretA] }),
@@ -55,12 +70,24 @@ const CASES: Record<string, Case> = {
     path: (w) => `/api/v1/secondaries/${w.pending.user.id}/invitation`,
     allowed: ['principal'],
   },
-  'GET /attributions.csv': { path: () => '/api/v1/attributions.csv', allowed: ['otherPrincipal', 'principal'] },
-  'GET /dossiers': { path: () => '/api/v1/dossiers', allowed: ['secondary', 'otherPrincipal', 'admin', 'principal'] },
-  'GET /team': { path: () => '/api/v1/team', allowed: ['secondary', 'otherPrincipal', 'principal'] },
+  'GET /attributions.csv': {
+    path: () => '/api/v1/attributions.csv',
+    allowed: ['otherPrincipal', 'principal'],
+  },
+  'GET /dossiers': {
+    path: () => '/api/v1/dossiers',
+    allowed: ['secondary', 'otherPrincipal', 'admin', 'principal'],
+  },
+  'GET /team': {
+    path: () => '/api/v1/team',
+    allowed: ['secondary', 'otherPrincipal', 'principal'],
+  },
   'GET /admin/invitations': { path: () => '/api/v1/admin/invitations', allowed: ['admin'] },
   'GET /admin/locks': { path: () => '/api/v1/admin/locks', allowed: ['admin'] },
-  'POST /admin/locks/:id/reset': { path: (w) => `/api/v1/admin/locks/${w.lockId}/reset`, allowed: ['admin'] },
+  'POST /admin/locks/:id/reset': {
+    path: (w) => `/api/v1/admin/locks/${w.lockId}/reset`,
+    allowed: ['admin'],
+  },
   'POST /admin/users/:id/reset': {
     path: (w) => `/api/v1/admin/users/${w.spaceA.principal.id}/reset`,
     allowed: ['admin'],

@@ -14,12 +14,24 @@ describeOnEachDatabase('the edges of the HTTP server', (getHandle) => {
     const http = createHttpHarness(getHandle().db);
     const preflight = (origin: string) =>
       http.call('OPTIONS', '/api/v1/me', {
-        headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+        headers: {
+          origin,
+          'access-control-request-method': 'GET',
+          'access-control-request-headers': 'authorization',
+        },
       });
-    expect((await preflight(EXTENSION_ORIGIN)).headers.get('access-control-allow-origin')).toBe(EXTENSION_ORIGIN);
-    expect((await preflight(PUBLIC_URL)).headers.get('access-control-allow-origin')).toBe(PUBLIC_URL);
-    expect((await preflight('https://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
-    expect((await preflight('chrome-extension://another')).headers.get('access-control-allow-origin')).toBeNull();
+    expect((await preflight(EXTENSION_ORIGIN)).headers.get('access-control-allow-origin')).toBe(
+      EXTENSION_ORIGIN,
+    );
+    expect((await preflight(PUBLIC_URL)).headers.get('access-control-allow-origin')).toBe(
+      PUBLIC_URL,
+    );
+    expect(
+      (await preflight('https://evil.example')).headers.get('access-control-allow-origin'),
+    ).toBeNull();
+    expect(
+      (await preflight('chrome-extension://another')).headers.get('access-control-allow-origin'),
+    ).toBeNull();
   });
 
   it('publishes an OpenAPI document generated from the route schemas', async () => {
@@ -34,8 +46,8 @@ describeOnEachDatabase('the edges of the HTTP server', (getHandle) => {
     expect(signup.requestBody.content['application/json'].schema.required).toEqual(
       expect.arrayContaining(['email', 'password', 'siret', 'unlockCode']),
     );
-    expect(res.body.paths['/api/v1/secondaries'].get.parameters.map((p: { name: string }) => p.name)).toEqual(
-      expect.arrayContaining(['page', 'pageSize', 'q']),
-    );
+    expect(
+      res.body.paths['/api/v1/secondaries'].get.parameters.map((p: { name: string }) => p.name),
+    ).toEqual(expect.arrayContaining(['page', 'pageSize', 'q']));
   });
 });

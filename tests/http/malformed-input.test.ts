@@ -114,7 +114,9 @@ describeOnEachDatabase('malformed requests', (getHandle) => {
     const unknown = await http.call('GET', '/api/v1/nothing-here');
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.code).toBe('NOT_FOUND');
-    const garbage = await http.call('GET', '/api/v1/me', { headers: { authorization: 'Bearer ' + 'x'.repeat(5000) } });
+    const garbage = await http.call('GET', '/api/v1/me', {
+      headers: { authorization: 'Bearer ' + 'x'.repeat(5000) },
+    });
     expect(garbage.status).toBe(401);
     expect(garbage.body.error.code).toBe('UNAUTHENTICATED');
   });

@@ -1,7 +1,13 @@
 import { expect, it } from 'vitest';
 import { ERRORS } from '../../shared/errors.js';
 import { formatSiret } from '../../shared/siret.js';
-import { createAdmin, PASSWORD, uniqueEmail, uniqueReference, validSiret } from '../support/fixtures.js';
+import {
+  createAdmin,
+  PASSWORD,
+  uniqueEmail,
+  uniqueReference,
+  validSiret,
+} from '../support/fixtures.js';
 import { describeOnEachDatabase } from '../support/databases.js';
 import { createHttpHarness } from '../support/http-harness.js';
 
@@ -20,7 +26,14 @@ describeOnEachDatabase('the seed guide played over HTTP', (getHandle) => {
     const openDossier = async (siret: string, unlockCode: string, status = 'completer_dossier') => {
       const res = await http.call('POST', '/api/v1/admin/dossiers', {
         token: adminToken,
-        body: { reference: uniqueReference(), siret, kind: 'AT', status, unlockCode, openedAt: '2026-03-02' },
+        body: {
+          reference: uniqueReference(),
+          siret,
+          kind: 'AT',
+          status,
+          unlockCode,
+          openedAt: '2026-03-02',
+        },
       });
       expect(res.status).toBe(201);
       return res.body.id as number;
@@ -32,10 +45,20 @@ describeOnEachDatabase('the seed guide played over HTTP', (getHandle) => {
     // Sign up with the SIRET as people type it, with spaces.
     const principalEmail = uniqueEmail('principal');
     const signup = await http.call('POST', '/api/v1/auth/signup', {
-      body: { email: principalEmail, password: PASSWORD, siret: formatSiret(s1), unlockCode: 'CODE-S1' },
+      body: {
+        email: principalEmail,
+        password: PASSWORD,
+        siret: formatSiret(s1),
+        unlockCode: 'CODE-S1',
+      },
     });
     expect(signup.status).toBe(201);
-    expect(signup.body.user).toMatchObject({ email: principalEmail, role: 'principal', status: 'active', isAdmin: false });
+    expect(signup.body.user).toMatchObject({
+      email: principalEmail,
+      role: 'principal',
+      status: 'active',
+      isAdmin: false,
+    });
     const token: string = signup.body.token;
 
     const me = await http.call('GET', '/api/v1/me', { token });
@@ -47,7 +70,9 @@ describeOnEachDatabase('the seed guide played over HTTP', (getHandle) => {
     });
     expect(added.status).toBe(201);
     const sirets = await http.call('GET', '/api/v1/sirets', { token });
-    expect(sirets.body.items.map((i: { siret: string }) => i.siret).sort()).toEqual([s1, s2].sort());
+    expect(sirets.body.items.map((i: { siret: string }) => i.siret).sort()).toEqual(
+      [s1, s2].sort(),
+    );
     expect(sirets.body.items.find((i: { siret: string }) => i.siret === s1).dossiers).toEqual({
       inProgress: 1,
       toComplete: 1,
@@ -86,7 +111,9 @@ describeOnEachDatabase('the seed guide played over HTTP', (getHandle) => {
     expect(attributed.status).toBe(200);
     expect(attributed.body.sirets).toEqual([s1, s2].sort());
     const aliceDossiers = await http.call('GET', '/api/v1/dossiers', { token: aliceToken });
-    expect(aliceDossiers.body.items.map((d: { siret: string }) => d.siret).sort()).toEqual([s1, s2].sort());
+    expect(aliceDossiers.body.items.map((d: { siret: string }) => d.siret).sort()).toEqual(
+      [s1, s2].sort(),
+    );
     expect((await http.call('GET', '/api/v1/sirets', { token: aliceToken })).status).toBe(403);
 
     const refused = await http.call('DELETE', `/api/v1/sirets/${s1}`, { token });
@@ -110,20 +137,36 @@ describeOnEachDatabase('the seed guide played over HTTP', (getHandle) => {
       body: { email: otherEmail, password: PASSWORD, siret: s3, unlockCode: 'CODE-S3' },
     });
     expect(other.status).toBe(201);
-    const refusedCession = await http.call('POST', '/api/v1/cession', { token, body: { email: alice } });
+    const refusedCession = await http.call('POST', '/api/v1/cession', {
+      token,
+      body: { email: alice },
+    });
     expect(refusedCession.body.error.code).toBe('CESSION_TARGET_NOT_PRINCIPAL');
-    const cession = await http.call('POST', '/api/v1/cession', { token, body: { email: otherEmail } });
+    const cession = await http.call('POST', '/api/v1/cession', {
+      token,
+      body: { email: otherEmail },
+    });
     expect(cession.status).toBe(200);
     expect(cession.body.user).toMatchObject({ role: 'secondary', orgId: other.body.user.orgId });
     expect((await http.call('GET', '/api/v1/sirets', { token })).status).toBe(403);
     const otherSirets = await http.call('GET', '/api/v1/sirets', { token: other.body.token });
-    expect(otherSirets.body.items.map((i: { siret: string }) => i.siret).sort()).toEqual([s2, s3].sort());
+    expect(otherSirets.body.items.map((i: { siret: string }) => i.siret).sort()).toEqual(
+      [s2, s3].sort(),
+    );
 
     // The admin saw the invitations of that space.
-    const feed = await http.call('GET', `/api/v1/admin/invitations?q=${encodeURIComponent(alice)}`, {
-      token: adminToken,
+    const feed = await http.call(
+      'GET',
+      `/api/v1/admin/invitations?q=${encodeURIComponent(alice)}`,
+      {
+        token: adminToken,
+      },
+    );
+    expect(feed.body.items[0]).toMatchObject({
+      email: alice,
+      status: 'accepted',
+      invitedBy: principalEmail,
     });
-    expect(feed.body.items[0]).toMatchObject({ email: alice, status: 'accepted', invitedBy: principalEmail });
     expect(http.published.length).toBeGreaterThan(0);
   });
 
@@ -131,7 +174,11 @@ describeOnEachDatabase('the seed guide played over HTTP', (getHandle) => {
     const { db } = getHandle();
     const http = createHttpHarness(db);
     const { user: admin } = await createAdmin(db);
-    const adminToken = (await http.call('POST', '/api/v1/auth/login', { body: { email: admin.email, password: PASSWORD } })).body.token;
+    const adminToken = (
+      await http.call('POST', '/api/v1/auth/login', {
+        body: { email: admin.email, password: PASSWORD },
+      })
+    ).body.token;
     const siret = validSiret();
     await http.call('POST', '/api/v1/admin/dossiers', {
       token: adminToken,
@@ -141,7 +188,10 @@ describeOnEachDatabase('the seed guide played over HTTP', (getHandle) => {
       body: { email: uniqueEmail('p'), password: PASSWORD, siret, unlockCode: 'CODE' },
     });
     const invitee = uniqueEmail('invitee');
-    await http.call('POST', '/api/v1/secondaries', { token: principal.body.token, body: { email: invitee } });
+    await http.call('POST', '/api/v1/secondaries', {
+      token: principal.body.token,
+      body: { email: invitee },
+    });
     const path = new URL(http.invitationLink(invitee)).pathname;
 
     const page = await http.call('GET', path);
@@ -152,7 +202,10 @@ describeOnEachDatabase('the seed guide played over HTTP', (getHandle) => {
     const mismatch = await http.app.request(path, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ password: 'un-mot-de-passe-solide', confirmation: 'autre-chose-123' }).toString(),
+      body: new URLSearchParams({
+        password: 'un-mot-de-passe-solide',
+        confirmation: 'autre-chose-123',
+      }).toString(),
     });
     expect(mismatch.status).toBe(400);
     expect(await mismatch.text()).toContain('ne sont pas identiques');
@@ -160,7 +213,10 @@ describeOnEachDatabase('the seed guide played over HTTP', (getHandle) => {
     const done = await http.app.request(path, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ password: 'un-mot-de-passe-solide', confirmation: 'un-mot-de-passe-solide' }).toString(),
+      body: new URLSearchParams({
+        password: 'un-mot-de-passe-solide',
+        confirmation: 'un-mot-de-passe-solide',
+      }).toString(),
     });
     expect(done.status).toBe(200);
     expect(await done.text()).toContain('Votre compte est actif');

@@ -29,6 +29,8 @@ export interface CallOptions {
 
 export interface CallResult {
   status: number;
+  /** Parsed JSON: tests read into it freely and let the assertions do the checking. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   body: any;
   headers: Headers;
   text: string;
@@ -36,7 +38,11 @@ export interface CallResult {
 
 export function createHttpHarness(
   db: Kysely<Database>,
-  options: { rateLimits?: Partial<Record<'loginPerEmail' | 'loginPerAddress' | 'signupPerAddress', RateLimitRule>> } = {},
+  options: {
+    rateLimits?: Partial<
+      Record<'loginPerEmail' | 'loginPerAddress' | 'signupPerAddress', RateLimitRule>
+    >;
+  } = {},
 ) {
   const mailDir = mkdtempSync(join(tmpdir(), 'qrp-mail-'));
   const published: StoredEvent[] = [];
@@ -65,7 +71,11 @@ export function createHttpHarness(
     },
   });
 
-  async function call(method: string, path: string, options: CallOptions = {}): Promise<CallResult> {
+  async function call(
+    method: string,
+    path: string,
+    options: CallOptions = {},
+  ): Promise<CallResult> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     let body: string | undefined = options.rawBody;
@@ -100,7 +110,17 @@ export function createHttpHarness(
     return match[0];
   }
 
-  return { app, registry, call, mailDir, mails, invitationLink, published, endedSessions, logLines };
+  return {
+    app,
+    registry,
+    call,
+    mailDir,
+    mails,
+    invitationLink,
+    published,
+    endedSessions,
+    logLines,
+  };
 }
 
 export type HttpHarness = ReturnType<typeof createHttpHarness>;

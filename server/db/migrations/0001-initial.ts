@@ -26,7 +26,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addCheckConstraint('users_admin_has_no_space', sql`(role = 'admin') = (org_id is null)`)
     .execute();
   // DOMAIN.md: a person (e-mail, case-insensitive) is in at most one space.
-  await sql`create unique index users_email_unique on users (email) where status <> 'removed'`.execute(db);
+  await sql`create unique index users_email_unique on users (email) where status <> 'removed'`.execute(
+    db,
+  );
   // DOMAIN.md: a space has exactly one principal.
   await sql`create unique index users_one_principal_per_space on users (org_id) where role = 'principal' and status <> 'removed'`.execute(
     db,
@@ -44,7 +46,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('attributions')
     .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
-    .addColumn('siret', 'char(14)', (c) => c.notNull().references('sirets.siret').onDelete('cascade'))
+    .addColumn('siret', 'char(14)', (c) =>
+      c.notNull().references('sirets.siret').onDelete('cascade'),
+    )
     .addColumn('attributed_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addPrimaryKeyConstraint('attributions_pk', ['user_id', 'siret'])
     .execute();

@@ -10,7 +10,12 @@ type Db = Kysely<Database> | Transaction<Database>;
 /** Dossiers of the SIRETs the viewer handles (all of the space for its principal); an admin sees every dossier. */
 export async function listVisibleDossiers(db: Db, viewer: User): Promise<DossierView[]> {
   if (viewer.role === 'admin') {
-    const rows = await db.selectFrom('dossiers').selectAll().orderBy('openedAt').orderBy('id').execute();
+    const rows = await db
+      .selectFrom('dossiers')
+      .selectAll()
+      .orderBy('openedAt')
+      .orderBy('id')
+      .execute();
     return rows.map(toDossierView);
   }
   if (viewer.orgId === null) return [];
@@ -78,7 +83,10 @@ export async function listSecondariesPage(
     .limit(filter.pageSize)
     .offset((filter.page - 1) * filter.pageSize)
     .execute();
-  const sirets = await attributionsOf(db, rows.map((r) => r.id));
+  const sirets = await attributionsOf(
+    db,
+    rows.map((r) => r.id),
+  );
   return {
     items: rows.map((r) => ({ ...r, sirets: sirets.get(r.id) ?? [] })),
     total: Number(total),
@@ -87,7 +95,11 @@ export async function listSecondariesPage(
   };
 }
 
-export async function findSecondaryView(db: Db, orgId: number, userId: number): Promise<SecondaryView | undefined> {
+export async function findSecondaryView(
+  db: Db,
+  orgId: number,
+  userId: number,
+): Promise<SecondaryView | undefined> {
   const row = await db
     .selectFrom('users')
     .select(['id', 'email', 'status'])

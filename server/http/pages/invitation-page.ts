@@ -14,37 +14,52 @@ import { acceptWithPassword } from '../routes/invitation-routes.js';
 import { pageLayout } from './page-layout.js';
 
 const SECURITY_HEADERS = {
-  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+  'Content-Security-Policy':
+    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
   'Referrer-Policy': 'no-referrer',
   'X-Content-Type-Options': 'nosniff',
   'Cache-Control': 'no-store',
 };
 
-const dateFormat = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Paris' });
+const dateFormat = new Intl.DateTimeFormat('fr-FR', {
+  dateStyle: 'long',
+  timeStyle: 'short',
+  timeZone: 'Europe/Paris',
+});
 
 export function invitationPage(app: Hono<AppEnv>, services: AppServices): void {
   app.get('/invitations/:token', async (c) => {
     const token = c.req.param('token');
-    const invitation = tokenSchema.safeParse(token).success ? await findInvitationByToken(services.db, token) : null;
-    const html = invitation
-      ? passwordForm(token, invitation)
-      : invalidPage();
+    const invitation = tokenSchema.safeParse(token).success
+      ? await findInvitationByToken(services.db, token)
+      : null;
+    const html = invitation ? passwordForm(token, invitation) : invalidPage();
     return c.html(html, invitation ? 200 : 410, SECURITY_HEADERS);
   });
 
   app.post('/invitations/:token', async (c) => {
     const token = c.req.param('token');
-    const invitation = tokenSchema.safeParse(token).success ? await findInvitationByToken(services.db, token) : null;
+    const invitation = tokenSchema.safeParse(token).success
+      ? await findInvitationByToken(services.db, token)
+      : null;
     if (!invitation) return c.html(invalidPage(), 410, SECURITY_HEADERS);
     const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
     const password = typeof form.password === 'string' ? form.password : '';
     const confirmation = typeof form.confirmation === 'string' ? form.confirmation : '';
     const parsed = passwordSchema.safeParse(password);
     if (!parsed.success) {
-      return c.html(passwordForm(token, invitation, parsed.error.issues[0]?.message), 400, SECURITY_HEADERS);
+      return c.html(
+        passwordForm(token, invitation, parsed.error.issues[0]?.message),
+        400,
+        SECURITY_HEADERS,
+      );
     }
     if (password !== confirmation) {
-      return c.html(passwordForm(token, invitation, 'Les deux mots de passe ne sont pas identiques.'), 400, SECURITY_HEADERS);
+      return c.html(
+        passwordForm(token, invitation, 'Les deux mots de passe ne sont pas identiques.'),
+        400,
+        SECURITY_HEADERS,
+      );
     }
     try {
       await acceptWithPassword(services, token, password);

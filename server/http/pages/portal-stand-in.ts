@@ -11,7 +11,8 @@ export const PORTAL_STAND_IN_PATH = '/demo/portail';
 export function portalStandIn(app: Hono<AppEnv>): void {
   app.get(PORTAL_STAND_IN_PATH, (c) =>
     c.html(PAGE, 200, {
-      'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+      'Content-Security-Policy':
+        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
     }),
   );
 }

@@ -20,7 +20,11 @@ import { defineRoute, type RouteRegistry } from '../define-route.js';
 const TAG = 'Support';
 const idParams = z.object({ id: idParamSchema });
 
-export function adminRoutes(app: Hono<AppEnv>, registry: RouteRegistry, services: AppServices): void {
+export function adminRoutes(
+  app: Hono<AppEnv>,
+  registry: RouteRegistry,
+  services: AppServices,
+): void {
   const { db } = services;
 
   defineRoute(
@@ -87,7 +91,9 @@ export function adminRoutes(app: Hono<AppEnv>, registry: RouteRegistry, services
       responses: { 204: 'Blocages levés', 404: 'Aucun blocage pour cet utilisateur' },
     },
     async (c, { auth, params }) => {
-      await services.run((trx) => resetUserLocks(trx, { userId: auth.user.id }, { userId: params.id }));
+      await services.run((trx) =>
+        resetUserLocks(trx, { userId: auth.user.id }, { userId: params.id }),
+      );
       return c.body(null, 204);
     },
   );
@@ -99,7 +105,8 @@ export function adminRoutes(app: Hono<AppEnv>, registry: RouteRegistry, services
     {
       method: 'post',
       path: '/admin/dossiers',
-      summary: "Ouvrir un dossier de risques professionnels (arrivée depuis les systèmes de l'assureur)",
+      summary:
+        "Ouvrir un dossier de risques professionnels (arrivée depuis les systèmes de l'assureur)",
       tag: TAG,
       access: 'admin',
       body: addDossierBody,
@@ -108,14 +115,18 @@ export function adminRoutes(app: Hono<AppEnv>, registry: RouteRegistry, services
     async (c, { auth, body }) => {
       const unlockCodeHash = await hashSecret(body.unlockCode);
       const { dossier } = await services.run((trx) =>
-        addDossier(trx, { userId: auth.user.id }, {
-          reference: body.reference,
-          siret: body.siret,
-          kind: body.kind,
-          status: body.status,
-          unlockCodeHash,
-          ...(body.openedAt ? { openedAt: body.openedAt } : {}),
-        }),
+        addDossier(
+          trx,
+          { userId: auth.user.id },
+          {
+            reference: body.reference,
+            siret: body.siret,
+            kind: body.kind,
+            status: body.status,
+            unlockCodeHash,
+            ...(body.openedAt ? { openedAt: body.openedAt } : {}),
+          },
+        ),
       );
       return c.json({ id: dossier.id, dossier }, 201);
     },
@@ -137,9 +148,17 @@ export function adminRoutes(app: Hono<AppEnv>, registry: RouteRegistry, services
     },
     async (c, { auth, params, body }) => {
       await services.run((trx) =>
-        changeDossierStatus(trx, { userId: auth.user.id }, { dossierId: params.id, status: body.status }),
+        changeDossierStatus(
+          trx,
+          { userId: auth.user.id },
+          { dossierId: params.id, status: body.status },
+        ),
       );
-      const row = await db.selectFrom('dossiers').selectAll().where('id', '=', params.id).executeTakeFirst();
+      const row = await db
+        .selectFrom('dossiers')
+        .selectAll()
+        .where('id', '=', params.id)
+        .executeTakeFirst();
       if (!row) throw new DomainError('NOT_FOUND');
       return c.json({ dossier: toDossierView(row) });
     },

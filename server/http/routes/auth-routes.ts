@@ -12,7 +12,11 @@ import type { AppEnv, AppServices } from '../context.js';
 import { defineRoute, type RouteRegistry } from '../define-route.js';
 import { hitRateLimit } from '../rate-limit.js';
 
-export function authRoutes(app: Hono<AppEnv>, registry: RouteRegistry, services: AppServices): void {
+export function authRoutes(
+  app: Hono<AppEnv>,
+  registry: RouteRegistry,
+  services: AppServices,
+): void {
   const { db, config } = services;
 
   defineRoute(
@@ -22,17 +26,30 @@ export function authRoutes(app: Hono<AppEnv>, registry: RouteRegistry, services:
     {
       method: 'post',
       path: '/auth/signup',
-      summary: 'Créer un espace employeur (utilisateur principal) avec un SIRET et son code de déblocage',
+      summary:
+        'Créer un espace employeur (utilisateur principal) avec un SIRET et son code de déblocage',
       tag: 'Authentification',
       access: 'public',
       body: signupBody,
-      responses: { 201: 'Espace créé, session ouverte', 400: 'Saisie invalide', 409: 'E-mail ou SIRET déjà utilisé', 422: 'Code ou dossier refusé', 423: 'Bloqué', 429: 'Trop de tentatives' },
+      responses: {
+        201: 'Espace créé, session ouverte',
+        400: 'Saisie invalide',
+        409: 'E-mail ou SIRET déjà utilisé',
+        422: 'Code ou dossier refusé',
+        423: 'Bloqué',
+        429: 'Trop de tentatives',
+      },
     },
     async (c, { body }) => {
       await hitRateLimit(db, `signup:addr:${clientAddress(c)}`, config.rateLimits.signupPerAddress);
       const passwordHash = await hashSecret(body.password);
       const { user } = await services.run((trx) =>
-        signUpPrincipal(trx, { email: body.email, passwordHash, siret: body.siret, unlockCode: body.unlockCode }),
+        signUpPrincipal(trx, {
+          email: body.email,
+          passwordHash,
+          siret: body.siret,
+          unlockCode: body.unlockCode,
+        }),
       );
       const { token } = await createSession(db, user.id);
       return c.json({ token, user: toMeView(user) }, 201);
@@ -50,7 +67,11 @@ export function authRoutes(app: Hono<AppEnv>, registry: RouteRegistry, services:
       tag: 'Authentification',
       access: 'public',
       body: loginBody,
-      responses: { 200: 'Session ouverte', 401: 'Identifiants incorrects', 429: 'Trop de tentatives' },
+      responses: {
+        200: 'Session ouverte',
+        401: 'Identifiants incorrects',
+        429: 'Trop de tentatives',
+      },
     },
     async (c, { body }) => {
       await hitRateLimit(db, `login:addr:${clientAddress(c)}`, config.rateLimits.loginPerAddress);

@@ -3,7 +3,11 @@ import { listTeam, listVisibleDossiers } from '../../db/queries/read-models.js';
 import type { AppEnv, AppServices } from '../context.js';
 import { defineRoute, type RouteRegistry } from '../define-route.js';
 
-export function dossierRoutes(app: Hono<AppEnv>, registry: RouteRegistry, services: AppServices): void {
+export function dossierRoutes(
+  app: Hono<AppEnv>,
+  registry: RouteRegistry,
+  services: AppServices,
+): void {
   defineRoute(
     app,
     registry,

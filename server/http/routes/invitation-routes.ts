@@ -12,7 +12,11 @@ import { defineRoute, type RouteRegistry } from '../define-route.js';
 
 const tokenParams = z.object({ token: tokenSchema });
 
-export function invitationRoutes(app: Hono<AppEnv>, registry: RouteRegistry, services: AppServices): void {
+export function invitationRoutes(
+  app: Hono<AppEnv>,
+  registry: RouteRegistry,
+  services: AppServices,
+): void {
   defineRoute(
     app,
     registry,
@@ -24,7 +28,11 @@ export function invitationRoutes(app: Hono<AppEnv>, registry: RouteRegistry, ser
       tag: 'Invitations',
       access: 'public',
       params: tokenParams,
-      responses: { 200: 'Invitation', 400: 'Lien invalide', 410: 'Invitation expirée ou déjà utilisée' },
+      responses: {
+        200: 'Invitation',
+        400: 'Lien invalide',
+        410: 'Invitation expirée ou déjà utilisée',
+      },
     },
     async (c, { params }) => {
       const invitation = await findInvitationByToken(services.db, params.token);
@@ -40,12 +48,17 @@ export function invitationRoutes(app: Hono<AppEnv>, registry: RouteRegistry, ser
     {
       method: 'post',
       path: '/invitations/:token/accept',
-      summary: "Accepter une invitation en choisissant son mot de passe (le compte devient « Actif »)",
+      summary:
+        'Accepter une invitation en choisissant son mot de passe (le compte devient « Actif »)',
       tag: 'Invitations',
       access: 'public',
       params: tokenParams,
       body: acceptInvitationBody,
-      responses: { 200: 'Compte actif, session ouverte', 400: 'Saisie invalide', 410: 'Invitation expirée ou déjà utilisée' },
+      responses: {
+        200: 'Compte actif, session ouverte',
+        400: 'Saisie invalide',
+        410: 'Invitation expirée ou déjà utilisée',
+      },
     },
     async (c, { params, body }) => {
       const user = await acceptWithPassword(services, params.token, body.password);

@@ -38,9 +38,17 @@ const secondariesListQuery = secondariesQuery.extend({
   status: z.enum(['pending', 'active']).optional(),
 });
 
-export function parametrageRoutes(app: Hono<AppEnv>, registry: RouteRegistry, services: AppServices): void {
+export function parametrageRoutes(
+  app: Hono<AppEnv>,
+  registry: RouteRegistry,
+  services: AppServices,
+): void {
   const { db } = services;
-  const route = <B extends z.ZodType | undefined, Q extends z.ZodType | undefined, P extends z.ZodType | undefined>(
+  const route = <
+    B extends z.ZodType | undefined,
+    Q extends z.ZodType | undefined,
+    P extends z.ZodType | undefined,
+  >(
     spec: Parameters<typeof defineRoute<B, Q, P, 'principal'>>[3],
     handler: Parameters<typeof defineRoute<B, Q, P, 'principal'>>[4],
   ) => defineRoute(app, registry, services, spec, handler);
@@ -65,12 +73,22 @@ export function parametrageRoutes(app: Hono<AppEnv>, registry: RouteRegistry, se
       tag: TAG,
       access: 'principal',
       body: addSiretBody,
-      responses: { 201: 'SIRET ajouté', 400: 'Saisie invalide', 403: 'Interdit', 409: 'SIRET déjà géré', 422: 'Pas de dossier en cours ou code incorrect', 423: 'Bloqué' },
+      responses: {
+        201: 'SIRET ajouté',
+        400: 'Saisie invalide',
+        403: 'Interdit',
+        409: 'SIRET déjà géré',
+        422: 'Pas de dossier en cours ou code incorrect',
+        423: 'Bloqué',
+      },
     },
     async (c, { auth, body }) => {
       const { events } = await services.run((trx) => addSiret(trx, { userId: auth.user.id }, body));
       const added = events.find((e) => e.type === 'siret.added');
-      const siret = added?.type === 'siret.added' ? added.data.siret : { siret: body.siret, addedAt: new Date().toISOString() };
+      const siret =
+        added?.type === 'siret.added'
+          ? added.data.siret
+          : { siret: body.siret, addedAt: new Date().toISOString() };
       return c.json({ siret }, 201);
     },
   );
@@ -79,14 +97,21 @@ export function parametrageRoutes(app: Hono<AppEnv>, registry: RouteRegistry, se
     {
       method: 'delete',
       path: '/sirets/:siret',
-      summary: 'Supprimer un SIRET (possible à partir de l’étape « Consultation » de tous ses dossiers)',
+      summary:
+        'Supprimer un SIRET (possible à partir de l’étape « Consultation » de tous ses dossiers)',
       tag: TAG,
       access: 'principal',
       params: siretParams,
-      responses: { 204: 'SIRET supprimé', 404: 'SIRET inconnu', 409: 'Un dossier est encore à « Compléter dossier »' },
+      responses: {
+        204: 'SIRET supprimé',
+        404: 'SIRET inconnu',
+        409: 'Un dossier est encore à « Compléter dossier »',
+      },
     },
     async (c, { auth, params }) => {
-      await services.run((trx) => deleteSiret(trx, { userId: auth.user.id }, { siret: params.siret }));
+      await services.run((trx) =>
+        deleteSiret(trx, { userId: auth.user.id }, { siret: params.siret }),
+      );
       return c.body(null, 204);
     },
   );
@@ -95,7 +120,8 @@ export function parametrageRoutes(app: Hono<AppEnv>, registry: RouteRegistry, se
     {
       method: 'post',
       path: '/cession',
-      summary: 'Céder tous les SIRETs à un autre utilisateur principal (l’appelant devient utilisateur secondaire)',
+      summary:
+        'Céder tous les SIRETs à un autre utilisateur principal (l’appelant devient utilisateur secondaire)',
       tag: TAG,
       access: 'principal',
       body: cessionBody,
@@ -125,7 +151,8 @@ export function parametrageRoutes(app: Hono<AppEnv>, registry: RouteRegistry, se
     {
       method: 'post',
       path: '/secondaries',
-      summary: 'Enregistrer un nouvel utilisateur secondaire (« En attente de validation », invitation envoyée)',
+      summary:
+        'Enregistrer un nouvel utilisateur secondaire (« En attente de validation », invitation envoyée)',
       tag: TAG,
       access: 'principal',
       body: addSecondaryBody,
@@ -151,7 +178,9 @@ export function parametrageRoutes(app: Hono<AppEnv>, registry: RouteRegistry, se
       responses: { 204: 'Supprimé', 404: 'Inconnu dans cet espace' },
     },
     async (c, { auth, params }) => {
-      await services.run((trx) => removeSecondary(trx, { userId: auth.user.id }, { userId: params.id }));
+      await services.run((trx) =>
+        removeSecondary(trx, { userId: auth.user.id }, { userId: params.id }),
+      );
       return c.body(null, 204);
     },
   );
@@ -165,11 +194,19 @@ export function parametrageRoutes(app: Hono<AppEnv>, registry: RouteRegistry, se
       access: 'principal',
       params: idParams,
       body: setSecondarySiretsBody,
-      responses: { 200: 'Attributions enregistrées', 404: 'Inconnu dans cet espace', 422: 'SIRET hors de l’espace' },
+      responses: {
+        200: 'Attributions enregistrées',
+        404: 'Inconnu dans cet espace',
+        422: 'SIRET hors de l’espace',
+      },
     },
     async (c, { auth, params, body }) => {
       await services.run((trx) =>
-        setSecondarySirets(trx, { userId: auth.user.id }, { userId: params.id, sirets: body.sirets }),
+        setSecondarySirets(
+          trx,
+          { userId: auth.user.id },
+          { userId: params.id, sirets: body.sirets },
+        ),
       );
       const view = await findSecondaryView(db, auth.user.orgId!, params.id);
       if (!view) throw new DomainError('NOT_FOUND');
@@ -185,7 +222,11 @@ export function parametrageRoutes(app: Hono<AppEnv>, registry: RouteRegistry, se
       tag: TAG,
       access: 'principal',
       params: idParams,
-      responses: { 200: 'Invitation renvoyée', 404: 'Inconnu dans cet espace', 409: 'Compte déjà actif' },
+      responses: {
+        200: 'Invitation renvoyée',
+        404: 'Inconnu dans cet espace',
+        409: 'Compte déjà actif',
+      },
     },
     async (c, { auth, params }) => {
       const { invitation } = await services.run((trx) =>
@@ -207,7 +248,9 @@ export function parametrageRoutes(app: Hono<AppEnv>, registry: RouteRegistry, se
       responses: { 204: 'Invitation annulée', 404: 'Aucune invitation en attente' },
     },
     async (c, { auth, params }) => {
-      await services.run((trx) => revokeInvitation(trx, { userId: auth.user.id }, { userId: params.id }));
+      await services.run((trx) =>
+        revokeInvitation(trx, { userId: auth.user.id }, { userId: params.id }),
+      );
       return c.body(null, 204);
     },
   );

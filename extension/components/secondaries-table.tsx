@@ -1,0 +1,172 @@
+import { useState } from 'preact/hooks';
+import { USER_STATUS_LABELS } from '../../shared/domain.js';
+import type { MemberSnapshot } from '../../shared/events.js';
+import type { MemberView } from '../../shared/views.js';
+import { formatDate } from '../panel/format.js';
+import { findSecondaries, paginate } from '../panel/selectors.js';
+import { Button } from './button.js';
+import { ConfirmDialog } from './dialog.js';
+import { SecondarySiretsDialog } from './secondary-sirets-dialog.js';
+import { useStore } from './store-context.js';
+import { TablePagination } from './table-pagination.js';
+import { TextField } from './text-field.js';
+
+export interface SecondariesTableProps {
+  state: MemberSnapshot;
+}
+
+type Open = { kind: 'sirets'; userId: number } | { kind: 'remove'; userId: number } | null;
+
+/** "Liste des utilisateurs secondaires", searchable and paginated, live. */
+export function SecondariesTable({ state }: SecondariesTableProps) {
+  const store = useStore();
+  const [query, setQuery] = useState('');
+  const [page, setPage] = useState(1);
+  const [pageSize, setPageSize] = useState(10);
+  const [open, setOpen] = useState<Open>(null);
+  const matches = findSecondaries(state, query);
+  const slice = paginate(matches, page, pageSize);
+  const openMember = open ? state.members.find((member) => member.id === open.userId) : undefined;
+
+  async function onRemove(member: MemberView) {
+    const result = await store.removeSecondary(member.id);
+    if (result.ok || result.code === 'NOT_FOUND') setOpen(null);
+  }
+
+  return (
+    <div class="secondaries">
+      <h3 id="secondaries-title">Liste des utilisateurs secondaires</h3>
+      <div class="toolbar">
+        <TextField
+          label="Rechercher un utilisateur secondaire"
+          type="search"
+          value={query}
+          onInput={(value) => {
+            setQuery(value);
+            setPage(1);
+          }}
+        />
+        <Button busy={store.isBusy('exportAttributions')} onClick={() => store.exportAttributions()}>
+          Exporter (CSV)
+        </Button>
+      </div>
+      <div class="table-scroll">
+        <table class="table" aria-labelledby="secondaries-title">
+          <thead>
+            <tr>
+              <th scope="col">Adresse email</th>
+              <th scope="col">Statut utilisateur</th>
+              <th scope="col">Gestion sirets</th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {slice.items.length === 0 ? (
+              <tr>
+                <td colSpan={4} class="empty">
+                  {query.trim()
+                    ? `Aucun utilisateur secondaire ne correspond à « ${query.trim()} ».`
+                    : 'Aucun utilisateur secondaire pour le moment.'}
+                </td>
+              </tr>
+            ) : (
+              slice.items.map((member) => (
+                <SecondaryRow
+                  key={member.id}
+                  state={state}
+                  member={member}
+                  onSirets={() => setOpen({ kind: 'sirets', userId: member.id })}
+                  onRemove={() => setOpen({ kind: 'remove', userId: member.id })}
+                />
+              ))
+            )}
+          </tbody>
+        </table>
+      </div>
+      <TablePagination
+        label={slice.label}
+        page={slice.page}
+        pageCount={slice.pageCount}
+        pageSize={pageSize}
+        onPage={setPage}
+        onPageSize={(size) => {
+          setPageSize(size);
+          setPage(1);
+        }}
+      />
+      {open?.kind === 'sirets' && openMember && (
+        <SecondarySiretsDialog
+          member={openMember}
+          sirets={state.sirets}
+          onClose={() => setOpen(null)}
+        />
+      )}
+      {open?.kind === 'remove' && openMember && (
+        <ConfirmDialog
+          title="Supprimer l'utilisateur secondaire"
+          busy={store.isBusy(`removeSecondary:${openMember.id}`)}
+          onCancel={() => setOpen(null)}
+          onConfirm={() => void onRemove(openMember)}
+        >
+          <p>
+            Supprimer <strong>{openMember.email}</strong> ? Ses sessions prennent fin
+            immédiatement et ses SIRETs lui sont retirés.
+          </p>
+        </ConfirmDialog>
+      )}
+    </div>
+  );
+}
+
+export interface SecondaryRowProps {
+  state: MemberSnapshot;
+  member: MemberView;
+  onSirets: () => void;
+  onRemove: () => void;
+}
+
+function SecondaryRow({ state, member, onSirets, onRemove }: SecondaryRowProps) {
+  const store = useStore();
+  const online = state.online.includes(member.id);
+  const invitation = state.invitations.find((item) => item.userId === member.id);
+  const count = member.sirets?.length ?? 0;
+  return (
+    <tr>
+      <th scope="row" class="cell-email">
+        <span class={`presence ${online ? 'presence-on' : 'presence-off'}`} aria-hidden="true" />
+        {member.email}
+        {online && <span class="cell-detail">En ligne</span>}
+      </th>
+      <td>
+        <span class={`badge badge-${member.status}`}>{USER_STATUS_LABELS[member.status]}</span>
+        {member.status === 'pending' && invitation && (
+          <span class="cell-detail">Lien valable jusqu'au {formatDate(invitation.expiresAt)}</span>
+        )}
+      </td>
+      <td>
+        <Button aria-label={`Liste SIRETs de ${member.email} (${count})`} onClick={onSirets}>
+          Liste SIRETs <span class="count">({count})</span>
+        </Button>
+      </td>
+      <td class="cell-actions">
+        {member.status === 'pending' && (
+          <Button
+            aria-label={`Renvoyer l'invitation à ${member.email}`}
+            busy={store.isBusy(`resendInvitation:${member.id}`)}
+            onClick={() => store.resendInvitation(member.id, member.email)}
+          >
+            Renvoyer l'invitation
+          </Button>
+        )}
+        <Button
+          variant="danger"
+          aria-label={`Supprimer ${member.email}`}
+          busy={store.isBusy(`removeSecondary:${member.id}`)}
+          onClick={onRemove}
+        >
+          Supprimer
+        </Button>
+      </td>
+    </tr>
+  );
+}
