@@ -51,65 +51,94 @@ const NUM_RUNS = Number(process.env.INVARIANTS_RUNS ?? 15);
 const SEED =
   process.env.INVARIANTS_SEED === undefined ? undefined : Number(process.env.INVARIANTS_SEED);
 
-/** Index of a person of the pool; `PEOPLE` stands for the admin. */
-const person = fc.integer({ min: 0, max: PEOPLE - 1 });
-const actorIndex = fc.integer({ min: 0, max: PEOPLE });
-const siretIndex = fc.integer({ min: 0, max: SIRETS - 1 });
+/**
+ * Who runs a command, resolved when it runs: mostly an active principal of the
+ * pool (so that their rules get past the role check), sometimes any member,
+ * any person of the pool (removed or never signed up) or the admin.
+ */
+const actorRef = fc.oneof(
+  { weight: 6, arbitrary: fc.record({ by: fc.constant('principal' as const), n: fc.nat() }) },
+  { weight: 2, arbitrary: fc.record({ by: fc.constant('member' as const), n: fc.nat() }) },
+  { weight: 1, arbitrary: fc.record({ by: fc.constant('person' as const), n: fc.nat() }) },
+  { weight: 1, arbitrary: fc.record({ by: fc.constant('admin' as const), n: fc.nat() }) },
+);
+/** Whom a command is about: mostly a secondary of the actor's space, else anyone of the pool. */
+const userRef = fc.oneof(
+  { weight: 4, arbitrary: fc.record({ by: fc.constant('teammate' as const), n: fc.nat() }) },
+  { weight: 1, arbitrary: fc.record({ by: fc.constant('person' as const), n: fc.nat() }) },
+);
+/** A principal's e-mail (a valid cession target), or anyone's. */
+const emailRef = fc.oneof(
+  { weight: 2, arbitrary: fc.record({ by: fc.constant('principal' as const), n: fc.nat() }) },
+  { weight: 1, arbitrary: fc.record({ by: fc.constant('person' as const), n: fc.nat() }) },
+);
+/** A SIRET of the actor's space, or any of the pool (often another space's, or no one's). */
+const siretRef = fc.oneof(
+  fc.record({ by: fc.constant('own' as const), n: fc.nat() }),
+  fc.record({ by: fc.constant('pool' as const), n: fc.nat() }),
+);
+const person = fc.nat({ max: PEOPLE - 1 });
+const poolSiret = fc.nat({ max: SIRETS - 1 });
 const dossierStatus = fc.constantFrom(...DOSSIER_STATUSES);
+
+type ActorRef = typeof actorRef extends fc.Arbitrary<infer T> ? T : never;
+type UserRef = typeof userRef extends fc.Arbitrary<infer T> ? T : never;
+type EmailRef = typeof emailRef extends fc.Arbitrary<infer T> ? T : never;
+type SiretRef = typeof siretRef extends fc.Arbitrary<infer T> ? T : never;
 
 const command = fc.oneof(
   fc.record({
     kind: fc.constant('signUp' as const),
     email: person,
-    siret: siretIndex,
+    siret: poolSiret,
     rightCode: fc.boolean(),
   }),
   {
     weight: 2,
     arbitrary: fc.record({
       kind: fc.constant('addSiret' as const),
-      actor: actorIndex,
-      siret: siretIndex,
+      actor: actorRef,
+      siret: poolSiret,
       rightCode: fc.boolean(),
       assignToAll: fc.boolean(),
     }),
   },
-  fc.record({ kind: fc.constant('deleteSiret' as const), actor: actorIndex, siret: siretIndex }),
-  fc.record({ kind: fc.constant('cede' as const), actor: actorIndex, target: person }),
+  fc.record({ kind: fc.constant('deleteSiret' as const), actor: actorRef, siret: siretRef }),
+  fc.record({ kind: fc.constant('cede' as const), actor: actorRef, target: emailRef }),
   {
-    weight: 2,
+    weight: 3,
     arbitrary: fc.record({
       kind: fc.constant('addSecondary' as const),
-      actor: actorIndex,
+      actor: actorRef,
       email: person,
       upperCase: fc.boolean(),
     }),
   },
   {
-    weight: 2,
+    weight: 3,
     arbitrary: fc.record({
       kind: fc.constant('accept' as const),
       token: fc.nat(),
       late: fc.boolean(),
     }),
   },
-  fc.record({ kind: fc.constant('resend' as const), actor: actorIndex, user: person }),
-  fc.record({ kind: fc.constant('revoke' as const), actor: actorIndex, user: person }),
+  fc.record({ kind: fc.constant('resend' as const), actor: actorRef, user: userRef }),
+  fc.record({ kind: fc.constant('revoke' as const), actor: actorRef, user: userRef }),
   fc.record({ kind: fc.constant('expire' as const), days: fc.integer({ min: 0, max: 10 }) }),
-  fc.record({ kind: fc.constant('remove' as const), actor: actorIndex, user: person }),
+  fc.record({ kind: fc.constant('remove' as const), actor: actorRef, user: userRef }),
   {
-    weight: 2,
+    weight: 3,
     arbitrary: fc.record({
       kind: fc.constant('setSirets' as const),
-      actor: actorIndex,
-      user: person,
+      actor: actorRef,
+      user: userRef,
       mask: fc.nat({ max: (1 << SIRETS) - 1 }),
       foreign: fc.boolean(),
     }),
   },
   fc.record({
     kind: fc.constant('addDossier' as const),
-    siret: siretIndex,
+    siret: poolSiret,
     status: dossierStatus,
     dossierKind: fc.constantFrom(...DOSSIER_KINDS),
     rightCode: fc.boolean(),
@@ -122,7 +151,7 @@ const command = fc.oneof(
       status: dossierStatus,
     }),
   },
-  fc.record({ kind: fc.constant('resetLocks' as const), user: person }),
+  fc.record({ kind: fc.constant('resetLocks' as const), user: userRef }),
 );
 
 type Command = typeof command extends fc.Arbitrary<infer C> ? C : never;

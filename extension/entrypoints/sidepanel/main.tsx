@@ -1,3 +1,18 @@
 import { render } from 'preact';
+import { App } from '../../components/app.js';
+import { StoreProvider } from '../../components/store-context.js';
+import { createBrowserDeps } from '../../panel/browser-deps.js';
+import { createPanelStore } from '../../panel/store.js';
+import './style.css';
 
-render(<main>Paramétrage</main>, document.getElementById('app')!);
+const store = createPanelStore(createBrowserDeps());
+const root = document.getElementById('app');
+if (root) {
+  render(
+    <StoreProvider store={store}>
+      <App />
+    </StoreProvider>,
+    root,
+  );
+}
+void store.init();

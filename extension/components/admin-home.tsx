@@ -1,0 +1,141 @@
+import { useId, useState } from 'preact/hooks';
+import {
+  INVITATION_STATUSES,
+  INVITATION_STATUS_LABELS,
+  LOCK_SCOPE_LABELS,
+  type InvitationStatus,
+} from '../../shared/domain.js';
+import type { AdminSnapshot } from '../../shared/events.js';
+import { formatSiret } from '../../shared/siret.js';
+import type { InvitationView, LockView } from '../../shared/views.js';
+import { formatDateTime, plural } from '../panel/format.js';
+import { filterInvitations } from '../panel/selectors.js';
+import { Button } from './button.js';
+import { useStore } from './store-context.js';
+import { TextField } from './text-field.js';
+
+export interface AdminHomeProps {
+  state: AdminSnapshot;
+}
+
+/** The support agent's screen: invitations across spaces, live, and lock-outs. */
+export function AdminHome({ state }: AdminHomeProps) {
+  return (
+    <>
+      <InvitationFeed invitations={state.invitations} />
+      <LockList locks={state.locks} />
+    </>
+  );
+}
+
+export interface InvitationFeedProps {
+  invitations: InvitationView[];
+}
+
+function InvitationFeed({ invitations }: InvitationFeedProps) {
+  const [status, setStatus] = useState<InvitationStatus | 'all'>('all');
+  const [query, setQuery] = useState('');
+  const statusId = useId();
+  const shown = filterInvitations(invitations, status, query);
+  return (
+    <section aria-labelledby="feed-title" class="section">
+      <h2 id="feed-title">Invitations en direct</h2>
+      <div class="toolbar">
+        <div class="field">
+          <label for={statusId}>Statut</label>
+          <select
+            id={statusId}
+            value={status}
+            onChange={(event) => setStatus(event.currentTarget.value as InvitationStatus | 'all')}
+          >
+            <option value="all">Tous</option>
+            {INVITATION_STATUSES.map((item) => (
+              <option key={item} value={item}>
+                {INVITATION_STATUS_LABELS[item]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <TextField label="Rechercher (adresse e-mail)" type="search" value={query} onInput={setQuery} />
+      </div>
+      <p class="feed-count">{plural(shown.length, 'invitation', 'invitations')}</p>
+      {shown.length === 0 ? (
+        <p class="empty">Aucune invitation ne correspond.</p>
+      ) : (
+        <ol class="feed" aria-labelledby="feed-title">
+          {shown.map((invitation) => (
+            <InvitationItem key={invitation.id} invitation={invitation} />
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}
+
+export interface InvitationItemProps {
+  invitation: InvitationView;
+}
+
+function InvitationItem({ invitation }: InvitationItemProps) {
+  return (
+    <li class="feed-item">
+      <p class="feed-main">
+        <strong>{invitation.invitedBy}</strong> a invité <strong>{invitation.email}</strong>
+      </p>
+      <p class="cell-detail">
+        <span class={`badge badge-invitation-${invitation.status}`}>
+          {INVITATION_STATUS_LABELS[invitation.status]}
+        </span>{' '}
+        Espace n° {invitation.orgId} · le {formatDateTime(invitation.createdAt)}
+        {invitation.acceptedAt
+          ? ` · validée le ${formatDateTime(invitation.acceptedAt)}`
+          : invitation.status === 'pending'
+            ? ` · expire le ${formatDateTime(invitation.expiresAt)}`
+            : ''}
+      </p>
+    </li>
+  );
+}
+
+export interface LockListProps {
+  locks: LockView[];
+}
+
+function LockList({ locks }: LockListProps) {
+  const store = useStore();
+  return (
+    <section aria-labelledby="locks-title" class="section">
+      <h2 id="locks-title">Comptes bloqués</h2>
+      {locks.length === 0 ? (
+        <p class="empty">Aucun blocage en cours.</p>
+      ) : (
+        <ul class="rows">
+          {locks.map((lock) => {
+            const who = lock.email ?? 'Inscription sans compte';
+            return (
+              <li key={lock.id} class="row">
+                <div>
+                  <span class="lock-who">{who}</span>
+                  <span class="cell-detail">
+                    {LOCK_SCOPE_LABELS[lock.scope]}
+                    {lock.siret && ` · SIRET ${formatSiret(lock.siret)}`} ·{' '}
+                    {plural(lock.failures, 'échec', 'échecs')} · depuis le{' '}
+                    {formatDateTime(lock.lockedAt)}
+                  </span>
+                </div>
+                <Button
+                  variant="primary"
+                  aria-label={`Réinitialiser ${who} (${LOCK_SCOPE_LABELS[lock.scope]})`}
+                  busy={store.isBusy(`resetLock:${lock.id}`)}
+                  onClick={() => store.resetLock(lock.id)}
+                >
+                  Réinitialiser
+                </Button>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </section>
+  );
+}

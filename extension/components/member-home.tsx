@@ -1,0 +1,56 @@
+import type { MemberSnapshot } from '../../shared/events.js';
+import { formatSiret } from '../../shared/siret.js';
+import { DashboardView } from './dashboard-view.js';
+import { ParametrageView } from './parametrage-view.js';
+import { SiretNotices } from './siret-notices.js';
+import { Tabs } from './tabs.js';
+import { TeamView } from './team-view.js';
+
+export interface MemberHomeProps {
+  state: MemberSnapshot;
+}
+
+/** A member's screens: only the principal has the Paramétrage tab. */
+export function MemberHome({ state }: MemberHomeProps) {
+  const isPrincipal = state.me.role === 'principal';
+  return (
+    <>
+      <SiretNotices />
+      {!isPrincipal && <MySirets state={state} />}
+      <Tabs
+        label={isPrincipal ? 'Espace utilisateur principal' : 'Espace utilisateur secondaire'}
+        tabs={[
+          { id: 'dashboard', label: 'Tableau de bord', render: () => <DashboardView state={state} /> },
+          ...(isPrincipal
+            ? [{ id: 'parametrage', label: 'Paramétrage', render: () => <ParametrageView state={state} /> }]
+            : []),
+          { id: 'team', label: 'Équipe', render: () => <TeamView state={state} /> },
+        ]}
+      />
+    </>
+  );
+}
+
+export interface MySiretsProps {
+  state: MemberSnapshot;
+}
+
+/** A secondary's SIRETs, as attributed by the principal (live). */
+function MySirets({ state }: MySiretsProps) {
+  return (
+    <section aria-labelledby="my-sirets-title" class="section my-sirets">
+      <h2 id="my-sirets-title">Mes SIRETs</h2>
+      {state.sirets.length === 0 ? (
+        <p class="empty">Aucun SIRET ne vous est attribué pour le moment.</p>
+      ) : (
+        <ul class="chips" aria-labelledby="my-sirets-title">
+          {state.sirets.map(({ siret }) => (
+            <li key={siret} class="chip">
+              {formatSiret(siret)}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
