@@ -1,17 +1,47 @@
 import { defineConfig } from 'wxt';
 
+/**
+ * Public key of the Chrome build (base64 SPKI DER, RSA-2048). It fixes the
+ * extension id on every machine: see extension/extension-id.ts, which the
+ * server uses to allow the extension's origin by default.
+ */
+export const EXTENSION_KEY =
+  'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAqfJHzN0qszgEWdH6oO34UM7lsP+9TE1M+S3OZ5Dt7eomYzzvOfjO0ozBV+R1e5nMtzhyvnMgC+frktjdQrW8SHf4bBNmqNdxhEl/eWEYvxhy60j+IL9cKcO62fHcD6yMu9Yk3CgbLKVhUCh9dNeZ9fFS9JV8hXNy3yvHffhXdWOiZ34j1Em2fDgEdz6eh0zyKlKWXAZkxjxb57sNjurdGVERctrILnnozEHEl17T923nT7JxblMaZHgqlTHrOOBqV14JthEBB3H+lsgZp/Fb5i+FnHAOwu5qTxIizyhoNjlUqJVBXedo6+ZVBONcE4OFGCFMMYnf6MkmvTa7rkcYBQIDAQAB';
+
+/** The local server, reachable without asking (the background counts pending invitations). */
+const LOOPBACK_HOSTS = ['http://localhost/*', 'http://127.0.0.1/*'];
+
+/** Any other server address is asked for when the user saves it in the settings. */
+const OTHER_SERVERS = ['http://*/*', 'https://*/*'];
+
 export default defineConfig({
   srcDir: 'extension',
   outDir: '.output',
   imports: false,
+  // The Firefox store's sources archive: what rebuilds the extension, never local data.
+  zip: { excludeSources: ['data/**', 'server/**', 'tests/**', 'test-results/**', '.ci/**'] },
   manifest: ({ browser }) => ({
     name: 'QRP Paramétrage',
     description:
       'Panneau « Paramétrage » en direct pour Questionnaires Risques Professionnels : SIRETs, utilisateurs secondaires, dossiers.',
     permissions: ['storage'],
+    host_permissions: LOOPBACK_HOSTS,
     action: { default_title: 'Ouvrir le Paramétrage QRP' },
     ...(browser === 'firefox'
-      ? { browser_specific_settings: { gecko: { id: 'parametrage@qrp.local', strict_min_version: '128.0' } } }
-      : {}),
+      ? {
+          // Firefox (Manifest V2): optional origins are optional permissions.
+          optional_permissions: OTHER_SERVERS,
+          browser_specific_settings: {
+            gecko: {
+              id: 'parametrage@qrp.local',
+              strict_min_version: '128.0',
+              // The sign-in e-mail and password go to the employer's own QRP server.
+              data_collection_permissions: {
+                required: ['authenticationInfo', 'personallyIdentifyingInfo'],
+              },
+            },
+          },
+        }
+      : { key: EXTENSION_KEY, optional_host_permissions: OTHER_SERVERS }),
   }),
 });

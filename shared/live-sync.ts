@@ -15,21 +15,14 @@
  * order. No DOM, Node or Socket.IO import: the panel and the server's tests
  * both use it with their own socket.
  */
-import type {
-  ServerEvent,
-  Snapshot,
-  SyncRequest,
-  SyncResponse,
-} from './events.js';
+import type { ServerEvent, Snapshot, SyncRequest, SyncResponse } from './events.js';
 import { applyEvent } from './panel-state.js';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'closed';
 
 /** Why the state changed (listeners use it to announce what happened). */
 export type LiveChangeCause =
-  | { kind: 'snapshot' }
-  | { kind: 'event'; event: ServerEvent }
-  | { kind: 'status' };
+  { kind: 'snapshot' } | { kind: 'event'; event: ServerEvent } | { kind: 'status' };
 
 export interface LiveChange {
   state: Snapshot | null;
@@ -112,7 +105,8 @@ export class LiveSync {
     this.setStatus('connected');
     // The server also sends a snapshot on connect; asking for what was missed
     // as well keeps the client right even if that snapshot is late or lost.
-    if (isReconnect && this.current) this.requestSync(this.awaitingSnapshot ? 'snapshot' : 'events');
+    if (isReconnect && this.current)
+      this.requestSync(this.awaitingSnapshot ? 'snapshot' : 'events');
   }
 
   handleDisconnect(): void {

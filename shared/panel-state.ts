@@ -13,7 +13,8 @@ import type { DossierView, InvitationView, LockView, MemberView, SiretView } fro
 
 /** The next state once `event` is applied to `state`. */
 export function applyEvent(state: Snapshot, event: ServerEvent): Snapshot {
-  const next = state.kind === 'member' ? applyMemberEvent(state, event) : applyAdminEvent(state, event);
+  const next =
+    state.kind === 'member' ? applyMemberEvent(state, event) : applyAdminEvent(state, event);
   if (event.id > next.lastEventId) return { ...next, lastEventId: event.id };
   return next;
 }
@@ -29,7 +30,10 @@ function applyMemberEvent(state: MemberSnapshot, event: ServerEvent): MemberSnap
     case 'siret.removed':
       return removeSiret(state, event.data.siret);
     case 'secondary.added':
-      return { ...state, members: upsertMember(state.members, event.data.member) };
+      return {
+        ...state,
+        members: upsertMember(state.members, visibleMember(state, event.data.member)),
+      };
     case 'secondary.removed':
       return {
         ...state,
@@ -65,11 +69,14 @@ function applyMemberEvent(state: MemberSnapshot, event: ServerEvent): MemberSnap
       };
     case 'invitation.expired':
     case 'invitation.revoked':
-      return { ...state, invitations: withoutInvitation(state.invitations, event.data.invitationId) };
+      return {
+        ...state,
+        invitations: withoutInvitation(state.invitations, event.data.invitationId),
+      };
     case 'presence.changed':
       return { ...state, online: [...event.data.online] };
+    // org.ceded: the whole view changes; the client asks for a fresh snapshot (live-sync.ts).
     case 'org.ceded':
-    // The whole view changes: the client asks for a fresh snapshot (live-sync.ts).
     case 'lock.locked':
     case 'lock.reset':
     case 'hidden':
@@ -196,11 +203,18 @@ function upsertDossiers(dossiers: DossierView[], incoming: DossierView[]): Dossi
   return [...kept, ...incoming.filter((dossier) => !known.has(dossier.id))];
 }
 
+/** A secondary never holds another secondary's SIRET list, as in their snapshot. */
+function visibleMember(state: MemberSnapshot, member: MemberView): MemberView {
+  const hidden = state.me.role === 'secondary' && member.id !== state.me.id;
+  return hidden ? { ...member, sirets: null } : member;
+}
+
+/** Members in the snapshot's order: the principal first, then by e-mail. */
 function upsertMember(members: MemberView[], member: MemberView): MemberView[] {
-  if (members.some((item) => item.id === member.id)) {
-    return members.map((item) => (item.id === member.id ? member : item));
-  }
-  return [...members, member];
+  const others = members.filter((item) => item.id !== member.id);
+  return [...others, member].sort(
+    (a, b) => a.role.localeCompare(b.role) || a.email.localeCompare(b.email),
+  );
 }
 
 function upsertInvitation(items: InvitationView[], invitation: InvitationView): InvitationView[] {

@@ -56,7 +56,12 @@ function InvitationFeed({ invitations }: InvitationFeedProps) {
             ))}
           </select>
         </div>
-        <TextField label="Rechercher (adresse e-mail)" type="search" value={query} onInput={setQuery} />
+        <TextField
+          label="Rechercher (adresse e-mail)"
+          type="search"
+          value={query}
+          onInput={setQuery}
+        />
       </div>
       <p class="feed-count">{plural(shown.length, 'invitation', 'invitations')}</p>
       {shown.length === 0 ? (

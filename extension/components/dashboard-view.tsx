@@ -25,7 +25,12 @@ export function DashboardView({ state }: DashboardViewProps) {
         </p>
       ) : (
         groups.map((group) => (
-          <SiretDossiers key={group.siret} state={state} siret={group.siret} dossiers={group.dossiers} />
+          <SiretDossiers
+            key={group.siret}
+            state={state}
+            siret={group.siret}
+            dossiers={group.dossiers}
+          />
         ))
       )}
     </section>

@@ -30,7 +30,8 @@ export function Dialog({ title, role = 'dialog', description, onClose, children 
     const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     const node = ref.current;
     if (node) {
-      const target = node.querySelector<HTMLElement>('[data-autofocus]') ?? focusables(node)[0] ?? node;
+      const target =
+        node.querySelector<HTMLElement>('[data-autofocus]') ?? focusables(node)[0] ?? node;
       target.focus();
     }
     return () => {
@@ -53,7 +54,10 @@ export function Dialog({ title, role = 'dialog', description, onClose, children 
       event.preventDefault();
       return;
     }
-    if (event.shiftKey && (document.activeElement === first || document.activeElement === ref.current)) {
+    if (
+      event.shiftKey &&
+      (document.activeElement === first || document.activeElement === ref.current)
+    ) {
       event.preventDefault();
       last.focus();
     } else if (!event.shiftKey && document.activeElement === last) {

@@ -20,9 +20,19 @@ export function MemberHome({ state }: MemberHomeProps) {
       <Tabs
         label={isPrincipal ? 'Espace utilisateur principal' : 'Espace utilisateur secondaire'}
         tabs={[
-          { id: 'dashboard', label: 'Tableau de bord', render: () => <DashboardView state={state} /> },
+          {
+            id: 'dashboard',
+            label: 'Tableau de bord',
+            render: () => <DashboardView state={state} />,
+          },
           ...(isPrincipal
-            ? [{ id: 'parametrage', label: 'Paramétrage', render: () => <ParametrageView state={state} /> }]
+            ? [
+                {
+                  id: 'parametrage',
+                  label: 'Paramétrage',
+                  render: () => <ParametrageView state={state} />,
+                },
+              ]
             : []),
           { id: 'team', label: 'Équipe', render: () => <TeamView state={state} /> },
         ]}

@@ -46,24 +46,36 @@ export function SecondariesTable({ state }: SecondariesTableProps) {
             setPage(1);
           }}
         />
-        <Button busy={store.isBusy('exportAttributions')} onClick={() => store.exportAttributions()}>
+        <Button
+          busy={store.isBusy('exportAttributions')}
+          onClick={() => store.exportAttributions()}
+        >
           Exporter (CSV)
         </Button>
       </div>
       <div class="table-scroll">
-        <table class="table" aria-labelledby="secondaries-title">
-          <thead>
-            <tr>
-              <th scope="col">Adresse email</th>
-              <th scope="col">Statut utilisateur</th>
-              <th scope="col">Gestion sirets</th>
-              <th scope="col">Actions</th>
+        {/* Explicit roles: narrow panels lay the rows out as cards (CSS) and keep the table. */}
+        <table class="table table-stack" role="table" aria-labelledby="secondaries-title">
+          <thead role="rowgroup">
+            <tr role="row">
+              <th scope="col" role="columnheader">
+                Adresse email
+              </th>
+              <th scope="col" role="columnheader">
+                Statut utilisateur
+              </th>
+              <th scope="col" role="columnheader">
+                Gestion sirets
+              </th>
+              <th scope="col" role="columnheader">
+                Actions
+              </th>
             </tr>
           </thead>
-          <tbody>
+          <tbody role="rowgroup">
             {slice.items.length === 0 ? (
-              <tr>
-                <td colSpan={4} class="empty">
+              <tr role="row">
+                <td colSpan={4} role="cell" class="empty">
                   {query.trim()
                     ? `Aucun utilisateur secondaire ne correspond à « ${query.trim()} ».`
                     : 'Aucun utilisateur secondaire pour le moment.'}
@@ -109,8 +121,8 @@ export function SecondariesTable({ state }: SecondariesTableProps) {
           onConfirm={() => void onRemove(openMember)}
         >
           <p>
-            Supprimer <strong>{openMember.email}</strong> ? Ses sessions prennent fin
-            immédiatement et ses SIRETs lui sont retirés.
+            Supprimer <strong>{openMember.email}</strong> ? Ses sessions prennent fin immédiatement
+            et ses SIRETs lui sont retirés.
           </p>
         </ConfirmDialog>
       )}
@@ -131,24 +143,24 @@ function SecondaryRow({ state, member, onSirets, onRemove }: SecondaryRowProps) 
   const invitation = state.invitations.find((item) => item.userId === member.id);
   const count = member.sirets?.length ?? 0;
   return (
-    <tr>
-      <th scope="row" class="cell-email">
+    <tr role="row">
+      <th scope="row" role="rowheader" class="cell-email">
         <span class={`presence ${online ? 'presence-on' : 'presence-off'}`} aria-hidden="true" />
         {member.email}
         {online && <span class="cell-detail">En ligne</span>}
       </th>
-      <td>
+      <td role="cell" class="cell-status">
         <span class={`badge badge-${member.status}`}>{USER_STATUS_LABELS[member.status]}</span>
         {member.status === 'pending' && invitation && (
           <span class="cell-detail">Lien valable jusqu'au {formatDate(invitation.expiresAt)}</span>
         )}
       </td>
-      <td>
+      <td role="cell" class="cell-sirets">
         <Button aria-label={`Liste SIRETs de ${member.email} (${count})`} onClick={onSirets}>
           Liste SIRETs <span class="count">({count})</span>
         </Button>
       </td>
-      <td class="cell-actions">
+      <td role="cell" class="cell-actions">
         {member.status === 'pending' && (
           <Button
             aria-label={`Renvoyer l'invitation à ${member.email}`}

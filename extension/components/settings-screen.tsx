@@ -8,6 +8,8 @@ export function SettingsScreen() {
   const store = useStore();
   const [address, setAddress] = useState(store.serverUrl.value);
   const signedIn = store.session.value.status === 'signed-in';
+  // Signed in, the panel header holds the page's h1.
+  const Heading = signedIn ? 'h2' : 'h1';
 
   function onSubmit(event: Event) {
     event.preventDefault();
@@ -17,7 +19,7 @@ export function SettingsScreen() {
 
   return (
     <main class="settings-screen" aria-labelledby="settings-title">
-      <h1 id="settings-title">Réglages</h1>
+      <Heading id="settings-title">Réglages</Heading>
       <form onSubmit={onSubmit} noValidate class="form">
         <TextField
           label="Adresse du serveur"
@@ -29,7 +31,9 @@ export function SettingsScreen() {
           required
         />
         {signedIn && (
-          <p class="hint">Changer d'adresse vous déconnecte : la session appartient au serveur actuel.</p>
+          <p class="hint">
+            Changer d'adresse vous déconnecte : la session appartient au serveur actuel.
+          </p>
         )}
         <div class="form-actions">
           <Button type="submit" variant="primary" busy={store.isBusy('saveServerUrl')}>

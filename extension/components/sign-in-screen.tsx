@@ -23,7 +23,9 @@ export function SignInScreen() {
   return (
     <main class="auth-screen" aria-labelledby="sign-in-title">
       <h1 id="sign-in-title">Connexion</h1>
-      <p class="lead">Questionnaires Risques Professionnels — Paramétrage de votre espace employeur.</p>
+      <p class="lead">
+        Questionnaires Risques Professionnels — Paramétrage de votre espace employeur.
+      </p>
       <form onSubmit={onSubmit} noValidate class="form">
         <TextField
           label="Adresse e-mail"

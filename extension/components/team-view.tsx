@@ -10,7 +10,9 @@ export interface TeamViewProps {
 export function TeamView({ state }: TeamViewProps) {
   const online = new Set(state.online);
   const members = [...state.members].sort(
-    (a, b) => Number(b.role === 'principal') - Number(a.role === 'principal') || a.email.localeCompare(b.email),
+    (a, b) =>
+      Number(b.role === 'principal') - Number(a.role === 'principal') ||
+      a.email.localeCompare(b.email),
   );
   const onlineCount = members.filter((member) => online.has(member.id)).length;
   return (
@@ -24,7 +26,10 @@ export function TeamView({ state }: TeamViewProps) {
           const isOnline = online.has(member.id);
           return (
             <li key={member.id} class="team-member">
-              <span class={`presence ${isOnline ? 'presence-on' : 'presence-off'}`} aria-hidden="true" />
+              <span
+                class={`presence ${isOnline ? 'presence-on' : 'presence-off'}`}
+                aria-hidden="true"
+              />
               <span class="team-email">
                 {member.email}
                 {member.id === state.me.id && ' (vous)'}

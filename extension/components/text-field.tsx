@@ -39,10 +39,7 @@ export function TextField({
   const describedBy = [hint ? hintId : null, message ? messageId : null].filter(Boolean).join(' ');
   return (
     <div class="field">
-      <label for={id}>
-        {label}
-        {required && <span aria-hidden="true"> *</span>}
-      </label>
+      <label for={id}>{label}</label>
       {hint && (
         <p id={hintId} class="field-hint">
           {hint}
@@ -51,7 +48,8 @@ export function TextField({
       <input
         id={id}
         ref={inputRef}
-        type={type}
+        // Preact's typings tie `type` to allowed roles; the union of ours is fine at run time.
+        type={type as 'text'}
         value={value}
         onInput={(event) => onInput(event.currentTarget.value)}
         autocomplete={autocomplete}

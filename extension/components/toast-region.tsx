@@ -41,7 +41,7 @@ function ToastItem({ id, kind, text }: ToastItemProps) {
       <button
         type="button"
         class="toast-close"
-        aria-label="Fermer le message"
+        aria-label="Masquer le message"
         onClick={() => store.dismissToast(id)}
       >
         ×

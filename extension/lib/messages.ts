@@ -1,8 +1,6 @@
 /** Messages from the portal's launcher (content script) to the background. */
 
-export type LauncherMessage =
-  | { type: 'qrp:pending-count' }
-  | { type: 'qrp:open-panel' };
+export type LauncherMessage = { type: 'qrp:pending-count' } | { type: 'qrp:open-panel' };
 
 /** `null` when there is nothing to count (signed out, not a principal, server unreachable). */
 export interface PendingCountReply {

@@ -36,7 +36,8 @@ export async function readStoredState(
     local.get([SERVER_URL_KEY, SESSION_KEY]),
     session.get([SESSION_KEY]),
   ]);
-  const serverUrl = typeof fromLocal[SERVER_URL_KEY] === 'string' ? fromLocal[SERVER_URL_KEY] : null;
+  const serverUrl =
+    typeof fromLocal[SERVER_URL_KEY] === 'string' ? fromLocal[SERVER_URL_KEY] : null;
   const short = asStoredSession(fromSession[SESSION_KEY]);
   const long = asStoredSession(fromLocal[SESSION_KEY]);
   return { serverUrl, session: short ?? long, remember: short === null && long !== null };

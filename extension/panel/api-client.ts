@@ -89,7 +89,8 @@ export function createHttpApiClient(
     deleteSiret: (siret) => none('DELETE', `/sirets/${encodeURIComponent(siret)}`),
     addSecondary: (email) => json('POST', '/secondaries', { email }),
     removeSecondary: (userId) => none('DELETE', `/secondaries/${userId}`),
-    setSecondarySirets: (userId, sirets) => none('PUT', `/secondaries/${userId}/sirets`, { sirets }),
+    setSecondarySirets: (userId, sirets) =>
+      none('PUT', `/secondaries/${userId}/sirets`, { sirets }),
     resendInvitation: (userId) => json('POST', `/secondaries/${userId}/invitation`),
     exportAttributions: async () => (await request('GET', '/attributions.csv')).blob(),
     resetLock: (lockId) => none('POST', `/admin/locks/${lockId}/reset`),

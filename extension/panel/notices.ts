@@ -37,7 +37,10 @@ export function siretNotices(change: LiveChange): SiretNoticeText[] {
   const notices: SiretNoticeText[] = [];
   for (const siret of after) {
     if (!before.has(siret)) {
-      notices.push({ kind: 'attributed', text: `Le SIRET ${formatSiret(siret)} vous a été attribué.` });
+      notices.push({
+        kind: 'attributed',
+        text: `Le SIRET ${formatSiret(siret)} vous a été attribué.`,
+      });
     }
   }
   for (const siret of before) {
@@ -62,7 +65,9 @@ export function describeEvent(event: ServerEvent, state: Snapshot | null): strin
       return `Utilisateur secondaire ajouté : ${event.data.member.email}.`;
     case 'secondary.removed': {
       const email = emailOf(state, event.data.userId);
-      return email ? `Utilisateur secondaire supprimé : ${email}.` : 'Un utilisateur secondaire a été supprimé.';
+      return email
+        ? `Utilisateur secondaire supprimé : ${email}.`
+        : 'Un utilisateur secondaire a été supprimé.';
     }
     case 'secondary.status_changed':
       return `${emailOf(state, event.data.userId) ?? 'Un utilisateur'} : ${USER_STATUS_LABELS[event.data.status]}.`;
@@ -75,7 +80,9 @@ export function describeEvent(event: ServerEvent, state: Snapshot | null): strin
     case 'dossier.status_changed': {
       const reference = referenceOf(state, event.data.dossierId);
       const label = DOSSIER_STATUS_LABELS[event.data.status];
-      return reference ? `Dossier ${reference} : ${label}.` : `Un dossier est passé à l’étape ${label}.`;
+      return reference
+        ? `Dossier ${reference} : ${label}.`
+        : `Un dossier est passé à l’étape ${label}.`;
     }
     case 'invitation.created':
       return `Invitation envoyée à ${event.data.invitation.email} par ${event.data.invitation.invitedBy}.`;

@@ -19,7 +19,7 @@ import {
   type LiveSocket,
   type LiveSync,
 } from '../../shared/live-sync.js';
-import type { AddSiretBody, LoginBody, SignupBody } from '../../shared/schemas.js';
+import type { LoginBody, SignupBody } from '../../shared/schemas.js';
 import type { MeView } from '../../shared/views.js';
 import {
   DEFAULT_SERVER_URL,
@@ -29,7 +29,11 @@ import {
 } from '../lib/server-url.js';
 import type { StoredSession, StoredState } from '../lib/stored-session.js';
 import { ApiError, type ApiClient, type ApiTarget } from './api-client.js';
+import { createFeedback, type ActionResult } from './feedback.js';
 import { describeEvent, siretNotices, type SiretNoticeText } from './notices.js';
+import { createSpaceActions } from './space-actions.js';
+
+export type { ActionResult, Toast } from './feedback.js';
 
 /** What the store needs from the outside world (the browser, or a test). */
 export interface PanelDeps {
@@ -55,21 +59,11 @@ export type SessionState =
   | { status: 'signed-out' }
   | { status: 'signed-in'; token: string; user: MeView; remember: boolean };
 
-export interface Toast {
-  id: number;
-  kind: 'success' | 'error' | 'info';
-  text: string;
-}
-
 export interface SiretNotice extends SiretNoticeText {
   id: number;
 }
 
-export type ActionResult = { ok: true } | { ok: false; code: string; message: string };
-
 export type AuthScreen = 'sign-in' | 'sign-up';
-
-const TOAST_MS = { success: 5_000, info: 8_000, error: 10_000 } as const;
 
 const REVOKED_MESSAGES = {
   logout: 'Vous avez été déconnecté.',
@@ -86,11 +80,15 @@ export function createPanelStore(deps: PanelDeps) {
   const connection = signal<ConnectionStatus>('closed');
   const authScreen = signal<AuthScreen>('sign-in');
   const settingsOpen = signal(false);
-  const toasts = signal<Toast[]>([]);
   const notices = signal<SiretNotice[]>([]);
   /** The last sentence for the polite live region (changes made by others). */
   const announcement = signal('');
-  const busy = signal<ReadonlySet<string>>(new Set());
+  const feedback = createFeedback(async (message) => {
+    if (session.peek().status !== 'signed-in') return false;
+    await endSession(message);
+    return true;
+  });
+  const { run, toast } = feedback;
 
   /** The signed-in user as the live view knows them (the role changes with a cession). */
   const me = computed<MeView | null>(() => {
@@ -110,54 +108,8 @@ export function createPanelStore(deps: PanelDeps) {
   let live: LiveSync | null = null;
   let nextId = 1;
 
-  function isBusy(key: string): boolean {
-    return busy.value.has(key);
-  }
-
-  function setBusy(key: string, on: boolean): void {
-    const next = new Set(busy.peek());
-    if (on) next.add(key);
-    else next.delete(key);
-    busy.value = next;
-  }
-
-  function toast(kind: Toast['kind'], text: string): void {
-    const id = nextId++;
-    toasts.value = [...toasts.peek(), { id, kind, text }];
-    setTimeout(() => dismissToast(id), TOAST_MS[kind]);
-  }
-
-  function dismissToast(id: number): void {
-    toasts.value = toasts.peek().filter((item) => item.id !== id);
-  }
-
   function dismissNotice(id: number): void {
     notices.value = notices.peek().filter((item) => item.id !== id);
-  }
-
-  /** Runs one request: busy flag, success toast, refusal toast (the server's words). */
-  async function run(
-    key: string,
-    task: () => Promise<void>,
-    options: { success?: string; quiet?: readonly string[] } = {},
-  ): Promise<ActionResult> {
-    setBusy(key, true);
-    try {
-      await task();
-      if (options.success) toast('success', options.success);
-      return { ok: true };
-    } catch (error) {
-      const refusal =
-        error instanceof ApiError ? error : new ApiError('INTERNAL', ERRORS.INTERNAL.message, 0);
-      if (refusal.code === 'UNAUTHENTICATED' && session.peek().status === 'signed-in') {
-        await endSession(refusal.message);
-      } else if (!options.quiet?.includes(refusal.code)) {
-        toast('error', refusal.message);
-      }
-      return { ok: false, code: refusal.code, message: refusal.message };
-    } finally {
-      setBusy(key, false);
-    }
   }
 
   function onLiveChange(change: LiveChange): void {
@@ -314,67 +266,6 @@ export function createPanelStore(deps: PanelDeps) {
     );
   }
 
-  function cede(email: string): Promise<ActionResult> {
-    return run('cede', () => api.cede(email).then(() => undefined), {
-      success: `SIRETs cédés à ${email}.`,
-    });
-  }
-
-  function addSiret(body: AddSiretBody): Promise<ActionResult> {
-    return run('addSiret', () => api.addSiret(body), { success: 'Nouveau SIRET enregistré.' });
-  }
-
-  /** A refusal `SIRET_DELETE_NOT_ALLOWED` is returned for the seed's dialog, not toasted. */
-  function deleteSiret(siret: string): Promise<ActionResult> {
-    return run(`deleteSiret:${siret}`, () => api.deleteSiret(siret), {
-      success: 'SIRET supprimé.',
-      quiet: ['SIRET_DELETE_NOT_ALLOWED'],
-    });
-  }
-
-  function addSecondary(email: string): Promise<ActionResult> {
-    return run('addSecondary', () => api.addSecondary(email).then(() => undefined), {
-      success: `Invitation envoyée à ${email}.`,
-    });
-  }
-
-  function removeSecondary(userId: number): Promise<ActionResult> {
-    return run(`removeSecondary:${userId}`, () => api.removeSecondary(userId), {
-      success: 'Utilisateur secondaire supprimé.',
-    });
-  }
-
-  function setSecondarySirets(userId: number, sirets: string[]): Promise<ActionResult> {
-    return run(`setSecondarySirets:${userId}`, () => api.setSecondarySirets(userId, sirets), {
-      success: 'Liste des SIRETs enregistrée.',
-    });
-  }
-
-  function resendInvitation(userId: number, email: string): Promise<ActionResult> {
-    return run(
-      `resendInvitation:${userId}`,
-      () => api.resendInvitation(userId).then(() => undefined),
-      { success: `Invitation renvoyée à ${email}.` },
-    );
-  }
-
-  function exportAttributions(): Promise<ActionResult> {
-    return run(
-      'exportAttributions',
-      async () => {
-        const csv = await api.exportAttributions();
-        deps.saveFile(csv, `attributions-sirets-${deps.today()}.csv`);
-      },
-      { success: 'Export CSV téléchargé.' },
-    );
-  }
-
-  function resetLock(lockId: number): Promise<ActionResult> {
-    return run(`resetLock:${lockId}`, () => api.resetLock(lockId), {
-      success: 'Blocage levé.',
-    });
-  }
-
   return {
     // state (read-only for components)
     serverUrl,
@@ -384,10 +275,10 @@ export function createPanelStore(deps: PanelDeps) {
     connection,
     authScreen,
     settingsOpen,
-    toasts,
+    toasts: feedback.toasts,
     notices,
     announcement,
-    isBusy,
+    isBusy: feedback.isBusy,
     today: deps.today,
     // actions
     init,
@@ -395,16 +286,8 @@ export function createPanelStore(deps: PanelDeps) {
     signUp,
     signOut,
     saveServerUrl,
-    cede,
-    addSiret,
-    deleteSiret,
-    addSecondary,
-    removeSecondary,
-    setSecondarySirets,
-    resendInvitation,
-    exportAttributions,
-    resetLock,
-    dismissToast,
+    ...createSpaceActions({ api, run, saveFile: deps.saveFile, today: deps.today }),
+    dismissToast: feedback.dismissToast,
     dismissNotice,
     showAuthScreen: (screen: AuthScreen) => {
       authScreen.value = screen;

@@ -25,7 +25,10 @@ export function checkSiret(input: string): SiretCheck {
   const compact = input.replace(/[\s.\u00a0\u202f]/g, '');
   if (compact === '') return { kind: 'empty' };
   if (!/^\d+$/.test(compact)) {
-    return { kind: 'invalid', message: 'Le SIRET ne contient que des chiffres (espaces acceptés).' };
+    return {
+      kind: 'invalid',
+      message: 'Le SIRET ne contient que des chiffres (espaces acceptés).',
+    };
   }
   if (compact.length < 14) return { kind: 'typing', digits: compact.length };
   const siret = parseSiret(compact);

@@ -95,7 +95,9 @@ describe('LiveSync', () => {
     await flush();
     expect(socket.syncRequests).toHaveLength(0);
     expect(live.lastEventId).toBe(10);
-    expect(memberState(live.state).members.map((item) => item.id)).toEqual([1, 2, 20, 21, 22, 23, 24]);
+    expect(memberState(live.state).members.map((item) => item.id)).toEqual([
+      1, 2, 20, 21, 22, 23, 24,
+    ]);
   });
 
   it('takes a snapshot answer when the server says too much was missed', async () => {
@@ -128,11 +130,9 @@ describe('LiveSync', () => {
     socket.answerSync({ events: [added(6, 20)] });
     await flush();
     expect(live.lastEventId).toBe(6);
-    expect(changes.filter((change) => change.cause.kind === 'status').map((c) => c.status)).toEqual([
-      'connected',
-      'reconnecting',
-      'connected',
-    ]);
+    expect(changes.filter((change) => change.cause.kind === 'status').map((c) => c.status)).toEqual(
+      ['connected', 'reconnecting', 'connected'],
+    );
   });
 
   it('drops the answer of a sync sent before the connection dropped', async () => {
@@ -152,7 +152,12 @@ describe('LiveSync', () => {
   it('switches to the new view after org.ceded: a fresh snapshot with the secondary role', async () => {
     const { socket, live } = setup();
     socket.sendEvent(
-      event(6, 'org.ceded', { fromOrgId: 10, toOrgId: 11, formerPrincipalId: 1, sirets: [SIRET_A] }),
+      event(6, 'org.ceded', {
+        fromOrgId: 10,
+        toOrgId: 11,
+        formerPrincipalId: 1,
+        sirets: [SIRET_A],
+      }),
     );
     expect(socket.syncRequests.map((item) => item.request)).toEqual([{ since: null }]);
     // Events of the old stream still in flight are not applied to the old view.

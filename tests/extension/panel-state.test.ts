@@ -48,7 +48,9 @@ describe('applyEvent on a member view', () => {
   });
 
   it('removes a SIRET, its dossiers and every secondary attribution of it', () => {
-    const next = asMember(applyEvent(principalSnapshot(), event(6, 'siret.removed', { siret: SIRET_A })));
+    const next = asMember(
+      applyEvent(principalSnapshot(), event(6, 'siret.removed', { siret: SIRET_A })),
+    );
     expect(next.sirets.map((item) => item.siret)).toEqual([SIRET_B]);
     expect(next.dossiers.every((item) => item.siret !== SIRET_A)).toBe(true);
     expect(next.members.find((item) => item.id === 2)?.sirets).toEqual([]);
@@ -64,7 +66,12 @@ describe('applyEvent on a member view', () => {
         }),
       ),
     );
-    expect(state.members.map((item) => item.id)).toEqual([1, 2, 3]);
+    // The snapshot's order (principal first, then by e-mail), whatever the arrival order.
+    const order = [...state.members].sort(
+      (a, b) => a.role.localeCompare(b.role) || a.email.localeCompare(b.email),
+    );
+    expect(state.members).toEqual(order);
+    expect(state.members.map((item) => item.id).sort()).toEqual([1, 2, 3]);
     state = asMember(
       applyEvent(state, event(7, 'secondary.status_changed', { userId: 3, status: 'active' })),
     );
@@ -78,7 +85,11 @@ describe('applyEvent on a member view', () => {
     const next = asMember(
       applyEvent(
         principalSnapshot(),
-        event(6, 'secondary.sirets_changed', { userId: 2, sirets: [SIRET_A, SIRET_B], dossiers: [] }),
+        event(6, 'secondary.sirets_changed', {
+          userId: 2,
+          sirets: [SIRET_A, SIRET_B],
+          dossiers: [],
+        }),
       ),
     );
     expect(next.members.find((item) => item.id === 2)?.sirets).toEqual([SIRET_A, SIRET_B]);
@@ -119,7 +130,11 @@ describe('applyEvent on a member view', () => {
     state = asMember(
       applyEvent(
         state,
-        event(8, 'dossier.status_changed', { dossierId: 3, siret: SIRET_A, status: 'consultation' }),
+        event(8, 'dossier.status_changed', {
+          dossierId: 3,
+          siret: SIRET_A,
+          status: 'consultation',
+        }),
       ),
     );
     expect(state.dossiers.find((item) => item.id === 3)?.status).toBe('consultation');
@@ -154,19 +169,26 @@ describe('applyEvent on a member view', () => {
     state = asMember(
       applyEvent(state, event(9, 'invitation.created', { invitation: invitation({ id: 3 }) })),
     );
-    state = asMember(applyEvent(state, event(10, 'invitation.expired', { invitationId: 3, userId: 3 })));
+    state = asMember(
+      applyEvent(state, event(10, 'invitation.expired', { invitationId: 3, userId: 3 })),
+    );
     expect(state.invitations).toEqual([]);
   });
 
   it("never lists invitations in a secondary's view", () => {
     const next = asMember(
-      applyEvent(secondarySnapshot(), event(6, 'invitation.created', { invitation: invitation({ id: 1 }) })),
+      applyEvent(
+        secondarySnapshot(),
+        event(6, 'invitation.created', { invitation: invitation({ id: 1 }) }),
+      ),
     );
     expect(next.invitations).toEqual([]);
   });
 
   it('replaces presence without counting the ephemeral event in lastEventId', () => {
-    const next = asMember(applyEvent(principalSnapshot(), event(0, 'presence.changed', { online: [1, 2] })));
+    const next = asMember(
+      applyEvent(principalSnapshot(), event(0, 'presence.changed', { online: [1, 2] })),
+    );
     expect(next.online).toEqual([1, 2]);
     expect(next.lastEventId).toBe(5);
   });
@@ -182,7 +204,10 @@ describe('applyEvent on an admin view', () => {
   it('prepends new invitations and updates their status in the feed', () => {
     let state = adminSnapshot();
     state = asAdmin(
-      applyEvent(state, event(4, 'invitation.created', { invitation: invitation({ id: 2, orgId: 11 }) })),
+      applyEvent(
+        state,
+        event(4, 'invitation.created', { invitation: invitation({ id: 2, orgId: 11 }) }),
+      ),
     );
     expect(state.invitations.map((item) => item.id)).toEqual([2, 1]);
     state = asAdmin(
@@ -195,15 +220,27 @@ describe('applyEvent on an admin view', () => {
         }),
       ),
     );
-    expect(state.invitations[0]).toMatchObject({ status: 'accepted', acceptedAt: '2025-03-05T12:00:00.000Z' });
-    state = asAdmin(applyEvent(state, event(6, 'invitation.revoked', { invitationId: 1, userId: 3 })));
+    expect(state.invitations[0]).toMatchObject({
+      status: 'accepted',
+      acceptedAt: '2025-03-05T12:00:00.000Z',
+    });
+    state = asAdmin(
+      applyEvent(state, event(6, 'invitation.revoked', { invitationId: 1, userId: 3 })),
+    );
     expect(state.invitations[1]?.status).toBe('revoked');
-    state = asAdmin(applyEvent(state, event(7, 'invitation.expired', { invitationId: 2, userId: 3 })));
+    state = asAdmin(
+      applyEvent(state, event(7, 'invitation.expired', { invitationId: 2, userId: 3 })),
+    );
     expect(state.invitations[0]?.status).toBe('expired');
   });
 
   it('adds and lifts locks', () => {
-    let state = asAdmin(applyEvent(adminSnapshot(), event(4, 'lock.locked', { lock: lock({ id: 2, scope: 'cession' }) })));
+    let state = asAdmin(
+      applyEvent(
+        adminSnapshot(),
+        event(4, 'lock.locked', { lock: lock({ id: 2, scope: 'cession' }) }),
+      ),
+    );
     expect(state.locks.map((item) => item.id)).toEqual([2, 1]);
     state = asAdmin(applyEvent(state, event(5, 'lock.reset', { lockId: 1 })));
     expect(state.locks.map((item) => item.id)).toEqual([2]);

@@ -6,7 +6,10 @@ import type { Database } from '../schema.js';
  * transactions locking the same spaces (crossed cessions) never deadlock.
  * Returns the ids that exist and are not dissolved.
  */
-export async function lockSpaces(trx: Transaction<Database>, orgIds: readonly number[]): Promise<number[]> {
+export async function lockSpaces(
+  trx: Transaction<Database>,
+  orgIds: readonly number[],
+): Promise<number[]> {
   const ids = [...new Set(orgIds)].sort((a, b) => a - b);
   const locked: number[] = [];
   for (const id of ids) {

@@ -73,7 +73,7 @@ export class FakeSocket implements LiveSocket {
   }
 }
 
-/** Lets promise callbacks (sync answers) run. */
+/** Lets pending promise callbacks (sync answers, store actions) run. */
 export async function flush(): Promise<void> {
-  for (let i = 0; i < 5; i++) await Promise.resolve();
+  await new Promise((resolve) => setTimeout(resolve, 0));
 }

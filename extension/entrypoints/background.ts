@@ -1,0 +1,57 @@
+import { browser } from 'wxt/browser';
+import { defineBackground } from 'wxt/utils/define-background';
+import { isLauncherMessage, type OpenPanelReply, type PendingCountReply } from '../lib/messages.js';
+import { countPendingInvitations } from '../lib/pending-invitations.js';
+import { readStoredState, type StorageAreaLike } from '../lib/stored-session.js';
+
+/** Firefox's sidebar API (absent from Chrome's typings). */
+interface SidebarAction {
+  open(): Promise<void>;
+  toggle(): Promise<void>;
+}
+
+interface ChromeSidePanel {
+  open(options: { tabId?: number; windowId?: number }): Promise<void>;
+  setPanelBehavior(behavior: { openPanelOnActionClick: boolean }): Promise<void>;
+}
+
+export default defineBackground(() => {
+  const api = browser as unknown as {
+    sidePanel?: ChromeSidePanel;
+    sidebarAction?: SidebarAction;
+    browserAction?: typeof browser.action;
+  };
+
+  if (api.sidePanel) {
+    // Chrome: the toolbar button opens the side panel, on every site.
+    void api.sidePanel.setPanelBehavior({ openPanelOnActionClick: true }).catch(() => undefined);
+  } else if (api.sidebarAction) {
+    // Firefox: the toolbar button toggles the sidebar.
+    const action = browser.action ?? api.browserAction;
+    action?.onClicked.addListener(() => void api.sidebarAction?.toggle());
+  }
+
+  browser.runtime.onMessage.addListener((message, sender, sendResponse) => {
+    if (!isLauncherMessage(message) || sender.id !== browser.runtime.id) return undefined;
+    if (message.type === 'qrp:open-panel') {
+      // Called before any await: the launcher's click is the gesture both browsers require.
+      const opening = api.sidePanel
+        ? api.sidePanel.open({ tabId: sender.tab?.id, windowId: sender.tab?.windowId })
+        : api.sidebarAction?.open();
+      Promise.resolve(opening).then(
+        () => sendResponse({ opened: true } satisfies OpenPanelReply),
+        () => sendResponse({ opened: false } satisfies OpenPanelReply),
+      );
+      return true;
+    }
+    const local = browser.storage.local as unknown as StorageAreaLike;
+    const session = browser.storage.session as unknown as StorageAreaLike;
+    void readStoredState(local, session)
+      .then((stored) => countPendingInvitations(stored))
+      .then(
+        (count) => sendResponse({ count } satisfies PendingCountReply),
+        () => sendResponse({ count: null } satisfies PendingCountReply),
+      );
+    return true;
+  });
+});

@@ -1,0 +1,30 @@
+import { browser } from 'wxt/browser';
+import { defineContentScript } from 'wxt/utils/define-content-script';
+import type { LauncherMessage, PendingCountReply } from '../lib/messages.js';
+import { mountLauncher } from '../portal/mount-launcher.js';
+
+/** How often the badge asks again (invitations get accepted while the page is open). */
+const REFRESH_MS = 60_000;
+
+export default defineContentScript({
+  matches: ['https://questionnaires-risquepro.ameli.fr/*', 'http://localhost/*'],
+  runAt: 'document_idle',
+  main(ctx) {
+    const send = <T>(message: LauncherMessage) =>
+      browser.runtime.sendMessage(message) as Promise<T>;
+    const launcher = mountLauncher(document, {
+      pendingCount: async () =>
+        (await send<PendingCountReply>({ type: 'qrp:pending-count' })).count,
+      // Sent straight from the click: Chrome lets the background open the panel
+      // only while the user's gesture lasts.
+      openPanel: () => void send({ type: 'qrp:open-panel' }).catch(() => undefined),
+    });
+    if (!launcher) return;
+    void launcher.refresh();
+    ctx.setInterval(() => void launcher.refresh(), REFRESH_MS);
+    ctx.addEventListener(document, 'visibilitychange', () => {
+      if (document.visibilityState === 'visible') void launcher.refresh();
+    });
+    ctx.onInvalidated(() => launcher.remove());
+  },
+});

@@ -1,0 +1,24 @@
+/** The badge's number: pending invitations of the signed-in principal's space. */
+import type { Page, SecondaryView } from '../../shared/views.js';
+import type { StoredState } from './stored-session.js';
+import { DEFAULT_SERVER_URL } from './server-url.js';
+
+export async function countPendingInvitations(
+  stored: StoredState,
+  fetchImpl: typeof fetch = fetch,
+): Promise<number | null> {
+  const session = stored.session;
+  // Only a principal has invitations to follow (a secondary would get 403).
+  if (!session || session.user.role !== 'principal') return null;
+  const serverUrl = stored.serverUrl ?? DEFAULT_SERVER_URL;
+  try {
+    const response = await fetchImpl(`${serverUrl}/api/v1/secondaries?status=pending&pageSize=1`, {
+      headers: { accept: 'application/json', authorization: `Bearer ${session.token}` },
+    });
+    if (!response.ok) return null;
+    const page = (await response.json()) as Page<SecondaryView>;
+    return typeof page.total === 'number' ? page.total : null;
+  } catch {
+    return null;
+  }
+}

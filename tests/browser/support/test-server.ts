@@ -1,0 +1,90 @@
+/**
+ * A real server for the browser tests, on a free port of localhost (where the
+ * content script runs), on the embedded database or on PostgreSQL when
+ * TEST_DATABASE_URL is set.
+ */
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { configFromEnv } from '../../../server/config.js';
+import { createLogger } from '../../../server/logger.js';
+import { startServer, type RunningServer } from '../../../server/start-server.js';
+import { createTestDatabase } from '../../support/databases.js';
+
+export const ADMIN = { email: 'support@exemple.fr', password: 'support-3679-test' };
+
+export interface TestServer {
+  server: RunningServer;
+  /** `http://localhost:<port>`: the address typed in the panel's settings. */
+  url: string;
+  port: number;
+  mailDir: string;
+  invitationLink(email: string): string;
+  stop(): Promise<void>;
+  /** Starts the same server again on the same port and data (a restart). */
+  restart(): Promise<void>;
+  /** Stops the server if running and drops a PostgreSQL test database. */
+  dispose(): Promise<void>;
+}
+
+export async function startTestServer(): Promise<TestServer> {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'qrp-browser-'));
+  const database = process.env.TEST_DATABASE_URL
+    ? await createTestDatabase('postgres')
+    : null;
+  const env = {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    PUBLIC_URL: `http://localhost:${port}`,
+    DATA_DIR: dataDir,
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+    ...(database?.url ? { DATABASE_URL: database.url } : {}),
+  };
+  const config = { ...configFromEnv(env), expiryIntervalMs: 60_000 };
+  const logger = createLogger({ level: 'silent' });
+  let server = await startServer(config, { logger });
+  const mailDir = config.mailDir;
+  const handle: TestServer = {
+    get server() {
+      return server;
+    },
+    url: `http://localhost:${port}`,
+    port,
+    mailDir,
+    invitationLink(email: string) {
+      const files = readdirSync(mailDir).sort().filter((f) => f.includes(email.replace(/[^a-z0-9@._-]/gi, '_')));
+      const last = files.at(-1);
+      if (!last) throw new Error(`no e-mail to ${email}`);
+      const text = readFileSync(join(mailDir, last), 'utf8').replace(/=\r?\n/g, '');
+      const match = /http:\/\/localhost:\d+\/invitations\/[A-Za-z0-9_-]{43}/.exec(text);
+      if (!match) throw new Error(`no invitation link in the e-mail to ${email}`);
+      return match[0];
+    },
+    async stop() {
+      await server.close();
+    },
+    async restart() {
+      server = await startServer(config, { logger });
+    },
+    async dispose() {
+      await server.close();
+      await database?.close();
+    },
+  };
+  return handle;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}

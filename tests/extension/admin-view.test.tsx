@@ -1,0 +1,115 @@
+import { fireEvent, screen, within } from '@testing-library/preact';
+import { describe, expect, it } from 'vitest';
+import { ERRORS } from '../../shared/errors.js';
+import { clickButton, refusal, renderPanel, typeInto } from './support/panel-harness.js';
+import { ADMIN, adminSnapshot, event, invitation, lock } from './support/snapshots.js';
+
+async function openAdmin() {
+  const panel = await renderPanel({ signedInAs: ADMIN });
+  await panel.serverSends(
+    adminSnapshot({
+      invitations: [
+        invitation({
+          id: 2,
+          email: 'b@exemple.fr',
+          invitedBy: 'chef@acme.fr',
+          status: 'accepted',
+          acceptedAt: '2025-03-02T10:00:00.000Z',
+        }),
+        invitation({ id: 1, email: 'a@exemple.fr', invitedBy: 'patron@bati.fr' }),
+      ],
+      locks: [lock({ id: 7, email: 'bloque@exemple.fr', scope: 'cession', siret: null })],
+    }),
+  );
+  const feed = screen.getByRole('region', { name: 'Invitations en direct' });
+  const items = () =>
+    within(feed)
+      .queryAllByRole('listitem')
+      .map((item) => item.textContent ?? '');
+  return { panel, feed, items };
+}
+
+describe('Admin', () => {
+  it('shows who invited whom, when, and the status', async () => {
+    const { items } = await openAdmin();
+    expect(items()[0]).toContain('chef@acme.fr a invité b@exemple.fr');
+    expect(items()[0]).toContain('Validée');
+    expect(items()[0]).toContain('validée le 02/03/2025 11:00');
+    expect(items()[1]).toContain('patron@bati.fr a invité a@exemple.fr');
+    expect(items()[1]).toContain('En attente');
+    expect(items()[1]).toContain('le 01/03/2025 10:00');
+  });
+
+  it('puts new invitations first and updates their status live', async () => {
+    const { panel, items } = await openAdmin();
+    await panel.server((socket) =>
+      socket.sendEvent(
+        event(4, 'invitation.created', {
+          invitation: invitation({
+            id: 3,
+            email: 'c@exemple.fr',
+            invitedBy: 'dg@autre.fr',
+            orgId: 12,
+          }),
+        }),
+      ),
+    );
+    expect(items()[0]).toContain('dg@autre.fr a invité c@exemple.fr');
+    expect(screen.getByTestId('live-announcer').textContent).toBe(
+      'Invitation envoyée à c@exemple.fr par dg@autre.fr.',
+    );
+    await panel.server((socket) => {
+      socket.sendEvent(event(5, 'invitation.expired', { invitationId: 1, userId: 3 }));
+      socket.sendEvent(event(6, 'invitation.revoked', { invitationId: 3, userId: 4 }));
+    });
+    expect(items()[0]).toContain('Annulée');
+    expect(items()[2]).toContain('Expirée');
+  });
+
+  it('filters the feed by status and text', async () => {
+    const { feed, items } = await openAdmin();
+    fireEvent.change(within(feed).getByLabelText('Statut'), { target: { value: 'pending' } });
+    expect(await within(feed).findByText('1 invitation')).toBeTruthy();
+    expect(items()).toHaveLength(1);
+    expect(items()[0]).toContain('a@exemple.fr');
+    fireEvent.change(within(feed).getByLabelText('Statut'), { target: { value: 'all' } });
+    typeInto('Rechercher (adresse e-mail)', 'ACME', feed);
+    expect(items()).toHaveLength(1);
+    expect(items()[0]).toContain('chef@acme.fr');
+    typeInto('Rechercher (adresse e-mail)', 'personne', feed);
+    expect(within(feed).getByText('Aucune invitation ne correspond.')).toBeTruthy();
+  });
+
+  it('lifts a lock with "Réinitialiser"; it leaves the list when the event arrives', async () => {
+    const { panel } = await openAdmin();
+    const locks = screen.getByRole('region', { name: 'Comptes bloqués' });
+    expect(locks.textContent).toContain('Cession des SIRETs');
+    await clickButton(/^Réinitialiser bloque@exemple.fr/, locks);
+    expect(panel.api.resetLock).toHaveBeenCalledWith(7);
+    expect(screen.getByText('Blocage levé.', { selector: '.toast-text' })).toBeTruthy();
+    expect(locks.textContent).toContain('bloque@exemple.fr');
+    await panel.server((socket) => socket.sendEvent(event(4, 'lock.reset', { lockId: 7 })));
+    expect(within(locks).getByText('Aucun blocage en cours.')).toBeTruthy();
+  });
+
+  it('shows new lock-outs live', async () => {
+    const { panel } = await openAdmin();
+    await panel.server((socket) =>
+      socket.sendEvent(
+        event(4, 'lock.locked', { lock: lock({ id: 8, email: 'autre@exemple.fr' }) }),
+      ),
+    );
+    const locks = screen.getByRole('region', { name: 'Comptes bloqués' });
+    expect(within(locks).getByText('autre@exemple.fr')).toBeTruthy();
+  });
+
+  it("shows the server's refusal when a reset fails", async () => {
+    const { panel } = await openAdmin();
+    panel.api.resetLock.mockRejectedValue(refusal('NOT_FOUND'));
+    await clickButton(
+      /^Réinitialiser bloque@exemple.fr/,
+      screen.getByRole('region', { name: 'Comptes bloqués' }),
+    );
+    expect(screen.getByRole('alert').textContent).toContain(ERRORS.NOT_FOUND.message);
+  });
+});
