@@ -22,22 +22,31 @@ function startServerProcess(env: Record<string, string>): Promise<ServerProcess>
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   return new Promise((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /"msg":"listening"/.test(output) && /"port":(\d+)/.exec(output);
-      if (match) resolve({ child, url: `http://127.0.0.1:${match[1]}`, output: () => output, exited });
+      if (match)
+        resolve({ child, url: `http://127.0.0.1:${match[1]}`, output: () => output, exited });
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
-    void exited.then((code) => reject(new Error(`server exited (${code}) before listening:\n${output}`)));
+    void exited.then((code) =>
+      reject(new Error(`server exited (${code}) before listening:\n${output}`)),
+    );
   });
 }
 
 describe('the server process', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'qrp-process-'));
-  const env = { DATA_DIR: dataDir, ADMIN_EMAIL: 'support@exemple.fr', ADMIN_PASSWORD: 'support-3679-test' };
+  const env = {
+    DATA_DIR: dataDir,
+    ADMIN_EMAIL: 'support@exemple.fr',
+    ADMIN_PASSWORD: 'support-3679-test',
+  };
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('answers /health, refuses a second server on its data folder, and stops on SIGTERM after finishing a request', async () => {

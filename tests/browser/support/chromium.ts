@@ -17,9 +17,13 @@ export const hasChromium = existsSync(CHROMIUM_PATH);
 export function browserTestsEnabled(): boolean {
   if (hasChromium) return true;
   if (process.env.CI === 'true') {
-    throw new Error(`Chromium is missing at ${CHROMIUM_PATH}: the browser tests cannot run (apt-get install chromium).`);
+    throw new Error(
+      `Chromium is missing at ${CHROMIUM_PATH}: the browser tests cannot run (apt-get install chromium).`,
+    );
   }
-  console.warn(`Browser tests skipped: no Chromium at ${CHROMIUM_PATH} (apt-get install chromium).`);
+  console.warn(
+    `Browser tests skipped: no Chromium at ${CHROMIUM_PATH} (apt-get install chromium).`,
+  );
   return false;
 }
 

@@ -31,9 +31,7 @@ export interface TestServer {
 export async function startTestServer(): Promise<TestServer> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'qrp-browser-'));
-  const database = process.env.TEST_DATABASE_URL
-    ? await createTestDatabase('postgres')
-    : null;
+  const database = process.env.TEST_DATABASE_URL ? await createTestDatabase('postgres') : null;
   const env = {
     PORT: String(port),
     HOST: '127.0.0.1',
@@ -55,7 +53,9 @@ export async function startTestServer(): Promise<TestServer> {
     port,
     mailDir,
     invitationLink(email: string) {
-      const files = readdirSync(mailDir).sort().filter((f) => f.includes(email.replace(/[^a-z0-9@._-]/gi, '_')));
+      const files = readdirSync(mailDir)
+        .sort()
+        .filter((f) => f.includes(email.replace(/[^a-z0-9@._-]/gi, '_')));
       const last = files.at(-1);
       if (!last) throw new Error(`no e-mail to ${email}`);
       const text = readFileSync(join(mailDir, last), 'utf8').replace(/=\r?\n/g, '');
