@@ -3,13 +3,26 @@
  * Without Chromium the browser tests are skipped with a clear message, except
  * under CI where a missing browser is a failure.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { chromium, type BrowserContext } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const EXTENSION_DIR = resolve('.output/chrome-mv3');
+
+/**
+ * The build mode of the tested extension. Its own output folder
+ * (`.output/chrome-mv3-browser-test`) keeps a release build running elsewhere
+ * (`npm run build`, the build test) from rewriting the files Chromium is reading.
+ */
+const BUILD_MODE = 'browser-test';
+export const EXTENSION_DIR = resolve(`.output/chrome-mv3-${BUILD_MODE}`);
+
+/** What the extension is built from: a change to any of these calls for a new build. */
+const BUILD_INPUTS = ['extension', 'shared', 'wxt.config.ts', 'package.json', 'tsconfig.json'];
 
 export const hasChromium = existsSync(CHROMIUM_PATH);
 
@@ -21,20 +34,50 @@ export function browserTestsEnabled(): boolean {
       `Chromium is missing at ${CHROMIUM_PATH}: the browser tests cannot run (apt-get install chromium).`,
     );
   }
-  console.warn(
-    `Browser tests skipped: no Chromium at ${CHROMIUM_PATH} (apt-get install chromium).`,
-  );
+  console.warn(`Browser tests skipped: no Chromium at ${CHROMIUM_PATH} (apt-get install chromium).`);
   return false;
+}
+
+/**
+ * Builds the Chrome extension (`wxt build`) unless the build on disk is newer
+ * than every source file: the first test file of a run builds, the next ones
+ * reuse it.
+ */
+export async function ensureExtensionBuilt(): Promise<void> {
+  const manifest = join(EXTENSION_DIR, 'manifest.json');
+  if (existsSync(manifest) && newestMtime(BUILD_INPUTS) < statSync(manifest).mtimeMs) return;
+  await promisify(execFile)('npx', ['wxt', 'build', '--mode', BUILD_MODE], {
+    cwd: resolve('.'),
+    timeout: 120_000,
+  });
+  if (!existsSync(manifest)) throw new Error(`wxt build left no manifest in ${EXTENSION_DIR}`);
+}
+
+function newestMtime(paths: string[]): number {
+  let newest = 0;
+  for (const path of paths) {
+    if (!existsSync(path)) continue;
+    const stat = statSync(path);
+    if (stat.isDirectory()) {
+      const children = readdirSync(path).map((child) => join(path, child));
+      newest = Math.max(newest, stat.mtimeMs, newestMtime(children));
+    } else {
+      newest = Math.max(newest, stat.mtimeMs);
+    }
+  }
+  return newest;
 }
 
 /** A fresh browser profile with the extension; each call is one person's browser. */
 export async function launchBrowserWithExtension(): Promise<BrowserContext> {
   const profile = mkdtempSync(join(tmpdir(), 'qrp-chromium-'));
-  return chromium.launchPersistentContext(profile, {
+  const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
     headless: true,
-    viewport: { width: 480, height: 900 },
+    // A side panel is about 420 px wide.
+    viewport: { width: 420, height: 900 },
     locale: 'fr-FR',
+    timezoneId: 'Europe/Paris',
     args: [
       `--disable-extensions-except=${EXTENSION_DIR}`,
       `--load-extension=${EXTENSION_DIR}`,
@@ -47,6 +90,13 @@ export async function launchBrowserWithExtension(): Promise<BrowserContext> {
       '--disable-quic',
     ],
   });
+  // Chromium may still flush its profile while exiting: retry, and never fail a test over it.
+  context.once('close', () => {
+    void rm(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 }).catch(
+      () => undefined,
+    );
+  });
+  return context;
 }
 
 /** The extension's id, read from its service worker (it also equals EXTENSION_ID). */

@@ -3,7 +3,7 @@
  * content script runs), on the embedded database or on PostgreSQL when
  * TEST_DATABASE_URL is set.
  */
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +21,8 @@ export interface TestServer {
   port: number;
   mailDir: string;
   invitationLink(email: string): string;
+  /** The link of the latest invitation e-mail to `email`, once it is written (sent after commit). */
+  waitForInvitationLink(email: string, timeoutMs?: number): Promise<string>;
   stop(): Promise<void>;
   /** Starts the same server again on the same port and data (a restart). */
   restart(): Promise<void>;
@@ -63,6 +65,17 @@ export async function startTestServer(): Promise<TestServer> {
       if (!match) throw new Error(`no invitation link in the e-mail to ${email}`);
       return match[0];
     },
+    async waitForInvitationLink(email: string, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        try {
+          return handle.invitationLink(email);
+        } catch (error) {
+          if (Date.now() > deadline) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      }
+    },
     async stop() {
       await server.close();
     },
@@ -72,6 +85,7 @@ export async function startTestServer(): Promise<TestServer> {
     async dispose() {
       await server.close();
       await database?.close();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
   return handle;

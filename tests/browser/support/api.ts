@@ -1,0 +1,88 @@
+/**
+ * The server's HTTP API as the tests drive it from outside the browser: the
+ * admin opening dossiers (the insurer's systems), another principal signing up.
+ */
+import type { DossierStatus } from '../../../shared/domain.js';
+import { uniqueReference } from '../../support/fixtures.js';
+import { ADMIN } from './test-server.js';
+
+export interface ApiCaller {
+  call<T = unknown>(method: string, path: string, options?: { token?: string; body?: unknown }): Promise<T>;
+  /** Signs in and returns the session token. */
+  login(email: string, password: string): Promise<string>;
+  adminToken(): Promise<string>;
+  /** Opens a dossier for a SIRET with this unlock code; returns its id. */
+  openDossier(siret: string, unlockCode: string, status?: DossierStatus): Promise<number>;
+  setDossierStatus(id: number, status: DossierStatus): Promise<void>;
+  /** A new principal with their own space; returns the session token. */
+  signUp(email: string, password: string, siret: string, unlockCode: string): Promise<string>;
+}
+
+export class ApiRefusal extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+    label: string,
+  ) {
+    super(`${label} answered ${status}: ${JSON.stringify(body)}`);
+  }
+}
+
+export function apiOf(baseUrl: string): ApiCaller {
+  let admin: Promise<string> | undefined;
+
+  async function call<T>(
+    method: string,
+    path: string,
+    options: { token?: string; body?: unknown } = {},
+  ): Promise<T> {
+    const response = await fetch(`${baseUrl}/api/v1${path}`, {
+      method,
+      headers: {
+        accept: 'application/json',
+        ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      },
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    });
+    const text = await response.text();
+    const body: unknown = text ? JSON.parse(text) : null;
+    if (!response.ok) throw new ApiRefusal(response.status, body, `${method} ${path}`);
+    return body as T;
+  }
+
+  async function login(email: string, password: string): Promise<string> {
+    return (await call<{ token: string }>('POST', '/auth/login', { body: { email, password } }))
+      .token;
+  }
+
+  const api: ApiCaller = {
+    call,
+    login,
+    adminToken() {
+      admin ??= login(ADMIN.email, ADMIN.password);
+      return admin;
+    },
+    async openDossier(siret, unlockCode, status = 'completer_dossier') {
+      const created = await call<{ id: number }>('POST', '/admin/dossiers', {
+        token: await api.adminToken(),
+        body: { reference: uniqueReference(), siret, kind: 'AT', status, unlockCode },
+      });
+      return created.id;
+    },
+    async setDossierStatus(id, status) {
+      await call('PATCH', `/admin/dossiers/${id}`, {
+        token: await api.adminToken(),
+        body: { status },
+      });
+    },
+    async signUp(email, password, siret, unlockCode) {
+      return (
+        await call<{ token: string }>('POST', '/auth/signup', {
+          body: { email, password, siret, unlockCode },
+        })
+      ).token;
+    },
+  };
+  return api;
+}

@@ -1,0 +1,77 @@
+/**
+ * What every screen of the panel is checked for: axe-core's WCAG 2.1 A/AA
+ * rules, and a screenshot kept in test-results/screenshots/ for review.
+ */
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+
+export const SCREENSHOT_DIR = resolve('test-results/screenshots');
+const AXE_PATH = resolve('node_modules/axe-core/axe.min.js');
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+export type ColorScheme = 'light' | 'dark';
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[]; failureSummary?: string }[];
+}
+
+/**
+ * Saves `<name>.png` (the viewport: the panel as a person sees it). Toasts of
+ * earlier steps are left out unless asked for: the steps follow each other
+ * faster than a person would, so they pile up over the screen.
+ */
+export async function screenshot(
+  page: Page,
+  name: string,
+  options: { fullPage?: boolean; toasts?: boolean } = {},
+) {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({
+    path: resolve(SCREENSHOT_DIR, `${name}.png`),
+    fullPage: options.fullPage ?? false,
+    animations: 'disabled',
+    caret: 'hide',
+    ...(options.toasts ? {} : { style: '.toasts { display: none !important; }' }),
+  });
+}
+
+/** The WCAG 2.1 A/AA violations axe finds on the page as it is now. */
+export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  const loaded = await page.evaluate(() => 'axe' in window);
+  if (!loaded) await page.addScriptTag({ path: AXE_PATH });
+  return page.evaluate(async (tags) => {
+    const axe = (window as unknown as { axe: { run: (...args: unknown[]) => Promise<unknown> } })
+      .axe;
+    const result = (await axe.run(document, {
+      runOnly: { type: 'tag', values: tags },
+      resultTypes: ['violations'],
+    })) as { violations: AxeViolation[] };
+    return result.violations.map((violation) => ({
+      id: violation.id,
+      impact: violation.impact,
+      help: violation.help,
+      nodes: violation.nodes.map((node) => ({
+        target: node.target,
+        failureSummary: node.failureSummary,
+      })),
+    }));
+  }, WCAG_TAGS);
+}
+
+/** Readable lines for a failing expectation. */
+export function describeViolations(violations: AxeViolation[]): string[] {
+  return violations.flatMap((violation) =>
+    violation.nodes.map(
+      (node) =>
+        `${violation.id} (${violation.impact ?? '?'}) ${violation.help} @ ${node.target.join(' ')}: ${node.failureSummary ?? ''}`,
+    ),
+  );
+}
+
+export async function setColorScheme(page: Page, colorScheme: ColorScheme): Promise<void> {
+  await page.emulateMedia({ colorScheme, reducedMotion: 'reduce' });
+}
