@@ -23,6 +23,7 @@ export interface ServerConfig {
   rateLimits: {
     loginPerEmail: RateLimitRule;
     loginPerAddress: RateLimitRule;
+    signupPerEmail: RateLimitRule;
     signupPerAddress: RateLimitRule;
   };
   logLevel: string;
@@ -66,6 +67,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     rateLimits: {
       loginPerEmail: { max: 10, windowMs: FIFTEEN_MINUTES },
       loginPerAddress: { max: 100, windowMs: FIFTEEN_MINUTES },
+      signupPerEmail: { max: 10, windowMs: ONE_HOUR },
       signupPerAddress: { max: 20, windowMs: ONE_HOUR },
     },
     logLevel: env.LOG_LEVEL ?? 'info',

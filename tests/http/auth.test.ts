@@ -185,3 +185,23 @@ describeOnEachDatabase('accounts and sessions', (getHandle) => {
     }
   });
 });
+
+describeOnEachDatabase('signup limits', (getHandle) => {
+  it('rate-limits signups per e-mail with RATE_LIMITED, before any other check', async () => {
+    const { db } = getHandle();
+    const http = createHttpHarness(db, {
+      rateLimits: { signupPerEmail: { max: 2, windowMs: 60_000 } },
+    });
+    const email = uniqueEmail('signup');
+    const body = { email, password: PASSWORD, siret: validSiret(), unlockCode: UNLOCK_CODE };
+    const codes: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      codes.push((await http.call('POST', '/api/v1/auth/signup', { body })).body.error.code);
+    }
+    expect(codes).toEqual([
+      'SIRET_NO_DOSSIER_IN_PROGRESS',
+      'SIRET_NO_DOSSIER_IN_PROGRESS',
+      'RATE_LIMITED',
+    ]);
+  });
+});

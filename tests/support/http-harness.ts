@@ -40,7 +40,7 @@ export function createHttpHarness(
   db: Kysely<Database>,
   options: {
     rateLimits?: Partial<
-      Record<'loginPerEmail' | 'loginPerAddress' | 'signupPerAddress', RateLimitRule>
+      Record<'loginPerEmail' | 'loginPerAddress' | 'signupPerEmail' | 'signupPerAddress', RateLimitRule>
     >;
   } = {},
 ) {
@@ -60,6 +60,7 @@ export function createHttpHarness(
       rateLimits: {
         loginPerEmail: options.rateLimits?.loginPerEmail ?? GENEROUS,
         loginPerAddress: options.rateLimits?.loginPerAddress ?? GENEROUS,
+        signupPerEmail: options.rateLimits?.signupPerEmail ?? GENEROUS,
         signupPerAddress: options.rateLimits?.signupPerAddress ?? GENEROUS,
       },
     },

@@ -42,6 +42,7 @@ export function authRoutes(
     },
     async (c, { body }) => {
       await hitRateLimit(db, `signup:addr:${clientAddress(c)}`, config.rateLimits.signupPerAddress);
+      await hitRateLimit(db, `signup:email:${body.email}`, config.rateLimits.signupPerEmail);
       const passwordHash = await hashSecret(body.password);
       const { user } = await services.run((trx) =>
         signUpPrincipal(trx, {

@@ -7,7 +7,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Kysely } from 'kysely';
 import { configFromEnv } from '../../../server/config.js';
+import { openDatabase } from '../../../server/db/open-database.js';
+import type { Database } from '../../../server/db/schema.js';
 import { createLogger } from '../../../server/logger.js';
 import { startServer, type RunningServer } from '../../../server/start-server.js';
 import { createTestDatabase } from '../../support/databases.js';
@@ -26,6 +29,11 @@ export interface TestServer {
   stop(): Promise<void>;
   /** Starts the same server again on the same port and data (a restart). */
   restart(): Promise<void>;
+  /**
+   * Opens the server's own database (for a change made while the server is
+   * stopped: the embedded one allows a single process at a time).
+   */
+  withDatabase<T>(fn: (db: Kysely<Database>) => Promise<T>): Promise<T>;
   /** Stops the server if running and drops a PostgreSQL test database. */
   dispose(): Promise<void>;
 }
@@ -81,6 +89,14 @@ export async function startTestServer(): Promise<TestServer> {
     },
     async restart() {
       server = await startServer(config, { logger });
+    },
+    async withDatabase(fn) {
+      const handle = await openDatabase(config.database);
+      try {
+        return await fn(handle.db);
+      } finally {
+        await handle.close();
+      }
     },
     async dispose() {
       await server.close();
