@@ -320,7 +320,12 @@ export function attachLiveSync(socket: LiveSocket, options: LiveSyncOptions = {}
   socket.on('snapshot', (snapshot) => live.handleSnapshot(snapshot));
   socket.on('event', (event) => live.handleEvent(event));
   socket.on('connect', () => live.handleConnect());
-  socket.on('disconnect', () => live.handleDisconnect());
+  socket.on('disconnect', (reason) => {
+    live.handleDisconnect();
+    // The server closes a socket itself only when its session ended; the
+    // `session.revoked` that says so may be overtaken by the close across nodes.
+    if (reason === 'io server disconnect') options.onSessionRevoked?.('expired');
+  });
   socket.on('connect_error', (error) => {
     live.handleConnectError();
     options.onConnectError?.(error.message);

@@ -111,9 +111,11 @@ export function createRealtime(options: RealtimeOptions): Realtime {
       if (closing) return;
       closing = true;
       presence.stop();
-      io.local.disconnectSockets(true);
-      await io.of('/').adapter.close();
+      // Closing the connections (not a Socket.IO "disconnect", which tells a
+      // client to stay away) lets the panels reconnect to the restarted server
+      // or another node, then catch up with `sync`.
       io.engine.close();
+      await io.of('/').adapter.close();
       // Lets the adapter's farewell to the other nodes leave before its pool ends.
       await new Promise((resolve) => setTimeout(resolve, adapterPool ? 50 : 0));
       await adapterPool?.end();

@@ -15,7 +15,6 @@ import type { RealtimeServer } from './realtime-server.js';
 import type { RealtimeLogger } from './realtime-logger.js';
 import {
   ADMINS_ROOM,
-  isRoomOfSpace,
   memberRoom,
   principalRoom,
   sessionRoom,
@@ -32,14 +31,14 @@ export function publishEvents(
 ): void {
   for (const event of events) {
     try {
-      publishEvent(io, event, logger);
+      publishEvent(io, event);
     } catch (error) {
       logger.error({ err: error, stream: event.stream, seq: event.seq }, 'publish failed');
     }
   }
 }
 
-function publishEvent(io: RealtimeServer, event: StoredEvent, logger: RealtimeLogger): void {
+function publishEvent(io: RealtimeServer, event: StoredEvent): void {
   if (event.stream === ADMIN_STREAM) {
     io.to(ADMINS_ROOM).emit('event', toServerEvent(event));
     return;
@@ -60,9 +59,10 @@ function publishEvent(io: RealtimeServer, event: StoredEvent, logger: RealtimeLo
       // DOMAIN.md: a removed secondary's sessions end at once.
       endSockets(io, userRoom(event.data.userId), 'removed');
       break;
-    case 'org.ceded':
-      if (event.data.fromOrgId === orgId) void leaveSpace(io, orgId, logger);
-      break;
+    // No room change here for `org.ceded`: with several nodes a room change can
+    // overtake the broadcast just sent, and the sockets would miss the event. Each
+    // client answers `org.ceded` with `sync { since: null }`, which moves its socket
+    // to the rooms of its new space; the dissolved space's stream gets no more events.
     default:
       break;
   }
@@ -76,26 +76,4 @@ export function endSockets(io: RealtimeServer, room: string, reason: SessionEndR
 
 export function endSession(io: RealtimeServer, sessionId: number, reason: SessionEndReason): void {
   endSockets(io, sessionRoom(sessionId), reason);
-}
-
-/**
- * A cession emptied the space: its sockets stop following it now (they got
- * `org.ceded` just before). Each client then syncs with `since: null` and
- * joins the rooms of the space it belongs to now.
- */
-async function leaveSpace(
-  io: RealtimeServer,
-  orgId: number,
-  logger: RealtimeLogger,
-): Promise<void> {
-  try {
-    const sockets = await io.in(spaceRoom(orgId)).fetchSockets();
-    const rooms = new Set([spaceRoom(orgId), principalRoom(orgId)]);
-    for (const socket of sockets) {
-      for (const room of socket.rooms) if (isRoomOfSpace(room, orgId)) rooms.add(room);
-    }
-    io.in(spaceRoom(orgId)).socketsLeave([...rooms]);
-  } catch (error) {
-    logger.warn({ err: error, orgId }, 'leaving a ceded space failed');
-  }
 }

@@ -42,11 +42,6 @@ export function sessionRoom(sessionId: number): string {
   return `session:${sessionId}`;
 }
 
-/** True for `space:<org>` and every room inside it. */
-export function isRoomOfSpace(room: string, orgId: number): boolean {
-  return room === spaceRoom(orgId) || room.startsWith(`${spaceRoom(orgId)}:`);
-}
-
 /** The rooms a socket of this viewer belongs to. */
 export function roomsOf(viewer: Viewer): string[] {
   const rooms = [userRoom(viewer.userId), sessionRoom(viewer.sessionId)];

@@ -90,7 +90,10 @@ describe.skipIf(!browserTestsEnabled())('the launcher and the live connection', 
     await principal.signIn(principalEmail, PASSWORD);
     const portal = await PortalPage.open(principalBrowser, server.url);
     await portal.page.setViewportSize({ width: 900, height: 420 });
-    await portal.host().getByRole('button', { name: 'Paramétrage (2 invitations en attente)' }).waitFor();
+    await portal
+      .host()
+      .getByRole('button', { name: 'Paramétrage (2 invitations en attente)' })
+      .waitFor();
     await expectText(portal.badge(), '2');
     // It sits in the portal's header navigation.
     expect(await portal.page.locator('header nav #qrp-parametrage-launcher').count()).toBe(1);
@@ -102,16 +105,16 @@ describe.skipIf(!browserTestsEnabled())('the launcher and the live connection', 
 
   it('refuses a wrong password with the server’s message, then signs in', async () => {
     await secondary.fillSignIn(alice, 'pas-le-bon-mot-de-passe');
-    await secondary.page
-      .getByRole('alert')
-      .getByText(ERRORS.INVALID_CREDENTIALS.message)
-      .waitFor();
+    await secondary.page.getByRole('alert').getByText(ERRORS.INVALID_CREDENTIALS.message).waitFor();
     await expectVisible(secondary.heading('Connexion'));
     await screenshot(secondary.page, 'sign-in-refused', { toasts: true });
     await secondary.page.getByLabel('Mot de passe', { exact: true }).fill(ALICE_PASSWORD);
     await secondary.page.getByRole('button', { name: 'Se connecter' }).click();
     await secondary.waitSignedIn(alice);
-    await secondary.page.getByText('Aucun SIRET ne vous est attribué pour le moment.').first().waitFor();
+    await secondary.page
+      .getByText('Aucun SIRET ne vous est attribué pour le moment.')
+      .first()
+      .waitFor();
   });
 
   it('reconnects after a server restart and catches up with the changes made while it was down', async () => {
@@ -136,7 +139,11 @@ describe.skipIf(!browserTestsEnabled())('the launcher and the live connection', 
         .where('role', '=', 'admin')
         .executeTakeFirstOrThrow();
       await runRule(db, (trx) =>
-        changeDossierStatus(trx, { userId: admin.id }, { dossierId: dossierS1, status: 'consultation' }),
+        changeDossierStatus(
+          trx,
+          { userId: admin.id },
+          { dossierId: dossierS1, status: 'consultation' },
+        ),
       );
       await runRule(db, (trx) =>
         setSecondarySirets(trx, { userId: principalId }, { userId: aliceId, sirets: [s1, s2] }),

@@ -134,7 +134,10 @@ describe.skipIf(!browserTestsEnabled())('the seed guide in three browsers', () =
     const secondary = await PanelPage.open(secondaryBrowser);
     await secondary.setServer(server.url);
     await secondary.signIn(alice, SECONDARY_PASSWORD);
-    await secondary.page.getByText('Aucun SIRET ne vous est attribué pour le moment.').first().waitFor();
+    await secondary.page
+      .getByText('Aucun SIRET ne vous est attribué pour le moment.')
+      .first()
+      .waitFor();
     await expectCount(secondary.tab('Paramétrage'), 0);
     // The principal sees her online.
     await principal.secondaryRow(alice).getByText('En ligne').waitFor({ timeout: LIVE_TIMEOUT });
@@ -205,7 +208,8 @@ describe.skipIf(!browserTestsEnabled())('the seed guide in three browsers', () =
       .notice('Vos SIRETs ont été cédés : vous êtes désormais utilisateur secondaire')
       .waitFor();
     await expectText(principal.page.locator('.user-role'), 'Utilisateur secondaire');
-    for (const siret of [s2, s4]) await expectVisible(principal.mySirets().getByText(formatSiret(siret)));
+    for (const siret of [s2, s4])
+      await expectVisible(principal.mySirets().getByText(formatSiret(siret)));
     await screenshot(principal.page, 'ceded-secondary');
     // Alice came along into the other principal's space, with her SIRETs.
     await secondary.openTab('Équipe');

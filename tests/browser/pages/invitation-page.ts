@@ -12,7 +12,9 @@ export class InvitationPage {
   }
 
   async activate(password: string): Promise<void> {
-    await this.page.getByRole('heading', { name: 'Activer votre compte utilisateur secondaire' }).waitFor();
+    await this.page
+      .getByRole('heading', { name: 'Activer votre compte utilisateur secondaire' })
+      .waitFor();
     await this.page.getByLabel('Mot de passe', { exact: true }).fill(password);
     await this.page.getByLabel('Confirmer le mot de passe').fill(password);
     await this.page.getByRole('button', { name: 'Activer mon compte' }).click();

@@ -71,7 +71,10 @@ export class PanelPage {
   }
 
   async waitSignedIn(email: string): Promise<void> {
-    await this.page.locator('.user-email').filter({ hasText: exactText(email) }).waitFor();
+    await this.page
+      .locator('.user-email')
+      .filter({ hasText: exactText(email) })
+      .waitFor();
     await this.connection('Connecté').waitFor({ timeout: LIVE_TIMEOUT });
     await this.page.getByRole('main', { name: 'Contenu' }).getByRole('heading').first().waitFor();
   }
@@ -130,7 +133,9 @@ export class PanelPage {
   }
 
   siretRow(siret: string): Locator {
-    return this.siretList().getByRole('listitem').filter({ hasText: formatSiret(siret) });
+    return this.siretList()
+      .getByRole('listitem')
+      .filter({ hasText: formatSiret(siret) });
   }
 
   deleteSiretButton(siret: string): Locator {

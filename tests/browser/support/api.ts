@@ -7,7 +7,11 @@ import { uniqueReference } from '../../support/fixtures.js';
 import { ADMIN } from './test-server.js';
 
 export interface ApiCaller {
-  call<T = unknown>(method: string, path: string, options?: { token?: string; body?: unknown }): Promise<T>;
+  call<T = unknown>(
+    method: string,
+    path: string,
+    options?: { token?: string; body?: unknown },
+  ): Promise<T>;
   /** Signs in and returns the session token. */
   login(email: string, password: string): Promise<string>;
   adminToken(): Promise<string>;

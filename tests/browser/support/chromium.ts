@@ -34,7 +34,9 @@ export function browserTestsEnabled(): boolean {
       `Chromium is missing at ${CHROMIUM_PATH}: the browser tests cannot run (apt-get install chromium).`,
     );
   }
-  console.warn(`Browser tests skipped: no Chromium at ${CHROMIUM_PATH} (apt-get install chromium).`);
+  console.warn(
+    `Browser tests skipped: no Chromium at ${CHROMIUM_PATH} (apt-get install chromium).`,
+  );
   return false;
 }
 

@@ -2,12 +2,13 @@
  * What every screen of the panel is checked for: axe-core's WCAG 2.1 A/AA
  * rules, and a screenshot kept in test-results/screenshots/ for review.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 
 export const SCREENSHOT_DIR = resolve('test-results/screenshots');
 const AXE_PATH = resolve('node_modules/axe-core/axe.min.js');
+let axeSource: string | undefined;
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
 export type ColorScheme = 'light' | 'dark';
@@ -42,7 +43,15 @@ export async function screenshot(
 /** The WCAG 2.1 A/AA violations axe finds on the page as it is now. */
 export async function axeViolations(page: Page): Promise<AxeViolation[]> {
   const loaded = await page.evaluate(() => 'axe' in window);
-  if (!loaded) await page.addScriptTag({ path: AXE_PATH });
+  if (!loaded) {
+    // The extension's pages forbid inline scripts (CSP `script-src 'self'`), so a
+    // script tag is refused there; evaluating the source through the DevTools
+    // protocol is not subject to the page's CSP.
+    await page.addScriptTag({ path: AXE_PATH }).catch(async () => {
+      axeSource ??= readFileSync(AXE_PATH, 'utf8');
+      await page.evaluate(axeSource);
+    });
+  }
   return page.evaluate(async (tags) => {
     const axe = (window as unknown as { axe: { run: (...args: unknown[]) => Promise<unknown> } })
       .axe;
@@ -74,4 +83,28 @@ export function describeViolations(violations: AxeViolation[]): string[] {
 
 export async function setColorScheme(page: Page, colorScheme: ColorScheme): Promise<void> {
   await page.emulateMedia({ colorScheme, reducedMotion: 'reduce' });
+}
+
+/**
+ * What sticks out sideways at the panel's width: the page itself scrolling
+ * horizontally, or a box (a dialog, a table) whose content is wider than it.
+ */
+export function horizontalOverflow(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const problems: string[] = [];
+    const root = document.documentElement;
+    if (root.scrollWidth > root.clientWidth + 1) {
+      problems.push(`page ${root.scrollWidth}px wide in a ${root.clientWidth}px panel`);
+    }
+    for (const node of Array.from(document.body.querySelectorAll<HTMLElement>('*'))) {
+      const style = getComputedStyle(node);
+      if (!['auto', 'scroll', 'hidden'].includes(style.overflowX)) continue;
+      if (node.closest('.visually-hidden') || node.classList.contains('visually-hidden')) continue;
+      if (node.scrollWidth > node.clientWidth + 1 && node.clientWidth > 1) {
+        const name = `${node.tagName.toLowerCase()}.${Array.from(node.classList).join('.')}`;
+        problems.push(`${name}: ${node.scrollWidth}px of content in ${node.clientWidth}px`);
+      }
+    }
+    return problems;
+  });
 }

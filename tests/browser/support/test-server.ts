@@ -63,9 +63,13 @@ export async function startTestServer(): Promise<TestServer> {
     port,
     mailDir,
     invitationLink(email: string) {
-      const files = readdirSync(mailDir)
-        .sort()
-        .filter((f) => f.includes(email.replace(/[^a-z0-9@._-]/gi, '_')));
+      // The outbox names each file `<time>-<pid>-<n>-<recipient>.eml`.
+      const suffix = `-${email.replace(/[^a-z0-9@._-]/gi, '_')}.eml`;
+      const files = existsSync(mailDir)
+        ? readdirSync(mailDir)
+            .filter((file) => file.endsWith(suffix))
+            .sort()
+        : [];
       const last = files.at(-1);
       if (!last) throw new Error(`no e-mail to ${email}`);
       const text = readFileSync(join(mailDir, last), 'utf8').replace(/=\r?\n/g, '');
