@@ -40,7 +40,10 @@ export function createHttpHarness(
   db: Kysely<Database>,
   options: {
     rateLimits?: Partial<
-      Record<'loginPerEmail' | 'loginPerAddress' | 'signupPerEmail' | 'signupPerAddress', RateLimitRule>
+      Record<
+        'loginPerEmail' | 'loginPerAddress' | 'signupPerEmail' | 'signupPerAddress',
+        RateLimitRule
+      >
     >;
   } = {},
 ) {
