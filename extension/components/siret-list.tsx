@@ -24,12 +24,16 @@ export function SiretList({ state }: SiretListProps) {
       setStep({ kind: 'refused', message: result.message });
     } else {
       setStep(null);
+      // The row and its button go away with the event: put focus on the list, not on nothing.
+      if (result.ok) setTimeout(() => document.getElementById('siret-list-title')?.focus(), 0);
     }
   }
 
   return (
     <div class="siret-list">
-      <h3 id="siret-list-title">Liste des SIRETs</h3>
+      <h3 id="siret-list-title" tabIndex={-1}>
+        Liste des SIRETs
+      </h3>
       {state.sirets.length === 0 ? (
         <p class="empty">Aucun SIRET dans votre espace pour le moment.</p>
       ) : (

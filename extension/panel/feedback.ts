@@ -6,6 +6,8 @@ import { signal } from '@preact/signals';
 import { ERRORS } from '../../shared/errors.js';
 import { ApiError } from './api-client.js';
 
+const MAX_TOASTS = 3;
+
 export interface Toast {
   id: number;
   kind: 'success' | 'error' | 'info';
@@ -44,7 +46,8 @@ export function createFeedback(onUnauthenticated: (message: string) => Promise<b
 
   function toast(kind: Toast['kind'], text: string): void {
     const id = nextId++;
-    toasts.value = [...toasts.peek(), { id, kind, text }];
+    // A few at a time: a burst of actions must not cover the narrow panel.
+    toasts.value = [...toasts.peek(), { id, kind, text }].slice(-MAX_TOASTS);
     setTimeout(() => dismissToast(id), TOAST_MS[kind]);
   }
 

@@ -346,6 +346,8 @@ describe.skipIf(!browserTestsEnabled())('accessibility of the panel', () => {
     await press('Enter');
     await panel.toast('SIRET supprimé.').waitFor();
     await panel.siretRow(space.s2).waitFor({ state: 'detached' });
+    // The deleted row's button is gone: focus is on the list, never lost on the page body.
+    await expectFocused(panel.page.getByRole('heading', { name: 'Liste des SIRETs' }));
     await expectVisible(panel.siretRow(space.s1));
     await expectLabel(opener, `Liste SIRETs de ${secondaryEmail} (1)`);
   });
