@@ -1,5 +1,6 @@
-import { expect, it } from 'vitest';
-import { describeOnEachDatabase } from '../support/databases.js';
+import { describe, expect, it } from 'vitest';
+import { ERRORS } from '../../shared/errors.js';
+import { createTestDatabase, describeOnEachDatabase } from '../support/databases.js';
 import { createHttpHarness, EXTENSION_ORIGIN, PUBLIC_URL } from '../support/http-harness.js';
 
 describeOnEachDatabase('the edges of the HTTP server', (getHandle) => {
@@ -49,5 +50,20 @@ describeOnEachDatabase('the edges of the HTTP server', (getHandle) => {
     expect(
       res.body.paths['/api/v1/secondaries'].get.parameters.map((p: { name: string }) => p.name),
     ).toEqual(expect.arrayContaining(['page', 'pageSize', 'q']));
+  });
+});
+
+describe('an unexpected failure', () => {
+  it('is answered 500 without details and logged with its request id', async () => {
+    const handle = await createTestDatabase('embedded');
+    const http = createHttpHarness(handle.db);
+    await handle.close();
+    const res = await http.call('GET', '/health');
+    expect(res.status).toBe(500);
+    expect(res.body).toEqual({ error: { code: 'INTERNAL', message: ERRORS.INTERNAL.message } });
+    const requestId = res.headers.get('x-request-id');
+    expect(requestId).toBeTruthy();
+    const logged = http.logLines.find((line) => line.includes('unexpected error'));
+    expect(logged).toContain(`"requestId":"${requestId}"`);
   });
 });
