@@ -26,7 +26,8 @@ function hasValidChecksum(digits: string): boolean {
   return digits.startsWith(LA_POSTE_SIREN) && digitSum(digits) % 5 === 0;
 }
 
-function luhnSum(digits: string): number {
+/** The Luhn sum of a string of digits (valid when a multiple of 10). */
+export function luhnSum(digits: string): number {
   let sum = 0;
   for (let i = 0; i < digits.length; i++) {
     let digit = Number(digits[digits.length - 1 - i]);

@@ -1,26 +1,18 @@
-import { useRef, useState } from 'preact/hooks';
-import { emailError } from '../panel/validation.js';
 import { Button } from './button.js';
 import { useStore } from './store-context.js';
 import { TextField } from './text-field.js';
+import { useEmailField } from './use-email-field.js';
 
 export function AddSecondaryForm() {
   const store = useStore();
-  const [email, setEmail] = useState('');
-  const [problem, setProblem] = useState<string | null>(null);
-  const inputRef = useRef<HTMLInputElement>(null);
+  const field = useEmailField();
 
   async function onSubmit(event: Event) {
     event.preventDefault();
-    const error = emailError(email);
-    setProblem(error);
-    if (error) {
-      inputRef.current?.focus();
-      return;
-    }
-    const result = await store.addSecondary(email.trim());
-    if (result.ok) setEmail('');
-    else setProblem(result.message);
+    if (!field.validate()) return;
+    const result = await store.addSecondary(field.email.trim());
+    if (result.ok) field.clear();
+    else field.setProblem(result.message);
   }
 
   return (
@@ -30,19 +22,7 @@ export function AddSecondaryForm() {
         Il reçoit par e-mail un lien pour choisir son mot de passe ; il reste « En attente de
         validation » jusque-là.
       </p>
-      <TextField
-        label="Email"
-        type="email"
-        value={email}
-        onInput={(value) => {
-          setEmail(value);
-          setProblem(null);
-        }}
-        error={problem}
-        inputRef={inputRef}
-        autocomplete="off"
-        required
-      />
+      <TextField label="Email" {...field.fieldProps} />
       <Button type="submit" variant="primary" busy={store.isBusy('addSecondary')}>
         Enregistrer nouvel utilisateur secondaire
       </Button>

@@ -1,34 +1,26 @@
-import { useRef, useState } from 'preact/hooks';
-import { emailError } from '../panel/validation.js';
+import { useState } from 'preact/hooks';
 import { Button } from './button.js';
 import { ConfirmDialog } from './dialog.js';
 import { useStore } from './store-context.js';
 import { TextField } from './text-field.js';
+import { useEmailField } from './use-email-field.js';
 
 /** Part 1 of the Paramétrage: hand every SIRET over to another principal user. */
 export function CessionSection() {
   const store = useStore();
-  const [email, setEmail] = useState('');
-  const [problem, setProblem] = useState<string | null>(null);
+  const field = useEmailField();
   const [confirming, setConfirming] = useState(false);
-  const inputRef = useRef<HTMLInputElement>(null);
 
   function onSubmit(event: Event) {
     event.preventDefault();
-    const error = emailError(email);
-    setProblem(error);
-    if (error) {
-      inputRef.current?.focus();
-      return;
-    }
-    setConfirming(true);
+    if (field.validate()) setConfirming(true);
   }
 
   async function onConfirm() {
-    const result = await store.cede(email.trim());
+    const result = await store.cede(field.email.trim());
     setConfirming(false);
-    if (result.ok) setEmail('');
-    else setProblem(result.message);
+    if (result.ok) field.clear();
+    else field.setProblem(result.message);
   }
 
   return (
@@ -46,16 +38,7 @@ export function CessionSection() {
       <form onSubmit={onSubmit} noValidate class="form">
         <TextField
           label="Adresse e-mail de l'utilisateur principal destinataire"
-          type="email"
-          value={email}
-          onInput={(value) => {
-            setEmail(value);
-            setProblem(null);
-          }}
-          error={problem}
-          inputRef={inputRef}
-          autocomplete="off"
-          required
+          {...field.fieldProps}
         />
         <Button type="submit" variant="primary" busy={store.isBusy('cede')}>
           Céder les SIRETs
@@ -70,7 +53,7 @@ export function CessionSection() {
         >
           <p>
             Tous les SIRETs de votre espace et vos utilisateurs secondaires passeront dans l'espace
-            de <strong>{email.trim()}</strong>.
+            de <strong>{field.email.trim()}</strong>.
           </p>
           <p>
             Vous deviendrez utilisateur secondaire de cet espace et n'aurez plus accès au

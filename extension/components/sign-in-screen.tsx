@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { emailError } from '../panel/validation.js';
+import { AccountEmailField, AuthLinks } from './auth-screen-parts.js';
 import { Button } from './button.js';
 import { useStore } from './store-context.js';
 import { CheckboxField, TextField } from './text-field.js';
@@ -10,7 +11,6 @@ export function SignInScreen() {
   const [password, setPassword] = useState('');
   const [remember, setRemember] = useState(false);
   const [submitted, setSubmitted] = useState(false);
-  const emailProblem = submitted ? emailError(email) : null;
   const passwordProblem = submitted && password === '' ? 'Le mot de passe est obligatoire.' : null;
 
   async function onSubmit(event: Event) {
@@ -27,15 +27,7 @@ export function SignInScreen() {
         Questionnaires Risques Professionnels — Paramétrage de votre espace employeur.
       </p>
       <form onSubmit={onSubmit} noValidate class="form">
-        <TextField
-          label="Adresse e-mail"
-          type="email"
-          value={email}
-          onInput={setEmail}
-          autocomplete="username"
-          error={emailProblem}
-          required
-        />
+        <AccountEmailField value={email} onInput={setEmail} submitted={submitted} />
         <TextField
           label="Mot de passe"
           type="password"
@@ -54,14 +46,7 @@ export function SignInScreen() {
         Vous avez reçu une invitation ? Ouvrez le lien reçu par e-mail pour choisir votre mot de
         passe, puis connectez-vous ici.
       </p>
-      <nav class="auth-links" aria-label="Autres actions">
-        <Button variant="link" onClick={() => store.showAuthScreen('sign-up')}>
-          Créer un espace employeur
-        </Button>
-        <Button variant="link" onClick={() => store.openSettings(true)}>
-          Réglages du serveur
-        </Button>
-      </nav>
+      <AuthLinks to="sign-up" label="Créer un espace employeur" />
       <p class="server-address">Serveur : {store.serverUrl.value}</p>
     </main>
   );

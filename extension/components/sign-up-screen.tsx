@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { MIN_PASSWORD_LENGTH } from '../../shared/schemas.js';
 import { checkSiret, emailError, passwordError, unlockCodeError } from '../panel/validation.js';
+import { AccountEmailField, AuthLinks } from './auth-screen-parts.js';
 import { Button } from './button.js';
 import { SiretField } from './siret-field.js';
 import { useStore } from './store-context.js';
@@ -39,15 +40,7 @@ export function SignUpScreen() {
         donnerez accès aux utilisateurs secondaires.
       </p>
       <form onSubmit={onSubmit} noValidate class="form">
-        <TextField
-          label="Adresse e-mail"
-          type="email"
-          value={email}
-          onInput={setEmail}
-          autocomplete="username"
-          error={submitted ? emailError(email) : null}
-          required
-        />
+        <AccountEmailField value={email} onInput={setEmail} submitted={submitted} />
         <TextField
           label="Mot de passe"
           type="password"
@@ -73,14 +66,7 @@ export function SignUpScreen() {
           Créer mon espace
         </Button>
       </form>
-      <nav class="auth-links" aria-label="Autres actions">
-        <Button variant="link" onClick={() => store.showAuthScreen('sign-in')}>
-          J'ai déjà un compte
-        </Button>
-        <Button variant="link" onClick={() => store.openSettings(true)}>
-          Réglages du serveur
-        </Button>
-      </nav>
+      <AuthLinks to="sign-in" label="J'ai déjà un compte" />
     </main>
   );
 }

@@ -15,6 +15,7 @@ import {
   createSecondary,
   expectRefusedWithoutChange,
   listEvents,
+  markUserRemoved,
   streamHead,
   validSiret,
 } from '../support/fixtures.js';
@@ -81,11 +82,7 @@ describeOnEachDatabase('addSiret', (getHandle) => {
     const active = await createSecondary(db, space, { sirets: [space.sirets[1]!] });
     const pending = await createSecondary(db, space, { status: 'pending' });
     const removed = await createSecondary(db, space);
-    await db
-      .updateTable('users')
-      .set({ status: 'removed' })
-      .where('id', '=', removed.user.id)
-      .execute();
+    await markUserRemoved(db, removed.user.id);
     const { siret, dossier } = await siretWithOpenDossier();
 
     const { events } = await add(space.actor, { siret, assignToAllSecondaries: true });

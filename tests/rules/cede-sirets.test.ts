@@ -14,6 +14,7 @@ import {
   createSecondary,
   expectRefusedWithoutChange,
   listEvents,
+  markUserRemoved,
   streamHead,
   uniqueEmail,
   validSiret,
@@ -44,11 +45,7 @@ describeOnEachDatabase('cedeSirets', (getHandle) => {
       sirets: [from.sirets[1]!],
     });
     const removed = await createSecondary(db, from);
-    await db
-      .updateTable('users')
-      .set({ status: 'removed' })
-      .where('id', '=', removed.user.id)
-      .execute();
+    await markUserRemoved(db, removed.user.id);
     const fromHead = await streamHead(db, spaceStream(from.orgId));
     const toHead = await streamHead(db, spaceStream(to.orgId));
 
@@ -157,11 +154,7 @@ describeOnEachDatabase('cedeSirets', (getHandle) => {
       const other = await createPrincipalWithSpace(db);
       const otherSecondary = await createSecondary(db, other);
       const formerPrincipal = await createPrincipalWithSpace(db);
-      await db
-        .updateTable('users')
-        .set({ status: 'removed' })
-        .where('id', '=', formerPrincipal.principal.id)
-        .execute();
+      await markUserRemoved(db, formerPrincipal.principal.id);
       const addresses = [
         uniqueEmail('nobody'),
         space.principal.email,

@@ -9,7 +9,11 @@ import type { Kysely, Transaction } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authenticateToken, createSession } from '../../server/auth/sessions.js';
 import type { Database } from '../../server/db/schema.js';
-import { spaceStream, type StoredEvent } from '../../server/events/append-events.js';
+import {
+  spaceStream,
+  type StoredEvent,
+  type StreamKey,
+} from '../../server/events/append-events.js';
 import { acceptInvitation } from '../../server/rules/accept-invitation.js';
 import type { Actor } from '../../server/rules/actor.js';
 import { addDossier } from '../../server/rules/add-dossier.js';
@@ -550,7 +554,7 @@ describe.skipIf(!hasPostgres())('concurrent commands [postgres]', () => {
    */
   async function burst(
     commands: (() => Promise<Outcome<RuleResult>>)[],
-    streams: string[],
+    streams: StreamKey[],
   ): Promise<Outcome<RuleResult>[]> {
     const heads = await Promise.all(streams.map((stream) => streamHead(db(), stream)));
     const committedBefore = committed.length;

@@ -19,8 +19,9 @@ import {
   createAdmin,
   createPrincipalWithSpace,
   createSecondary,
+  expectRefused,
   listEvents,
-  refusalOf,
+  markUserRemoved,
   streamHead,
   uniqueEmail,
   type SpaceFixture,
@@ -39,16 +40,6 @@ async function invite(db: Kysely<Database>, space: SpaceFixture, now?: Date) {
     .where('userId', '=', result.secondary.id)
     .executeTakeFirstOrThrow();
   return { ...result, userId: result.secondary.id, row: invitation };
-}
-
-async function expectRefused(
-  db: Kysely<Database>,
-  attempt: () => Promise<unknown>,
-  code: string,
-): Promise<void> {
-  const refusal = await refusalOf(db, attempt);
-  expect(refusal.code).toBe(code);
-  expect(refusal.after).toEqual(refusal.before);
 }
 
 async function heads(db: Kysely<Database>, orgId: number) {
@@ -190,11 +181,7 @@ describeOnEachDatabase('invitations', (getHandle) => {
       await runRule(db, (trx) => revokeInvitation(trx, space.actor, { userId: revoked.userId }));
       const removed = await invite(db, space);
       // A removal made outside the rules: only the account's status says it.
-      await db
-        .updateTable('users')
-        .set({ status: 'removed' })
-        .where('id', '=', removed.userId)
-        .execute();
+      await markUserRemoved(db, removed.userId);
       for (const { invitation } of [revoked, removed]) {
         await expectRefused(
           db,
@@ -330,11 +317,7 @@ describeOnEachDatabase('invitations', (getHandle) => {
       const other = await createPrincipalWithSpace(db);
       const stranger = await invite(db, other);
       const removed = await createSecondary(db, space, { status: 'pending' });
-      await db
-        .updateTable('users')
-        .set({ status: 'removed' })
-        .where('id', '=', removed.user.id)
-        .execute();
+      await markUserRemoved(db, removed.user.id);
       for (const userId of [
         stranger.userId,
         other.principal.id,

@@ -12,6 +12,7 @@ import {
   listEvents,
   streamHead,
   validSiret,
+  type SpaceFixture,
 } from '../support/fixtures.js';
 
 /** A counter as record-failed-attempt leaves it; `locked` sets it past the limit. */
@@ -32,6 +33,32 @@ async function insertCounter(
     .executeTakeFirstOrThrow();
 }
 
+/** The locked or counting cession counter of a space's principal. */
+function insertCessionCounter(db: Kysely<Database>, space: SpaceFixture, locked: boolean) {
+  return insertCounter(
+    db,
+    {
+      scope: 'cession',
+      subject: `space:${space.orgId}`,
+      userId: space.principal.id,
+      siret: null,
+    },
+    locked,
+  );
+}
+
+/** The locked or counting signup counter of a SIRET. */
+function insertSignupCounter(db: Kysely<Database>, siret: string, locked: boolean) {
+  return insertCounter(
+    db,
+    { scope: 'signup', subject: `siret:${siret}`, userId: null, siret },
+    locked,
+  );
+}
+
+/** What a refused reset may not change. */
+const LOCK_TABLES = ['failed_attempts', 'events'] as const;
+
 describeOnEachDatabase('resetting locks', (getHandle) => {
   describe('resetUserLocks', () => {
     it('deletes every counter of the user and announces the locked ones', async () => {
@@ -40,16 +67,7 @@ describeOnEachDatabase('resetting locks', (getHandle) => {
       const space = await createPrincipalWithSpace(db);
       const other = await createPrincipalWithSpace(db);
       const siret = validSiret();
-      const cession = await insertCounter(
-        db,
-        {
-          scope: 'cession',
-          subject: `space:${space.orgId}`,
-          userId: space.principal.id,
-          siret: null,
-        },
-        true,
-      );
+      const cession = await insertCessionCounter(db, space, true);
       const addSiret = await insertCounter(
         db,
         {
@@ -70,16 +88,7 @@ describeOnEachDatabase('resetting locks', (getHandle) => {
         },
         false,
       );
-      const untouched = await insertCounter(
-        db,
-        {
-          scope: 'cession',
-          subject: `space:${other.orgId}`,
-          userId: other.principal.id,
-          siret: null,
-        },
-        true,
-      );
+      const untouched = await insertCessionCounter(db, other, true);
       const head = await streamHead(db, ADMIN_STREAM);
 
       const { events } = await runRule(db, (trx) =>
@@ -111,29 +120,20 @@ describeOnEachDatabase('resetting locks', (getHandle) => {
         () =>
           runRule(db, (trx) => resetUserLocks(trx, admin.actor, { userId: space.principal.id })),
         'NOT_FOUND',
-        ['failed_attempts', 'events'],
+        LOCK_TABLES,
       );
     });
 
     it('refuses anyone but an admin', async () => {
       const { db } = getHandle();
       const space = await createPrincipalWithSpace(db);
-      await insertCounter(
-        db,
-        {
-          scope: 'cession',
-          subject: `space:${space.orgId}`,
-          userId: space.principal.id,
-          siret: null,
-        },
-        true,
-      );
+      await insertCessionCounter(db, space, true);
       await expectRefusedWithoutChange(
         db,
         () =>
           runRule(db, (trx) => resetUserLocks(trx, space.actor, { userId: space.principal.id })),
         'FORBIDDEN',
-        ['failed_attempts', 'events'],
+        LOCK_TABLES,
       );
     });
   });
@@ -143,11 +143,7 @@ describeOnEachDatabase('resetting locks', (getHandle) => {
       const { db } = getHandle();
       const admin = await createAdmin(db);
       const siret = validSiret();
-      const lock = await insertCounter(
-        db,
-        { scope: 'signup', subject: `siret:${siret}`, userId: null, siret },
-        true,
-      );
+      const lock = await insertSignupCounter(db, siret, true);
       const { events } = await runRule(db, (trx) =>
         resetLock(trx, admin.actor, { lockId: lock.id }),
       );
@@ -171,11 +167,7 @@ describeOnEachDatabase('resetting locks', (getHandle) => {
       const { db } = getHandle();
       const admin = await createAdmin(db);
       const siret = validSiret();
-      const counter = await insertCounter(
-        db,
-        { scope: 'signup', subject: `siret:${siret}`, userId: null, siret },
-        false,
-      );
+      const counter = await insertSignupCounter(db, siret, false);
       const { events } = await runRule(db, (trx) =>
         resetLock(trx, admin.actor, { lockId: counter.id }),
       );
@@ -187,22 +179,18 @@ describeOnEachDatabase('resetting locks', (getHandle) => {
       const admin = await createAdmin(db);
       const space = await createPrincipalWithSpace(db);
       const siret = validSiret();
-      const lock = await insertCounter(
-        db,
-        { scope: 'signup', subject: `siret:${siret}`, userId: null, siret },
-        true,
-      );
+      const lock = await insertSignupCounter(db, siret, true);
       await expectRefusedWithoutChange(
         db,
         () => runRule(db, (trx) => resetLock(trx, admin.actor, { lockId: 2 ** 31 - 1 })),
         'NOT_FOUND',
-        ['failed_attempts', 'events'],
+        LOCK_TABLES,
       );
       await expectRefusedWithoutChange(
         db,
         () => runRule(db, (trx) => resetLock(trx, space.actor, { lockId: lock.id })),
         'FORBIDDEN',
-        ['failed_attempts', 'events'],
+        LOCK_TABLES,
       );
     });
   });

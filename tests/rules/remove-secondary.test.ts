@@ -1,7 +1,5 @@
-import type { Kysely } from 'kysely';
 import { expect, it } from 'vitest';
 import { authenticateToken, createSession } from '../../server/auth/sessions.js';
-import type { Database } from '../../server/db/schema.js';
 import { ADMIN_STREAM, spaceStream } from '../../server/events/append-events.js';
 import { acceptInvitation } from '../../server/rules/accept-invitation.js';
 import { addSecondary } from '../../server/rules/add-secondary.js';
@@ -12,21 +10,11 @@ import {
   createAdmin,
   createPrincipalWithSpace,
   createSecondary,
+  expectRefused,
   listEvents,
-  refusalOf,
   streamHead,
   uniqueEmail,
 } from '../support/fixtures.js';
-
-async function expectRefused(
-  db: Kysely<Database>,
-  attempt: () => Promise<unknown>,
-  code: string,
-): Promise<void> {
-  const refusal = await refusalOf(db, attempt);
-  expect(refusal.code).toBe(code);
-  expect(refusal.after).toEqual(refusal.before);
-}
 
 describeOnEachDatabase('removeSecondary', (getHandle) => {
   it('removes an active secondary: status, SIRETs and sessions go at once, the row stays', async () => {

@@ -13,21 +13,11 @@ import {
   createPrincipalWithSpace,
   createSecondary,
   dumpTables,
+  expectRefused,
   listEvents,
-  refusalOf,
   streamHead,
   validSiret,
 } from '../support/fixtures.js';
-
-async function expectRefused(
-  db: Kysely<Database>,
-  attempt: () => Promise<unknown>,
-  code: string,
-): Promise<void> {
-  const refusal = await refusalOf(db, attempt);
-  expect(refusal.code).toBe(code);
-  expect(refusal.after).toEqual(refusal.before);
-}
 
 async function attributed(db: Kysely<Database>, userId: number): Promise<string[]> {
   const rows = await db

@@ -15,6 +15,7 @@ import {
   createSecondary,
   expectRefusedWithoutChange,
   listEvents,
+  markUserRemoved,
   passwordHash,
   streamHead,
   uniqueEmail,
@@ -94,11 +95,7 @@ describeOnEachDatabase('signUpPrincipal', (getHandle) => {
     const { db } = getHandle();
     const space = await createPrincipalWithSpace(db);
     const removed = await createSecondary(db, space);
-    await db
-      .updateTable('users')
-      .set({ status: 'removed' })
-      .where('id', '=', removed.user.id)
-      .execute();
+    await markUserRemoved(db, removed.user.id);
     const siret = validSiret();
     await createDossier(db, { siret });
     const { user } = await signUp({ email: removed.user.email, siret, unlockCode: UNLOCK_CODE });

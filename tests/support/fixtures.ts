@@ -8,6 +8,7 @@ import { sql, type Kysely } from 'kysely';
 import { expect } from 'vitest';
 import type { ErrorCode } from '../../shared/errors.js';
 import type { DossierKind, DossierStatus } from '../../shared/domain.js';
+import { luhnSum } from '../../shared/siret.js';
 import type { Database, Dossier, Invitation, User } from '../../server/db/schema.js';
 import type { Actor } from '../../server/rules/actor.js';
 import { hashSecret, hashToken, newToken } from '../../server/security/secrets.js';
@@ -40,19 +41,6 @@ export function withLuhnDigit(digits: string): string {
     if (luhnSum(candidate) % 10 === 0) return candidate;
   }
   throw new Error('unreachable: one check digit always completes a Luhn sum');
-}
-
-function luhnSum(digits: string): number {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let digit = Number(digits[digits.length - 1 - i]);
-    if (i % 2 === 1) {
-      digit *= 2;
-      if (digit > 9) digit -= 9;
-    }
-    sum += digit;
-  }
-  return sum;
 }
 
 /** A random valid SIRET (Luhn), never one of La Poste's (SIREN 356000000). */
@@ -314,14 +302,7 @@ export async function listEvents(
 }
 
 /** The head of a stream (0 when it has no event yet). */
-export async function streamHead(db: Kysely<Database>, stream: string): Promise<number> {
-  const row = await db
-    .selectFrom('eventStreams')
-    .select('head')
-    .where('stream', '=', stream)
-    .executeTakeFirst();
-  return row?.head ?? 0;
-}
+export { streamHead } from '../../server/realtime/build-snapshot.js';
 
 export interface Refusal {
   /** The DomainError's code (the error is rethrown when it has none). */
@@ -363,4 +344,23 @@ export async function expectRefusedWithoutChange(
   const before = await dumpTables(db, tables);
   await expect(run()).rejects.toMatchObject({ name: 'DomainError', code });
   expect(await dumpTables(db, tables)).toEqual(before);
+}
+
+/**
+ * Runs a rule that must be refused with `code` (any error carrying that code)
+ * and checks that the refusal changed none of the tables of `dumpTables`.
+ */
+export async function expectRefused(
+  db: Kysely<Database>,
+  attempt: () => Promise<unknown>,
+  code: string,
+): Promise<void> {
+  const refusal = await refusalOf(db, attempt);
+  expect(refusal.code).toBe(code);
+  expect(refusal.after).toEqual(refusal.before);
+}
+
+/** Marks an account removed directly, as a removal made outside the rules would leave it. */
+export async function markUserRemoved(db: Kysely<Database>, userId: number): Promise<void> {
+  await db.updateTable('users').set({ status: 'removed' }).where('id', '=', userId).execute();
 }
