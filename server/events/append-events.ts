@@ -52,19 +52,20 @@ export async function appendEvents(
 ): Promise<StoredEvent[]> {
   if (drafts.length === 0) return [];
   const streams = [...new Set(drafts.map((d) => d.stream))].sort(compareStreams);
-  const { rows } = await sql<{ now: Date }>`select now() as now`.execute(trx);
-  const at = (rows[0]?.now ?? new Date()).toISOString();
+  // `now()` is the transaction's start time: the same for every event it writes.
+  let at = '';
   const nextSeq = new Map<StreamKey, number>();
   for (const stream of streams) {
     const count = drafts.filter((d) => d.stream === stream).length;
-    const { head } = await trx
+    const { head, now } = await trx
       .insertInto('eventStreams')
       .values({ stream, head: count })
       .onConflict((oc) =>
         oc.column('stream').doUpdateSet({ head: sql<number>`event_streams.head + ${count}` }),
       )
-      .returning('head')
+      .returning(['head', sql<Date>`now()`.as('now')])
       .executeTakeFirstOrThrow();
+    at = now.toISOString();
     nextSeq.set(stream, head - count + 1);
   }
   const stored = drafts.map((d) => {

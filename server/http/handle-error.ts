@@ -16,12 +16,11 @@ export function handleError(logger: Logger) {
       );
     }
     if (error instanceof HTTPException && error.status < 500) {
-      const code = error.status === 413 ? 'VALIDATION_FAILED' : 'VALIDATION_FAILED';
       const message =
         error.status === 413
           ? 'La requête est trop volumineuse.'
           : 'La requête ne peut pas être traitée.';
-      return c.json(errorBody(code, message), error.status as ContentfulStatusCode);
+      return c.json(errorBody('VALIDATION_FAILED', message), error.status as ContentfulStatusCode);
     }
     logger.error(
       { err: error, requestId: c.get('requestId'), route: c.req.routePath, method: c.req.method },

@@ -6,6 +6,7 @@
  */
 import type { Transaction } from 'kysely';
 import { isDossierInProgress } from '../../shared/domain.js';
+import type { SiretView } from '../../shared/views.js';
 import { listDossiersOfSirets, lockDossiersOfSiret } from '../db/queries/dossiers.js';
 import { attributeSirets, findSiretOwner, insertSiret, toSiretView } from '../db/queries/sirets.js';
 import { listAttributedSirets, listSecondaries } from '../db/queries/users.js';
@@ -39,7 +40,7 @@ export async function addSiret(
   trx: Transaction<Database>,
   actor: Actor,
   input: AddSiretInput,
-): Promise<{ events: StoredEvent[] }> {
+): Promise<{ events: StoredEvent[]; siret: SiretView }> {
   const { user, orgId } = await lockActorSpace(trx, actor, 'principal');
   const { siret } = input;
   const subject = `space:${orgId}:${siret}`;
@@ -65,8 +66,9 @@ export async function addSiret(
   await clearFailedAttempts(trx, 'add_siret', subject);
   // Read after the lock: a dossier added while we waited is included.
   const views = await listDossiersOfSirets(trx, [siret]);
+  const added = toSiretView(siretRow);
   const drafts: EventDraft[] = [
-    draft(spaceStream(orgId), 'siret.added', { siret: toSiretView(siretRow), dossiers: views }, []),
+    draft(spaceStream(orgId), 'siret.added', { siret: added, dossiers: views }, []),
   ];
   if (input.assignToAllSecondaries) {
     for (const secondary of await listSecondaries(trx, orgId)) {
@@ -82,7 +84,7 @@ export async function addSiret(
       );
     }
   }
-  return { events: await appendEvents(trx, drafts) };
+  return { events: await appendEvents(trx, drafts), siret: added };
 }
 
 /**

@@ -19,7 +19,7 @@ function toLockView(row: {
   failures: number;
   lockedAt: Date | null;
 }): LockView {
-  return { ...row, siret: row.siret, lockedAt: (row.lockedAt ?? new Date()).toISOString() };
+  return { ...row, lockedAt: (row.lockedAt ?? new Date()).toISOString() };
 }
 
 export async function findLockView(db: Kysely<Database>, id: number): Promise<LockView | null> {

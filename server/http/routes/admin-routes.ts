@@ -12,7 +12,7 @@ import { addDossier } from '../../rules/add-dossier.js';
 import { changeDossierStatus } from '../../rules/change-dossier-status.js';
 import { resetLock, resetUserLocks } from '../../rules/reset-lock.js';
 import { hashSecret } from '../../security/secrets.js';
-import { toDossierView } from '../../db/queries/dossiers.js';
+import { findDossierById, toDossierView } from '../../db/queries/dossiers.js';
 import { DomainError } from '../../rules/domain-error.js';
 import type { AppEnv, AppServices } from '../context.js';
 import { defineRoute, type RouteRegistry } from '../define-route.js';
@@ -154,11 +154,7 @@ export function adminRoutes(
           { dossierId: params.id, status: body.status },
         ),
       );
-      const row = await db
-        .selectFrom('dossiers')
-        .selectAll()
-        .where('id', '=', params.id)
-        .executeTakeFirst();
+      const row = await findDossierById(db, params.id);
       if (!row) throw new DomainError('NOT_FOUND');
       return c.json({ dossier: toDossierView(row) });
     },

@@ -83,12 +83,7 @@ export function parametrageRoutes(
       },
     },
     async (c, { auth, body }) => {
-      const { events } = await services.run((trx) => addSiret(trx, { userId: auth.user.id }, body));
-      const added = events.find((e) => e.type === 'siret.added');
-      const siret =
-        added?.type === 'siret.added'
-          ? added.data.siret
-          : { siret: body.siret, addedAt: new Date().toISOString() };
+      const { siret } = await services.run((trx) => addSiret(trx, { userId: auth.user.id }, body));
       return c.json({ siret }, 201);
     },
   );
