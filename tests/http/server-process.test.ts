@@ -3,42 +3,11 @@
  * process off its data folder, finishes a request in flight when told to stop,
  * and stops cleanly on SIGTERM and SIGINT.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-
-interface ServerProcess {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => resolve(code)),
-  );
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /"msg":"listening"/.test(output) && /"port":(\d+)/.exec(output);
-      if (match)
-        resolve({ child, url: `http://127.0.0.1:${match[1]}`, output: () => output, exited });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    void exited.then((code) =>
-      reject(new Error(`server exited (${code}) before listening:\n${output}`)),
-    );
-  });
-}
+import { startServerNode } from '../support/server-node.js';
 
 describe('the server process', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'qrp-process-'));
@@ -50,11 +19,11 @@ describe('the server process', () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('answers /health, refuses a second server on its data folder, and stops on SIGTERM after finishing a request', async () => {
-    const server = await startServerProcess(env);
+    const server = await startServerNode({ env });
     const health = await fetch(`${server.url}/health`);
     expect(await health.json()).toEqual({ ok: true });
 
-    const second = await startServerProcess(env).then(
+    const second = await startServerNode({ env }).then(
       () => 'started',
       (error: Error) => error.message,
     );
@@ -67,7 +36,7 @@ describe('the server process', () => {
       body: JSON.stringify({ email: 'support@exemple.fr', password: 'support-3679-test' }),
     });
     await new Promise((resolve) => setTimeout(resolve, 5));
-    server.child.kill('SIGTERM');
+    server.process.kill('SIGTERM');
     const answer = await inFlight;
     expect(answer.status).toBe(200);
     expect(await server.exited).toBe(0);
@@ -75,14 +44,14 @@ describe('the server process', () => {
   }, 60_000);
 
   it('starts again on the same data and stops on SIGINT', async () => {
-    const server = await startServerProcess(env);
+    const server = await startServerNode({ env });
     const login = await fetch(`${server.url}/api/v1/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email: 'support@exemple.fr', password: 'support-3679-test' }),
     });
     expect(login.status).toBe(200);
-    server.child.kill('SIGINT');
+    server.process.kill('SIGINT');
     expect(await server.exited).toBe(0);
   }, 60_000);
 });
