@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   test: {
+    // Gives the run a log folder, then fails the run if any server log holds a secret.
+    globalSetup: ['tests/security/support/secrets-log-scan.ts'],
     projects: [
       {
         extends: true,
@@ -10,7 +12,7 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           include: ['tests/**/*.test.ts'],
-          exclude: ['tests/browser/**', 'tests/extension/**'],
+          exclude: ['tests/browser/**', 'tests/extension/**', 'tests/chaos/**'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

@@ -1,26 +1,38 @@
-/** Structured logs. Secrets never reach them: known secret fields are redacted wherever they appear. */
+/** Structured logs. Secrets never reach them: fields named like a secret are redacted at any depth. */
 import { pino, type Logger } from 'pino';
 
 export type { Logger };
 
-const SECRET_PATHS = [
-  'password',
-  'token',
-  'unlockCode',
-  'authorization',
-  'passwordHash',
-  'tokenHash',
-  'unlockCodeHash',
-  '*.password',
-  '*.token',
-  '*.unlockCode',
-  '*.authorization',
-  '*.passwordHash',
-  '*.tokenHash',
-  '*.unlockCodeHash',
-  'req.headers.authorization',
-  'req.headers.cookie',
-];
+/**
+ * Field names that hold a secret or its hash: passwords, tokens (session,
+ * invitation, handshake `auth.token`), unlock codes, `Authorization` and
+ * cookie headers. Matched on the whole name, case-insensitively, wherever
+ * the field sits (a request's headers, a body, a socket's handshake…).
+ */
+const SECRET_FIELD =
+  /^(password|passwordHash|newPassword|token|tokenHash|accessToken|refreshToken|unlockCode|unlockCodeHash|unlock_code|authorization|proxy-authorization|cookie|set-cookie|secret)$/i;
+const CENSOR = '[secret]';
+/** Deep enough for any log object of this server; deeper levels are dropped, not walked. */
+const MAX_DEPTH = 8;
+
+/** A copy of `value` with every secret field censored; errors and other objects are kept as they are. */
+export function redactSecrets(value: unknown, depth = 0, seen = new WeakSet<object>()): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (seen.has(value)) return '[circular]';
+  if (depth >= MAX_DEPTH) return '[too deep]';
+  if (Array.isArray(value)) {
+    seen.add(value);
+    return value.map((item) => redactSecrets(item, depth + 1, seen));
+  }
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  if (prototype !== Object.prototype && prototype !== null) return value;
+  seen.add(value);
+  const copy: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(value)) {
+    copy[key] = SECRET_FIELD.test(key) ? CENSOR : redactSecrets(field, depth + 1, seen);
+  }
+  return copy;
+}
 
 export function createLogger(
   options: { level?: string; destination?: pino.DestinationStream } = {},
@@ -29,7 +41,7 @@ export function createLogger(
     {
       level: options.level ?? 'info',
       base: undefined,
-      redact: { paths: SECRET_PATHS, censor: '[secret]' },
+      formatters: { log: (object) => redactSecrets(object) as Record<string, unknown> },
     },
     options.destination,
   );

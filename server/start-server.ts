@@ -16,6 +16,7 @@ import { createMailer, type Mailer } from './mail/mailer.js';
 import { createRealtime } from './realtime/attach-realtime.js';
 import { ensureAdmin } from './ensure-admin.js';
 import { startJobs } from './jobs.js';
+import { killAfterCommits } from './failpoint.js';
 
 export interface RunningServer {
   url: string;
@@ -45,8 +46,12 @@ export async function startServer(
   // Socket.IO attaches to the HTTP server, which needs the app first: the app
   // reaches the realtime side through this port, bound right after.
   const bound: { realtime?: ReturnType<typeof createRealtime> } = {};
+  const afterCommit = killAfterCommits();
   const port: RealtimePort = {
-    publish: (events: StoredEvent[]) => bound.realtime?.publish(events),
+    publish: (events: StoredEvent[]) => {
+      afterCommit();
+      bound.realtime?.publish(events);
+    },
     endSession: (sessionId, reason) => bound.realtime?.endSession(sessionId, reason),
   };
   const { app } = createApp({ db: database.db, config, mailer, logger, realtime: port });

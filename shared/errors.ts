@@ -56,6 +56,10 @@ export const ERRORS = {
     status: 429,
     message: 'Trop de tentatives en peu de temps. Patientez quelques minutes avant de réessayer.',
   },
+  SERVICE_UNAVAILABLE: {
+    status: 503,
+    message: 'Le service est temporairement indisponible. Réessayez dans quelques instants.',
+  },
   INTERNAL: {
     status: 500,
     message: 'Une erreur inattendue est survenue. Réessayez dans quelques instants.',

@@ -8,7 +8,7 @@
  * as `hidden` (same id, no data) so that holes always mean "missed something".
  * Ephemeral events (presence, session end) are not stored and carry `id: 0`.
  */
-import type { DossierStatus, UserStatus } from './domain.js';
+import type { DossierStatus, Role, UserStatus } from './domain.js';
 import type {
   DossierView,
   InvitationView,
@@ -30,7 +30,13 @@ export interface EventPayloads {
    * The SIRETs attributed to a secondary changed (seen by the principal and
    * that secondary). `dossiers` are the dossiers of the SIRETs just attributed.
    */
-  'secondary.sirets_changed': { userId: number; sirets: string[]; dossiers: DossierView[] };
+  'secondary.sirets_changed': {
+    userId: number;
+    sirets: string[];
+    dossiers: DossierView[];
+    /** When each SIRET just attributed joined the space (absent when none was; older events). */
+    addedAt?: Record<string, string>;
+  };
   /**
    * Every SIRET and member of `fromOrgId` moved to `toOrgId`; the former
    * principal is now a secondary there. Views change wholesale: a client asks
@@ -106,6 +112,23 @@ export interface AdminSnapshot {
 }
 
 export type Snapshot = MemberSnapshot | AdminSnapshot;
+
+/**
+ * Where a reconnecting client stands: the view its state belongs to and the
+ * last id it applied. When the server finds the user in that same view, it
+ * skips the snapshot and the client's `sync { since }` brings what it missed.
+ */
+export interface ResumePoint {
+  orgId: number | null;
+  role: Role;
+  lastEventId: number;
+}
+
+/** The handshake's `auth` payload. */
+export interface HandshakeAuth {
+  token: string;
+  resume?: ResumePoint;
+}
 
 /** Client → server `sync` payload; `since: null` asks for a fresh snapshot. */
 export interface SyncRequest {

@@ -7,7 +7,8 @@
  *   event id ≤ last ───────► ignore (already applied)
  *   event id = last + 1 ───► apply
  *   event id > last + 1 ───► gap: sync { since: last }, apply the answer, go on
- *   reconnect ─────────────► sync { since: last }
+ *   reconnect ─────────────► handshake says where we stand (no snapshot if the
+ *                            view is unchanged), then sync { since: last }
  *   org.ceded ─────────────► sync { since: null } (the view changes wholesale)
  *
  * One sync runs at a time; events arriving meanwhile wait in a buffer and go
@@ -15,7 +16,7 @@
  * order. No DOM, Node or Socket.IO import: the panel and the server's tests
  * both use it with their own socket.
  */
-import type { ServerEvent, Snapshot, SyncRequest, SyncResponse } from './events.js';
+import type { ResumePoint, ServerEvent, Snapshot, SyncRequest, SyncResponse } from './events.js';
 import { applyEvent } from './panel-state.js';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'closed';
@@ -92,6 +93,20 @@ export class LiveSync {
     return this.current?.lastEventId ?? 0;
   }
 
+  /**
+   * What to tell the server on reconnect so that it can skip the snapshot; none
+   * before the first snapshot, or while a new view's snapshot is awaited.
+   */
+  get resumePoint(): ResumePoint | null {
+    const current = this.current;
+    if (!current || this.awaitingSnapshot || this.connection === 'closed') return null;
+    return {
+      orgId: current.kind === 'member' ? current.orgId : null,
+      role: current.me.role,
+      lastEventId: current.lastEventId,
+    };
+  }
+
   /** Calls `listener` after every change; returns the unsubscribe function. */
   subscribe(listener: (change: LiveChange) => void): () => void {
     this.listeners.add(listener);
@@ -103,8 +118,8 @@ export class LiveSync {
     const isReconnect = this.hasConnected;
     this.hasConnected = true;
     this.setStatus('connected');
-    // The server also sends a snapshot on connect; asking for what was missed
-    // as well keeps the client right even if that snapshot is late or lost.
+    // Unless the handshake's resume point let it skip, the server also sends a
+    // snapshot; asking for what was missed keeps the client right either way.
     if (isReconnect && this.current)
       this.requestSync(this.awaitingSnapshot ? 'snapshot' : 'events');
   }
@@ -298,6 +313,8 @@ export interface LiveSocket {
   on(event: 'connect_error', listener: (error: Error) => void): unknown;
   emit(event: 'sync', request: SyncRequest, ack: (response: SyncResponse) => void): unknown;
   disconnect(): unknown;
+  /** The handshake payload (`{ token }`); read again at each (re)connection when a function. */
+  auth: Record<string, unknown> | ((callback: (data: object) => void) => void);
 }
 
 /**
@@ -317,6 +334,14 @@ export function attachLiveSync(socket: LiveSocket, options: LiveSyncOptions = {}
     },
     options,
   );
+  // Each reconnection tells the server where this state stands, so that it can skip the snapshot.
+  const base = socket.auth;
+  if (typeof base !== 'function') {
+    socket.auth = (callback) => {
+      const resume = live.resumePoint;
+      callback(resume ? { ...base, resume } : base);
+    };
+  }
   socket.on('snapshot', (snapshot) => live.handleSnapshot(snapshot));
   socket.on('event', (event) => live.handleEvent(event));
   socket.on('connect', () => live.handleConnect());

@@ -157,7 +157,7 @@ function changeSecondarySirets(
   state: MemberSnapshot,
   event: EventOf<'secondary.sirets_changed'>,
 ): MemberSnapshot {
-  const { userId, sirets, dossiers } = event.data;
+  const { userId, sirets, dossiers, addedAt: joinedAt } = event.data;
   const members = state.members.map((member) =>
     member.id === userId ? { ...member, sirets: [...sirets] } : member,
   );
@@ -167,7 +167,10 @@ function changeSecondarySirets(
   return {
     ...state,
     members,
-    sirets: sirets.map((siret) => ({ siret, addedAt: addedAt.get(siret) ?? event.at })),
+    sirets: sirets.map((siret) => ({
+      siret,
+      addedAt: addedAt.get(siret) ?? joinedAt?.[siret] ?? event.at,
+    })),
     dossiers: upsertDossiers(
       state.dossiers.filter((dossier) => kept.has(dossier.siret)),
       dossiers.filter((dossier) => kept.has(dossier.siret)),

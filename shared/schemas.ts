@@ -1,30 +1,38 @@
 /**
  * Request schemas of the HTTP contract, validated once at the server's edge
- * and reused by the panel's forms. French messages: they reach the user.
+ * on the limits and French messages of field-checks.ts, which the panel
+ * checks its forms with (without zod). French messages: they reach the user.
  */
 import { z } from 'zod';
 import { DOSSIER_KINDS, DOSSIER_STATUSES, INVITATION_STATUSES } from './domain.js';
+import {
+  EMAIL_PATTERN,
+  FIELD_MESSAGES,
+  MAX_EMAIL_LENGTH,
+  MAX_PASSWORD_LENGTH,
+  MAX_UNLOCK_CODE_LENGTH,
+  MIN_PASSWORD_LENGTH,
+} from './field-checks.js';
 import { parseSiret } from './siret.js';
 
-export const MAX_EMAIL_LENGTH = 254;
-export const MIN_PASSWORD_LENGTH = 10;
-export const MAX_PASSWORD_LENGTH = 200;
-export const MAX_UNLOCK_CODE_LENGTH = 64;
+export {
+  MAX_EMAIL_LENGTH,
+  MAX_PASSWORD_LENGTH,
+  MAX_UNLOCK_CODE_LENGTH,
+  MIN_PASSWORD_LENGTH,
+} from './field-checks.js';
 
 export const emailSchema = z
-  .string({ error: "L'adresse e-mail est obligatoire." })
+  .string({ error: FIELD_MESSAGES.emailRequired })
   .trim()
-  .max(MAX_EMAIL_LENGTH, "L'adresse e-mail est trop longue.")
-  .pipe(z.email({ error: "L'adresse e-mail n'est pas valide." }))
+  .max(MAX_EMAIL_LENGTH, FIELD_MESSAGES.emailTooLong)
+  .pipe(z.email({ pattern: EMAIL_PATTERN, error: FIELD_MESSAGES.emailInvalid }))
   .transform((email) => email.toLowerCase());
 
 export const passwordSchema = z
-  .string({ error: 'Le mot de passe est obligatoire.' })
-  .min(
-    MIN_PASSWORD_LENGTH,
-    `Le mot de passe doit contenir au moins ${MIN_PASSWORD_LENGTH} caractères.`,
-  )
-  .max(MAX_PASSWORD_LENGTH, 'Le mot de passe est trop long.');
+  .string({ error: FIELD_MESSAGES.passwordRequired })
+  .min(MIN_PASSWORD_LENGTH, FIELD_MESSAGES.passwordTooShort)
+  .max(MAX_PASSWORD_LENGTH, FIELD_MESSAGES.passwordTooLong);
 
 /** Accepts what people type (`732 829 320 00074`), yields the 14 digits. */
 export const siretSchema = z
@@ -36,10 +44,10 @@ export const siretSchema = z
   .transform((value) => parseSiret(value) as string);
 
 export const unlockCodeSchema = z
-  .string({ error: 'Le code de déblocage est obligatoire.' })
+  .string({ error: FIELD_MESSAGES.unlockCodeRequired })
   .trim()
-  .min(1, 'Le code de déblocage est obligatoire.')
-  .max(MAX_UNLOCK_CODE_LENGTH, "Le code de déblocage n'est pas valide.");
+  .min(1, FIELD_MESSAGES.unlockCodeRequired)
+  .max(MAX_UNLOCK_CODE_LENGTH, FIELD_MESSAGES.unlockCodeInvalid);
 
 export const idParamSchema = z.coerce
   .number({ error: 'Identifiant invalide.' })

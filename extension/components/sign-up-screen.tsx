@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { MIN_PASSWORD_LENGTH } from '../../shared/schemas.js';
+import { MIN_PASSWORD_LENGTH } from '../../shared/field-checks.js';
 import { checkSiret, emailError, passwordError, unlockCodeError } from '../panel/validation.js';
 import { AccountEmailField, AuthLinks } from './auth-screen-parts.js';
 import { Button } from './button.js';

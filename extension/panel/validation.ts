@@ -1,16 +1,10 @@
-/** Field checks of the panel's forms, with the shared schemas' French messages. */
-import type { z } from 'zod';
-import { emailSchema, passwordSchema, unlockCodeSchema } from '../../shared/schemas.js';
+/** Field checks of the panel's forms, with the server's own limits and French messages. */
+import { emailProblem, passwordProblem, unlockCodeProblem } from '../../shared/field-checks.js';
 import { formatSiret, parseSiret } from '../../shared/siret.js';
 
-function firstIssue(schema: z.ZodType, value: string): string | null {
-  const result = schema.safeParse(value);
-  return result.success ? null : (result.error.issues[0]?.message ?? 'Valeur invalide.');
-}
-
-export const emailError = (value: string) => firstIssue(emailSchema, value);
-export const passwordError = (value: string) => firstIssue(passwordSchema, value);
-export const unlockCodeError = (value: string) => firstIssue(unlockCodeSchema, value);
+export const emailError = emailProblem;
+export const passwordError = passwordProblem;
+export const unlockCodeError = unlockCodeProblem;
 
 export const INVALID_SIRET = "Le SIRET n'est pas valide : vérifiez ses 14 chiffres.";
 

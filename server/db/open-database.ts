@@ -27,6 +27,9 @@ export type DatabaseTarget =
   /** `dataDir: null` keeps the embedded database in memory (tests). */
   | { kind: 'embedded'; dataDir: string | null };
 
+/** Names the server's business connections in `pg_stat_activity`. */
+export const SERVER_APPLICATION_NAME = 'qrp-server';
+
 const DATE_OID = 1082;
 const INT8_OID = 20;
 
@@ -65,10 +68,18 @@ export async function openDatabase(
 }
 
 function openPostgres(url: string, poolSize = 10): DatabaseHandle {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, types });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    types,
+    application_name: SERVER_APPLICATION_NAME,
+  });
   // An idle connection closed by the server (restart, dropped database) must not crash
   // the process: the pool discards it and the next query opens a new one.
   pool.on('error', () => {});
+  // The same for a connection lost while checked out (between two queries of a transaction),
+  // which the pool does not listen to: the next query fails instead, and the pool drops it.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool }),
     plugins: [new CamelCasePlugin()],

@@ -52,41 +52,56 @@ export async function appendEvents(
 ): Promise<StoredEvent[]> {
   if (drafts.length === 0) return [];
   const streams = [...new Set(drafts.map((d) => d.stream))].sort(compareStreams);
-  // `now()` is the transaction's start time: the same for every event it writes.
-  let at = '';
+  const last = streams.at(-1)!;
   const nextSeq = new Map<StreamKey, number>();
-  for (const stream of streams) {
+  // Every stream but the last: its head bumped on its own, in the order above.
+  for (const stream of streams.slice(0, -1)) {
     const count = drafts.filter((d) => d.stream === stream).length;
-    const { head, now } = await trx
+    const { head } = await trx
       .insertInto('eventStreams')
       .values({ stream, head: count })
       .onConflict((oc) =>
         oc.column('stream').doUpdateSet({ head: sql<number>`event_streams.head + ${count}` }),
       )
-      .returning(['head', sql<Date>`now()`.as('now')])
+      .returning('head')
       .executeTakeFirstOrThrow();
-    at = now.toISOString();
     nextSeq.set(stream, head - count + 1);
   }
-  const stored = drafts.map((d) => {
-    const seq = nextSeq.get(d.stream) as number;
+  // The last stream's head and every event row in one statement (one round trip):
+  // the upsert is a data-modifying CTE that the insert reads, so it runs, and takes
+  // the head's row lock, before any event row is written. Its `ord`-th event gets
+  // `head - count + ord`; the others have their numbers already.
+  const lastCount = drafts.filter((d) => d.stream === last).length;
+  let ord = 0;
+  const rows = drafts.map((d) => {
+    if (d.stream === last) {
+      ord += 1;
+      return { stream: d.stream, seq: null, ord, type: d.type, data: d.data, audience: d.audience };
+    }
+    const seq = nextSeq.get(d.stream)!;
     nextSeq.set(d.stream, seq + 1);
-    return { ...d, seq, at } as StoredEvent;
+    return { stream: d.stream, seq, ord: 0, type: d.type, data: d.data, audience: d.audience };
   });
-  await trx
-    .insertInto('events')
-    .values(
-      stored.map((e) => ({
-        stream: e.stream,
-        seq: e.seq,
-        type: e.type,
-        at: e.at,
-        data: JSON.stringify(e.data),
-        audience: e.audience,
-      })),
+  // `now()` is the transaction's start time: the same for every event it writes.
+  const { rows: heads } = await sql<{ head: number; at: Date }>`
+    with head as (
+      insert into event_streams (stream, head) values (${last}, ${lastCount})
+      on conflict (stream) do update set head = event_streams.head + ${lastCount}
+      returning head, now() as at
+    ), written as (
+      insert into events (stream, seq, type, at, data, audience)
+      select d.stream, coalesce(d.seq, head.head - ${lastCount} + d.ord), d.type, head.at,
+        d.data, d.audience
+      from head, jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+        as d(stream text, seq int, ord int, type text, data jsonb, audience int[])
     )
-    .execute();
-  return stored;
+    select head, at from head`.execute(trx);
+  const { head, at } = heads[0]!;
+  return drafts.map((d, i) => {
+    const row = rows[i]!;
+    const seq = row.seq ?? head - lastCount + row.ord;
+    return { ...d, seq, at: at.toISOString() } as StoredEvent;
+  });
 }
 
 function compareStreams(a: StreamKey, b: StreamKey): number {

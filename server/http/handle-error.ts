@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ERRORS, errorBody } from '../../shared/errors.js';
+import { isDatabaseUnavailable } from '../db/database-unavailable.js';
 import { isDomainError } from '../rules/domain-error.js';
 import type { Logger } from '../logger.js';
 import type { AppEnv } from './context.js';
@@ -21,6 +22,12 @@ export function handleError(logger: Logger) {
           ? 'La requête est trop volumineuse.'
           : 'La requête ne peut pas être traitée.';
       return c.json(errorBody('VALIDATION_FAILED', message), error.status as ContentfulStatusCode);
+    }
+    if (isDatabaseUnavailable(error)) {
+      // A restart or a failover: nothing wrong with the request, which may be sent again.
+      logger.warn({ err: error, requestId: c.get('requestId') }, 'database unavailable');
+      c.header('Retry-After', '5');
+      return c.json(errorBody('SERVICE_UNAVAILABLE'), 503);
     }
     logger.error(
       { err: error, requestId: c.get('requestId'), route: c.req.routePath, method: c.req.method },

@@ -7,7 +7,7 @@
  * business transaction (a commit with a pending NOTIFY takes a global lock).
  * With the embedded database there is one process and the in-memory adapter.
  */
-import type { Server as HttpServer } from 'node:http';
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Http2SecureServer, Http2Server } from 'node:http2';
 import type { Server as HttpsServer } from 'node:https';
 import { createAdapter } from '@socket.io/postgres-adapter';
@@ -25,6 +25,7 @@ import { handleConnection } from './handle-connection.js';
 import { createPresenceNotifier } from './presence.js';
 import { endSession, publishEvents, type SessionEndReason } from './publish-events.js';
 import type { RealtimeServer } from './realtime-server.js';
+import { startSessionSweep } from './session-sweep.js';
 import { consoleLogger, type RealtimeLogger } from './realtime-logger.js';
 
 export type { SessionEndReason } from './publish-events.js';
@@ -42,6 +43,8 @@ export interface RealtimeOptions {
   publicOrigin?: string | null;
   /** Default: in memory (one process). */
   adapter?: RealtimeAdapter;
+  /** How often this node re-checks the sessions of its sockets (default 15 s). */
+  sessionSweepMs?: number;
   logger?: RealtimeLogger;
 }
 
@@ -51,12 +54,16 @@ export interface Realtime {
   publish(events: readonly StoredEvent[]): void;
   /** Tells the sockets of a session that it ended, then disconnects them, on every node. */
   endSession(sessionId: number, reason: SessionEndReason): void;
+  /** Ends this node's sockets whose session is no longer valid; resolves with how many. */
+  sweepSessions(): Promise<number>;
   /** Disconnects this node's sockets and closes the adapter; the HTTP server stays the caller's. */
   close(): Promise<void>;
 }
 
 /** Pool of the adapter: one connection listens, the others publish. */
 const ADAPTER_POOL_SIZE = 4;
+/** Names the adapter's connections in `pg_stat_activity`, apart from the business pool's. */
+export const ADAPTER_APPLICATION_NAME = 'qrp-realtime-adapter';
 
 export function createRealtime(options: RealtimeOptions): Realtime {
   const logger = options.logger ?? consoleLogger;
@@ -74,13 +81,31 @@ export function createRealtime(options: RealtimeOptions): Realtime {
     },
   });
 
+  // Engine.IO answers a long-polling request of any other method with a 500:
+  // refuse it first, as the bad request it is (400).
+  io.engine.use((req: IncomingMessage, _res: unknown, next: (error?: Error) => void) => {
+    next(req.method === 'GET' || req.method === 'POST' ? undefined : new Error('bad method'));
+  });
+
   let closing = false;
   let adapterPool: pg.Pool | null = null;
   if (options.adapter?.kind === 'postgres') {
-    adapterPool = new pg.Pool({ connectionString: options.adapter.url, max: ADAPTER_POOL_SIZE });
+    adapterPool = new pg.Pool({
+      connectionString: options.adapter.url,
+      max: ADAPTER_POOL_SIZE,
+      application_name: ADAPTER_APPLICATION_NAME,
+    });
     // An idle connection dropped by the server must not crash the process; the adapter reconnects.
     adapterPool.on('error', (error) =>
       logger.warn({ err: error }, 'realtime adapter connection lost'),
+    );
+    // The adapter keeps its LISTEN connection checked out, where the pool's listener does not
+    // reach: a restart of PostgreSQL would crash the process with an unhandled 'error'. The
+    // adapter itself reconnects on the connection's 'end'.
+    adapterPool.on('connect', (client) =>
+      client.on('error', (error) =>
+        logger.warn({ err: error }, 'realtime adapter connection lost'),
+      ),
     );
     io.adapter(
       createAdapter(adapterPool, {
@@ -94,6 +119,12 @@ export function createRealtime(options: RealtimeOptions): Realtime {
   }
 
   const presence = createPresenceNotifier(io, logger);
+  const sessionSweep = startSessionSweep({
+    io,
+    db: options.db,
+    logger,
+    intervalMs: options.sessionSweepMs ?? 15_000,
+  });
   io.use(createSocketAuthentication(options.db, logger));
   io.on('connection', (socket) =>
     handleConnection({ io, db: options.db, presence, logger }, socket),
@@ -107,10 +138,12 @@ export function createRealtime(options: RealtimeOptions): Realtime {
     endSession(sessionId, reason) {
       if (!closing) endSession(io, sessionId, reason);
     },
+    sweepSessions: () => sessionSweep.sweep(),
     async close() {
       if (closing) return;
       closing = true;
       presence.stop();
+      sessionSweep.stop();
       // Closing the connections (not a Socket.IO "disconnect", which tells a
       // client to stay away) lets the panels reconnect to the restarted server
       // or another node, then catch up with `sync`.

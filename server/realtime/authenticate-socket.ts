@@ -9,7 +9,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { Kysely } from 'kysely';
 import type { ExtendedError, Socket } from 'socket.io';
+import { ROLES, type Role } from '../../shared/domain.js';
 import { ERRORS, type ErrorCode } from '../../shared/errors.js';
+import type { ResumePoint } from '../../shared/events.js';
 import { authenticateToken, type Authenticated } from '../auth/sessions.js';
 import type { Database } from '../db/schema.js';
 import type { RealtimeLogger } from './realtime-logger.js';
@@ -66,6 +68,22 @@ export function socketError(code: ErrorCode): ExtendedError {
   return error;
 }
 
+/** Where a reconnecting client says it stands (`HandshakeAuth.resume`), if well formed. */
+const resumePoints = new WeakMap<Socket, ResumePoint>();
+
+export function resumePointOf(socket: Socket): ResumePoint | undefined {
+  return resumePoints.get(socket);
+}
+
+function parseResumePoint(value: unknown): ResumePoint | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { orgId, role, lastEventId } = value as Record<string, unknown>;
+  const isId = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= 0;
+  if (!isId(lastEventId) || !(orgId === null || isId(orgId))) return undefined;
+  if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) return undefined;
+  return { orgId, role: role as Role, lastEventId };
+}
+
 /**
  * The bearer token of each socket, kept on this node only: `socket.handshake`
  * and `socket.data` travel to the other nodes (fetchSockets), and a token is a
@@ -80,13 +98,15 @@ export function tokenOf(socket: Socket): string | undefined {
 /** Namespace middleware: only a live session of an active user may connect. */
 export function createSocketAuthentication(db: Kysely<Database>, logger: RealtimeLogger) {
   return async (socket: Socket, next: (error?: ExtendedError) => void): Promise<void> => {
-    const auth = socket.handshake.auth as { token?: unknown } | undefined;
+    const auth = socket.handshake.auth as { token?: unknown; resume?: unknown } | undefined;
     const token = typeof auth?.token === 'string' ? auth.token : '';
+    const resume = parseResumePoint(auth?.resume);
     socket.handshake.auth = {};
     try {
       const authenticated = token ? await authenticateToken(db, token) : null;
       if (!authenticated) return next(socketError('UNAUTHENTICATED'));
       tokens.set(socket, token);
+      if (resume) resumePoints.set(socket, resume);
       socket.data = { viewer: viewerOf(authenticated) };
       next();
     } catch (error) {

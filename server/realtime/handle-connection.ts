@@ -1,5 +1,6 @@
 /**
- * One socket's life: join the rooms of the viewer, send the snapshot, answer
+ * One socket's life: join the rooms of the viewer, send the snapshot (unless a
+ * reconnecting client resumes in the same view), answer
  * `sync`, leave. What a socket follows is decided from the database each time
  * (on connect and on every `sync`), never trusted from an earlier answer: a
  * cession can turn a principal into a secondary of another space at any time.
@@ -10,9 +11,9 @@ import type { ErrorCode } from '../../shared/errors.js';
 import { authenticateToken } from '../auth/sessions.js';
 import type { Database } from '../db/schema.js';
 import { ADMIN_STREAM, spaceStream, type StreamKey } from '../events/append-events.js';
-import { tokenOf, viewerOf } from './authenticate-socket.js';
+import { resumePointOf, tokenOf, viewerOf } from './authenticate-socket.js';
 import { buildSnapshot } from './build-snapshot.js';
-import { listOnlineMembersOrLocal, type PresenceNotifier } from './presence.js';
+import type { PresenceNotifier } from './presence.js';
 import { projectEvent } from './project-event.js';
 import type { RealtimeServer, RealtimeSocket } from './realtime-server.js';
 import type { RealtimeLogger } from './realtime-logger.js';
@@ -50,6 +51,7 @@ export function handleConnection(context: ConnectionContext, socket: RealtimeSoc
   socket.on('sync', (request, ack) => {
     if (typeof ack !== 'function') return;
     serially(async () => {
+      const sent = watchSentEvents(socket);
       let answer: SyncAnswer;
       try {
         answer = await answerSync(request);
@@ -58,7 +60,8 @@ export function handleConnection(context: ConnectionContext, socket: RealtimeSoc
         answer = { response: { error: 'INTERNAL' satisfies ErrorCode } };
       }
       ack(answer.response);
-      if (answer.snapshot) afterSnapshot(answer.snapshot);
+      const highestSent = sent.stop();
+      if (answer.snapshot) afterSnapshot(answer.snapshot, highestSent);
     });
   });
 
@@ -67,14 +70,25 @@ export function handleConnection(context: ConnectionContext, socket: RealtimeSoc
     if (orgId !== null) presence.changed(orgId);
   });
 
+  const resume = resumePointOf(socket);
   serially(async () => {
-    const snapshot = await enterView(socket.data.viewer);
+    const viewer = socket.data.viewer;
+    if (resume && resume.orgId === viewer.orgId && resume.role === viewer.role) {
+      // Same view as before the cut: the client's own `sync { since }`, queued
+      // behind this task, brings what it missed at a fraction of a snapshot's cost.
+      await moveRooms(viewer);
+      if (viewer.orgId !== null) presence.changed(viewer.orgId);
+      return;
+    }
+    const sent = watchSentEvents(socket);
+    const snapshot = await enterView(viewer);
     if (!snapshot) {
+      sent.stop();
       socket.disconnect(true);
       return;
     }
     socket.emit('snapshot', snapshot);
-    afterSnapshot(snapshot);
+    afterSnapshot(snapshot, sent.stop());
   });
 
   /**
@@ -116,7 +130,7 @@ export function handleConnection(context: ConnectionContext, socket: RealtimeSoc
     for (let tries = 1; ; tries++) {
       await moveRooms(viewer);
       const snapshot = await buildSnapshot(db, viewer.userId, (orgId) =>
-        listOnlineMembersOrLocal(context.io, orgId, logger),
+        presence.online(orgId, viewer.userId),
       );
       if (!snapshot) return null;
       const found: Viewer = {
@@ -149,11 +163,14 @@ export function handleConnection(context: ConnectionContext, socket: RealtimeSoc
    * Presence is announced once the snapshot left, so that it is never older
    * than the snapshot. Then the events committed after the snapshot but
    * published before it left (a client may drop those) are sent again; a
-   * client ignores ids it already has.
+   * client ignores ids it already has. `highestSent` is the highest stored id
+   * this socket was sent while the snapshot was made: when it is not beyond
+   * the snapshot, nothing was sent early and there is nothing to read back.
    */
-  function afterSnapshot(snapshot: Snapshot): void {
+  function afterSnapshot(snapshot: Snapshot, highestSent: number): void {
     const viewer = socket.data.viewer;
     if (viewer.orgId !== null) presence.changed(viewer.orgId);
+    if (highestSent <= snapshot.lastEventId) return;
     serially(async () => {
       if (!socket.connected) return;
       const missed = await readStreamSince(db, streamOf(viewer), snapshot.lastEventId);
@@ -161,4 +178,25 @@ export function handleConnection(context: ConnectionContext, socket: RealtimeSoc
       for (const event of missed.events) socket.emit('event', projectEvent(event, viewer));
     });
   }
+}
+
+/**
+ * Records the highest stored event id sent to the socket from now until
+ * `stop()`, broadcasts included (Socket.IO tells outgoing listeners of those
+ * too, on every node).
+ */
+function watchSentEvents(socket: RealtimeSocket): { stop(): number } {
+  let highest = 0;
+  const listener = (name: string, ...args: unknown[]) => {
+    if (name !== 'event') return;
+    const id = (args[0] as { id?: unknown } | undefined)?.id;
+    if (typeof id === 'number' && id > highest) highest = id;
+  };
+  socket.onAnyOutgoing(listener);
+  return {
+    stop() {
+      socket.offAnyOutgoing(listener);
+      return highest;
+    },
+  };
 }

@@ -23,10 +23,13 @@ export async function listOnlineMembers(io: RealtimeServer, orgId: number): Prom
 }
 
 /**
- * Sends `presence.changed` to a space after a member's socket came or went.
- * Bursts are coalesced per space: while one count is in flight, further
- * changes ask for one more count after it, not one each.
+ * How long changes of a space's presence are gathered before one count is
+ * sent. A burst (a node's panels reconnecting, a team opening the portal in
+ * the morning) then costs each space a few counts, not one per socket
+ * times the members of the space; a person's dot changes this much later.
  */
+export const PRESENCE_COALESCE_MS = 100;
+
 /**
  * Presence for a snapshot: when a node does not answer in time (it died and
  * the others do not know yet), this node's own sockets are better than no
@@ -46,14 +49,23 @@ export async function listOnlineMembersOrLocal(
   }
 }
 
+/**
+ * Sends `presence.changed` to a space after a member's socket came or went,
+ * at most once per `PRESENCE_COALESCE_MS` per space and never two counts of
+ * one space at once. Also answers the `online` of snapshots: one count per
+ * space for all the snapshots that ask while it runs.
+ */
 export function createPresenceNotifier(io: RealtimeServer, logger: RealtimeLogger) {
   const pending = new Map<number, { again: boolean }>();
+  const counting = new Map<number, Promise<number[]>>();
   let stopped = false;
 
   async function run(orgId: number, state: { again: boolean }): Promise<void> {
     try {
       do {
         state.again = false;
+        await new Promise((resolve) => setTimeout(resolve, PRESENCE_COALESCE_MS));
+        if (stopped) return;
         const online = await listOnlineMembers(io, orgId);
         if (stopped) return;
         io.to(spaceRoom(orgId)).emit('event', ephemeralEvent('presence.changed', { online }));
@@ -76,6 +88,21 @@ export function createPresenceNotifier(io: RealtimeServer, logger: RealtimeLogge
       const fresh = { again: false };
       pending.set(orgId, fresh);
       void run(orgId, fresh);
+    },
+    /**
+     * Who is online, for the snapshot of a socket of `userId` that has joined
+     * the space's room. A count already running may have started before it
+     * joined, so the user is added; anyone else it missed comes with the
+     * `presence.changed` that follows every snapshot.
+     */
+    async online(orgId: number, userId: number): Promise<number[]> {
+      let count = counting.get(orgId);
+      if (!count) {
+        count = listOnlineMembersOrLocal(io, orgId, logger).finally(() => counting.delete(orgId));
+        counting.set(orgId, count);
+      }
+      const online = await count;
+      return online.includes(userId) ? online : [...online, userId].sort((a, b) => a - b);
     },
     stop(): void {
       stopped = true;

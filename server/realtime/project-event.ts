@@ -21,7 +21,19 @@ export function hiddenEvent(event: Pick<StreamEvent, 'seq' | 'at'>): ServerEvent
 }
 
 export function projectEvent(event: StreamEvent, viewer: Viewer): ServerEvent {
-  return seesInDetail(event, viewer) ? toServerEvent(event) : hiddenEvent(event);
+  if (!seesInDetail(event, viewer)) return hiddenEvent(event);
+  const detailed = toServerEvent(event);
+  return viewer.role === 'secondary' ? forSecondaries(detailed) : detailed;
+}
+
+/**
+ * An event every member sees, as a secondary may see it. `org.ceded` lists
+ * every ceded SIRET: a secondary of either space gets it without the list
+ * (their own SIRETs come with the snapshot the event leads to).
+ */
+export function forSecondaries(event: ServerEvent): ServerEvent {
+  if (event.type !== 'org.ceded') return event;
+  return { ...event, data: { ...event.data, sirets: [] } };
 }
 
 /** Presence and session ends are not stored: they carry id 0 and never count in a position. */

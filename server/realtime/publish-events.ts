@@ -10,7 +10,7 @@
  */
 import type { EventOf } from '../../shared/events.js';
 import { ADMIN_STREAM, toServerEvent, type StoredEvent } from '../events/append-events.js';
-import { ephemeralEvent, hiddenEvent } from './project-event.js';
+import { ephemeralEvent, forSecondaries, hiddenEvent } from './project-event.js';
 import type { RealtimeServer } from './realtime-server.js';
 import type { RealtimeLogger } from './realtime-logger.js';
 import {
@@ -45,7 +45,14 @@ function publishEvent(io: RealtimeServer, event: StoredEvent): void {
   }
   const orgId = Number(event.stream.slice('space:'.length));
   if (event.audience === null) {
-    io.to(spaceRoom(orgId)).emit('event', toServerEvent(event));
+    const detailed = toServerEvent(event);
+    const forSecondary = forSecondaries(detailed);
+    if (forSecondary === detailed) {
+      io.to(spaceRoom(orgId)).emit('event', detailed);
+    } else {
+      io.to(principalRoom(orgId)).emit('event', detailed);
+      io.to(spaceRoom(orgId)).except(principalRoom(orgId)).emit('event', forSecondary);
+    }
   } else {
     const detailRooms = [
       principalRoom(orgId),

@@ -8,11 +8,13 @@ import type { Kysely } from 'kysely';
 import type { StoredEventType } from '../../shared/events.js';
 import type { Database } from '../db/schema.js';
 import type { StreamKey } from '../events/append-events.js';
-import { streamHead } from './build-snapshot.js';
 import type { StreamEvent } from './project-event.js';
 
 /** Beyond this many missed events a snapshot is smaller and faster to apply. */
 export const MAX_SYNC_EVENTS = 500;
+
+/** Positions are `integer` columns: no stream goes beyond this one. */
+const MAX_POSITION = 2 ** 31 - 1;
 
 export type StreamCatchUp = { kind: 'events'; events: StreamEvent[] } | { kind: 'too_far' };
 
@@ -26,16 +28,23 @@ export async function readStreamSince(
   stream: StreamKey,
   since: number,
 ): Promise<StreamCatchUp> {
+  // Beyond any stream's head (and beyond what the column can compare to).
+  if (since > MAX_POSITION) return { kind: 'too_far' };
+  // Reading from `since` itself (ids have no holes) tells in the same query
+  // whether `since` is a position of this stream: a row with that id exists.
   const rows = await db
     .selectFrom('events')
     .select(['seq', 'type', 'at', 'data', 'audience'])
     .where('stream', '=', stream)
-    .where('seq', '>', since)
+    .where('seq', '>=', since)
     .orderBy('seq')
-    .limit(MAX_SYNC_EVENTS + 1)
+    .limit(MAX_SYNC_EVENTS + 2)
     .execute();
+  if (since > 0) {
+    if (rows[0]?.seq !== since) return { kind: 'too_far' };
+    rows.shift();
+  }
   if (rows.length > MAX_SYNC_EVENTS) return { kind: 'too_far' };
-  if (rows.length === 0 && since > (await streamHead(db, stream))) return { kind: 'too_far' };
   return {
     kind: 'events',
     events: rows.map(

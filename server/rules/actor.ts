@@ -5,7 +5,7 @@
  */
 import type { Transaction } from 'kysely';
 import type { Database, User } from '../db/schema.js';
-import { lockSpaces } from '../db/queries/spaces.js';
+import { lockSpaceOfActiveUser } from '../db/queries/spaces.js';
 import { DomainError } from './domain-error.js';
 
 export interface Actor {
@@ -29,13 +29,12 @@ export async function lockActorSpace(
   role: 'principal' | 'secondary' | 'member',
 ): Promise<LockedMember> {
   for (let tries = 0; tries < 3; tries++) {
-    const before = await findActiveUser(trx, actor.userId);
-    if (!before || before.orgId === null) throw new DomainError('FORBIDDEN');
-    await lockSpaces(trx, [before.orgId]);
+    const lockedOrgId = await lockSpaceOfActiveUser(trx, actor.userId);
+    if (lockedOrgId === undefined) throw new DomainError('FORBIDDEN');
     const user = await findActiveUser(trx, actor.userId);
     if (!user || user.orgId === null) throw new DomainError('FORBIDDEN');
     // A cession moved the actor while we waited for the lock: lock their new space instead.
-    if (user.orgId !== before.orgId) continue;
+    if (user.orgId !== lockedOrgId) continue;
     if (role !== 'member' && user.role !== role) throw new DomainError('FORBIDDEN');
     return { user, orgId: user.orgId };
   }

@@ -20,8 +20,8 @@ import {
 } from '../events/append-events.js';
 import { verifySecret } from '../security/secrets.js';
 import { lockActorSpace, type Actor } from './actor.js';
-import { DomainError } from './domain-error.js';
-import { clearFailedAttempts, isLocked } from './record-failed-attempt.js';
+import { DomainError, type AttemptKey } from './domain-error.js';
+import { clearFailedAttempts, lockAttemptCounter } from './record-failed-attempt.js';
 
 export interface AddSiretInput {
   siret: string;
@@ -44,7 +44,8 @@ export async function addSiret(
   const { user, orgId } = await lockActorSpace(trx, actor, 'principal');
   const { siret } = input;
   const subject = `space:${orgId}:${siret}`;
-  if (await isLocked(trx, 'add_siret', subject)) throw new DomainError('LOCKED');
+  const attempt: AttemptKey = { scope: 'add_siret', subject, userId: user.id, siret };
+  if (await lockAttemptCounter(trx, attempt)) throw new DomainError('LOCKED');
 
   // Space first, then the SIRET's dossiers: the order every rule takes these locks in.
   const dossiers = await lockDossiersOfSiret(trx, siret);
@@ -57,9 +58,7 @@ export async function addSiret(
   const inProgress = dossiers.filter((d) => isDossierInProgress(d.status));
   if (inProgress.length === 0) throw new DomainError('SIRET_NO_DOSSIER_IN_PROGRESS');
   if (!(await unlockCodeMatches(inProgress, input.unlockCode))) {
-    throw new DomainError('SIRET_UNLOCK_CODE_INVALID', {
-      attempt: { scope: 'add_siret', subject, userId: user.id, siret },
-    });
+    throw new DomainError('SIRET_UNLOCK_CODE_INVALID', { attempt });
   }
 
   const siretRow = await insertSiret(trx, siret, orgId);

@@ -20,7 +20,7 @@ import type { Database, User } from '../db/schema.js';
 import { appendEvents, draft, spaceStream, type StoredEvent } from '../events/append-events.js';
 import type { Actor } from './actor.js';
 import { DomainError, type AttemptKey } from './domain-error.js';
-import { clearFailedAttempts, isLocked } from './record-failed-attempt.js';
+import { clearFailedAttempts, lockAttemptCounter } from './record-failed-attempt.js';
 
 /**
  * Cedes every SIRET of the actor's space to the principal whose e-mail is
@@ -38,7 +38,7 @@ export async function cedeSirets(
   const fromOrgId = before.orgId;
   const subject = `space:${fromOrgId}`;
   const attempt: AttemptKey = { scope: 'cession', subject, userId: before.id, siret: null };
-  if (await isLocked(trx, 'cession', subject)) throw new DomainError('LOCKED');
+  if (await lockAttemptCounter(trx, attempt)) throw new DomainError('LOCKED');
 
   const target = await findUserByEmail(trx, input.email);
   if (!isPrincipalOfAnotherSpace(target, fromOrgId)) {

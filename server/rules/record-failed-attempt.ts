@@ -39,19 +39,29 @@ export async function recordFailedAttempt(
   return { events, locked: true };
 }
 
-/** Throws `LOCKED` when the scope is locked; call it before checking the attempt. */
-export async function isLocked(
+/**
+ * Takes the counter of a scope for the rest of the transaction (creating it
+ * at zero failures) and says whether the scope is locked; call it before
+ * checking the attempt. Concurrent tries of one scope queue here, and since
+ * `runRule` counts a refused try in the try's own transaction, each one sees
+ * the failures of those before it: a burst of guesses gets no more checks
+ * than the limit.
+ */
+export async function lockAttemptCounter(
   trx: Transaction<Database>,
-  scope: AttemptKey['scope'],
-  subject: string,
+  key: AttemptKey,
 ): Promise<boolean> {
   const row = await trx
-    .selectFrom('failedAttempts')
-    .select('lockedAt')
-    .where('scope', '=', scope)
-    .where('subject', '=', subject)
-    .executeTakeFirst();
-  return row?.lockedAt != null;
+    .insertInto('failedAttempts')
+    .values({ ...key, failures: 0 })
+    .onConflict((oc) =>
+      oc
+        .columns(['scope', 'subject'])
+        .doUpdateSet({ failures: sql<number>`failed_attempts.failures` }),
+    )
+    .returning('lockedAt')
+    .executeTakeFirstOrThrow();
+  return row.lockedAt !== null;
 }
 
 /** A success forgets the failures counted so far (unless already locked). */

@@ -31,13 +31,18 @@ export async function removeSecondary(
   const secondary = await lockSecondaryOfSpace(trx, orgId, input.userId);
   if (!secondary) throw new DomainError('NOT_FOUND');
 
-  await trx
-    .updateTable('users')
-    .set({ status: 'removed', updatedAt: sql<Date>`now()` })
-    .where('id', '=', secondary.id)
-    .execute();
-  await trx.deleteFrom('attributions').where('userId', '=', secondary.id).execute();
+  // The account marked removed, its SIRETs taken and its sessions ended: one statement.
   const sessions = await trx
+    .with('removed', (db) =>
+      db
+        .updateTable('users')
+        .set({ status: 'removed', updatedAt: sql<Date>`now()` })
+        .where('id', '=', secondary.id)
+        .returning('id'),
+    )
+    .with('unattributed', (db) =>
+      db.deleteFrom('attributions').where('userId', '=', secondary.id).returning('siret'),
+    )
     .updateTable('sessions')
     .set({ revokedAt: sql<Date>`now()` })
     .where('userId', '=', secondary.id)

@@ -4,10 +4,10 @@
  * the dossiers of the SIRETs just attributed.
  */
 import type { Transaction } from 'kysely';
+import type { SecondaryView } from '../../shared/views.js';
 import type { Database } from '../db/schema.js';
-import { listDossiersOfSirets } from '../db/queries/dossiers.js';
-import { attributeSirets } from '../db/queries/sirets.js';
-import { listAttributedSirets, lockSecondaryOfSpace } from '../db/queries/users.js';
+import { readAttributionChange, replaceAttributions } from '../db/queries/sirets.js';
+import { lockSecondaryOfSpace } from '../db/queries/users.js';
 import { appendEvents, draft, spaceStream, type StoredEvent } from '../events/append-events.js';
 import { lockActorSpace, type Actor } from './actor.js';
 import { DomainError } from './domain-error.js';
@@ -22,7 +22,7 @@ export async function setSecondarySirets(
   trx: Transaction<Database>,
   actor: Actor,
   input: { userId: number; sirets: readonly string[] },
-): Promise<{ events: StoredEvent[]; sirets: string[] }> {
+): Promise<{ events: StoredEvent[]; sirets: string[]; secondary: SecondaryView }> {
   // The space lock orders this against deleteSiret, addSiret and cession, so the
   // invariant "a secondary's SIRETs are a subset of the space's" holds at commit.
   const { orgId } = await lockActorSpace(trx, actor, 'principal');
@@ -30,39 +30,38 @@ export async function setSecondarySirets(
   if (!secondary) throw new DomainError('NOT_FOUND');
 
   const wanted = [...new Set(input.sirets)].sort();
-  if (wanted.length > 0) {
-    const owned = await trx
-      .selectFrom('sirets')
-      .select('siret')
-      .where('orgId', '=', orgId)
-      .where('siret', 'in', wanted)
-      .execute();
-    if (owned.length !== wanted.length) throw new DomainError('SIRET_NOT_IN_SPACE');
-  }
-
-  const current = await listAttributedSirets(trx, secondary.id);
+  const { owned, current, addedAt } = await readAttributionChange(trx, orgId, secondary.id, wanted);
+  if (owned.length !== wanted.length) throw new DomainError('SIRET_NOT_IN_SPACE');
   const added = wanted.filter((s) => !current.includes(s));
   const taken = current.filter((s) => !wanted.includes(s));
-  if (added.length === 0 && taken.length === 0) return { events: [], sirets: wanted };
-
-  if (taken.length > 0) {
-    await trx
-      .deleteFrom('attributions')
-      .where('userId', '=', secondary.id)
-      .where('siret', 'in', taken)
-      .execute();
+  // The secondary as this transaction leaves them: the HTTP answer, read under the lock.
+  const view: SecondaryView = {
+    id: secondary.id,
+    email: secondary.email,
+    status: secondary.status,
+    sirets: wanted,
+  };
+  if (added.length === 0 && taken.length === 0) {
+    return { events: [], sirets: wanted, secondary: view };
   }
-  await attributeSirets(trx, secondary.id, added);
-  const dossiers = await listDossiersOfSirets(trx, added);
+  const dossiers = await replaceAttributions(trx, secondary.id, taken, added);
 
   const events = await appendEvents(trx, [
     // Only the principal and this secondary: another secondary never sees this list.
     draft(
       spaceStream(orgId),
       'secondary.sirets_changed',
-      { userId: secondary.id, sirets: wanted, dossiers },
+      {
+        userId: secondary.id,
+        sirets: wanted,
+        dossiers,
+        // The secondary's panel shows when each SIRET joined the space, as its snapshot does.
+        ...(added.length > 0
+          ? { addedAt: Object.fromEntries(added.map((s) => [s, addedAt.get(s)!])) }
+          : {}),
+      },
       [secondary.id],
     ),
   ]);
-  return { events, sirets: wanted };
+  return { events, sirets: wanted, secondary: view };
 }

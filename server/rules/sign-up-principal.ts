@@ -11,8 +11,8 @@ import { findUserByEmail } from '../db/queries/users.js';
 import type { Database, User } from '../db/schema.js';
 import { appendEvents, draft, spaceStream, type StoredEvent } from '../events/append-events.js';
 import { unlockCodeMatches } from './add-siret.js';
-import { DomainError } from './domain-error.js';
-import { clearFailedAttempts, isLocked } from './record-failed-attempt.js';
+import { DomainError, type AttemptKey } from './domain-error.js';
+import { clearFailedAttempts, lockAttemptCounter } from './record-failed-attempt.js';
 
 export interface SignUpPrincipalInput {
   /** Lower-cased by the request schema. */
@@ -25,9 +25,10 @@ export interface SignUpPrincipalInput {
 
 /**
  * Creates the space, its active principal and its first SIRET. Refuses
- * `EMAIL_ALREADY_USED`, `LOCKED` (after 5 wrong codes for that SIRET),
- * `SIRET_ALREADY_MANAGED`, `SIRET_NO_DOSSIER_IN_PROGRESS`, then
- * `SIRET_UNLOCK_CODE_INVALID` (counted).
+ * `LOCKED` (after 5 wrong codes for that SIRET), `SIRET_ALREADY_MANAGED`,
+ * `SIRET_NO_DOSSIER_IN_PROGRESS`, `SIRET_UNLOCK_CODE_INVALID` (counted), then
+ * `EMAIL_ALREADY_USED`: an address is only said to be taken to someone who
+ * proved they handle the SIRET.
  */
 export async function signUpPrincipal(
   trx: Transaction<Database>,
@@ -39,18 +40,18 @@ export async function signUpPrincipal(
   // the primary key of `sirets` and the e-mail's unique index stay the last guards.
   const dossiers = await lockDossiersOfSiret(trx, siret);
 
-  if (await findUserByEmail(trx, email)) throw new DomainError('EMAIL_ALREADY_USED');
-  if (await isLocked(trx, 'signup', subject)) throw new DomainError('LOCKED');
+  const attempt: AttemptKey = { scope: 'signup', subject, userId: null, siret };
+  if (await lockAttemptCounter(trx, attempt)) throw new DomainError('LOCKED');
   if ((await findSiretOwner(trx, siret)) !== undefined) {
     throw new DomainError('SIRET_ALREADY_MANAGED');
   }
   const inProgress = dossiers.filter((d) => isDossierInProgress(d.status));
   if (inProgress.length === 0) throw new DomainError('SIRET_NO_DOSSIER_IN_PROGRESS');
   if (!(await unlockCodeMatches(inProgress, input.unlockCode))) {
-    throw new DomainError('SIRET_UNLOCK_CODE_INVALID', {
-      attempt: { scope: 'signup', subject, userId: null, siret },
-    });
+    throw new DomainError('SIRET_UNLOCK_CODE_INVALID', { attempt });
   }
+  // Only after the proof: otherwise anyone could ask, address by address, who has an account.
+  if (await findUserByEmail(trx, email)) throw new DomainError('EMAIL_ALREADY_USED');
 
   const space = await trx
     .insertInto('spaces')

@@ -135,6 +135,31 @@ describe('LiveSync', () => {
     );
   });
 
+  it('tells the server where it stands at each reconnection, keeping the token', () => {
+    const socket = new FakeSocket();
+    const live = attachLiveSync(socket);
+    expect(socket.handshakePayload()).toEqual({ token: 'jeton-de-test' });
+    socket.connect();
+    socket.sendSnapshot(principalSnapshot({ lastEventId: 5 }));
+    socket.sendEvent(added(6, 20));
+    socket.drop();
+    expect(socket.handshakePayload()).toEqual({
+      token: 'jeton-de-test',
+      resume: { orgId: 10, role: 'principal', lastEventId: 6 },
+    });
+    live.close();
+    expect(socket.handshakePayload()).toEqual({ token: 'jeton-de-test' });
+  });
+
+  it('gives no resume point while the snapshot of a new view is awaited', () => {
+    const { socket } = setup();
+    socket.sendEvent(
+      event(6, 'org.ceded', { fromOrgId: 10, toOrgId: 11, formerPrincipalId: 1, sirets: [] }),
+    );
+    socket.drop();
+    expect(socket.handshakePayload()).toEqual({ token: 'jeton-de-test' });
+  });
+
   it('drops the answer of a sync sent before the connection dropped', async () => {
     const { socket, live } = setup();
     socket.sendEvent(added(7, 21));

@@ -1,19 +1,28 @@
 /**
  * Every route that needs a session, called by each kind of caller: only the
  * callers its access allows get through; a principal of another space never
- * reaches space A's rows.
+ * reaches space A's rows. Everyone else gets a 401, 403 or 404 with a French
+ * JSON error and changes nothing; a pending user's invitation token and a
+ * removed secondary's session open nothing.
  */
-import { expect, it } from 'vitest';
-import { UNLOCK_CODE } from '../support/fixtures.js';
+import { afterAll, expect, it } from 'vitest';
+import { dumpTables, UNLOCK_CODE } from '../support/fixtures.js';
 import { describeOnEachDatabase } from '../support/databases.js';
 import { createHttpHarness } from '../support/http-harness.js';
 import { createWorld, type Caller, type World } from '../support/http-world.js';
+import {
+  createUnauthenticatedCallers,
+  UNAUTHENTICATED_CALLERS,
+  type UnauthenticatedCaller,
+} from '../security/support/authz-callers.js';
 
 interface Case {
   path: (w: World) => string;
   body?: (w: World, caller: Caller) => unknown;
   /** Callers that must get a 2xx answer; every other caller must get a 4xx. */
   allowed: Caller[];
+  /** Callers the route lets in but whose request the rule refuses (status expected). */
+  refusedByRule?: Partial<Record<Caller, number>>;
 }
 
 const CASES: Record<string, Case> = {
@@ -43,6 +52,8 @@ const CASES: Record<string, Case> = {
     path: () => '/api/v1/cession',
     body: (w) => ({ email: w.spaceB.principal.email }),
     allowed: ['principal'],
+    // A principal may cede, but not to themselves.
+    refusedByRule: { otherPrincipal: 422 },
   },
   'GET /secondaries': {
     path: () => '/api/v1/secondaries',
@@ -104,17 +115,50 @@ const CASES: Record<string, Case> = {
   },
 };
 
-/** The owner acts last: their call may change the world the others were refused on. */
-const CALLERS: Caller[] = ['anonymous', 'secondary', 'otherPrincipal', 'admin', 'principal'];
+/** Routes anyone may call: each is listed here on purpose, so that a new one is looked at. */
+const PUBLIC_ROUTES = [
+  'GET /invitations/:token',
+  'POST /auth/login',
+  'POST /auth/signup',
+  'POST /invitations/:token/accept',
+];
 
-describeOnEachDatabase('the authorization matrix', (getHandle) => {
-  it('covers every route that needs a session', () => {
+type MatrixCaller = Caller | UnauthenticatedCaller;
+
+/** The owner acts last: their call may change the world the others were refused on. */
+const CALLERS: MatrixCaller[] = [
+  'anonymous',
+  ...UNAUTHENTICATED_CALLERS,
+  'secondary',
+  'otherPrincipal',
+  'admin',
+  'principal',
+];
+const WITHOUT_SESSION: readonly MatrixCaller[] = ['anonymous', ...UNAUTHENTICATED_CALLERS];
+
+describeOnEachDatabase('the authorization matrix', (getHandle, kind) => {
+  const counts = { calls: 0, allowed: 0, refused: 0, unauthorisedSuccesses: 0 };
+  afterAll(() => {
+    // eslint-disable-next-line no-console
+    console.log(
+      `SECURITY-SUMMARY ${JSON.stringify({
+        suite: 'http-authorization',
+        database: kind,
+        routes: Object.keys(CASES).length,
+        publicRoutes: PUBLIC_ROUTES.length,
+        callers: CALLERS.length,
+        ...counts,
+      })}`,
+    );
+  });
+
+  it('covers every route that needs a session, and knows every public one', () => {
     const http = createHttpHarness(getHandle().db);
-    const guarded = http.registry
-      .filter((r) => r.access !== 'public')
-      .map((r) => `${r.method.toUpperCase()} ${r.path}`)
-      .sort();
-    expect(Object.keys(CASES).sort()).toEqual(guarded);
+    const name = (r: (typeof http.registry)[number]) => `${r.method.toUpperCase()} ${r.path}`;
+    const guarded = http.registry.filter((r) => r.access !== 'public').map(name);
+    expect(Object.keys(CASES).sort()).toEqual(guarded.sort());
+    const open = http.registry.filter((r) => r.access === 'public').map(name);
+    expect(open.sort()).toEqual(PUBLIC_ROUTES);
   });
 
   for (const [route, testCase] of Object.entries(CASES)) {
@@ -122,19 +166,37 @@ describeOnEachDatabase('the authorization matrix', (getHandle) => {
       const { db } = getHandle();
       const http = createHttpHarness(db);
       const world = await createWorld(db);
+      const { tokens: unauthenticated } = await createUnauthenticatedCallers(db, world.spaceA);
+      const tokens: Record<MatrixCaller, string | null> = { ...world.tokens, ...unauthenticated };
       const method = route.split(' ')[0]!;
+      // The tables as the last allowed call left them: a refused call must leave them so.
+      let before = await dumpTables(db);
       for (const caller of CALLERS) {
+        const allowed = (testCase.allowed as MatrixCaller[]).includes(caller);
         const res = await http.call(method, testCase.path(world), {
-          token: world.tokens[caller],
-          body: testCase.body?.(world, caller),
+          token: tokens[caller],
+          body: testCase.body?.(world, caller as Caller),
         });
+        counts.calls += 1;
         const expectation = `${route} as ${caller} → ${res.status} ${res.text.slice(0, 120)}`;
-        if (testCase.allowed.includes(caller)) {
+        if (allowed) {
+          counts.allowed += 1;
           expect(res.status < 300, expectation).toBe(true);
-        } else {
-          expect(res.status >= 400 && res.status < 500, expectation).toBe(true);
-          if (caller === 'anonymous') expect(res.status, expectation).toBe(401);
+          if (method !== 'GET') before = await dumpTables(db);
+          continue;
         }
+        counts.refused += 1;
+        if (res.status < 300) counts.unauthorisedSuccesses += 1;
+        const ruleStatus = testCase.refusedByRule?.[caller as Caller];
+        expect(ruleStatus ? [ruleStatus] : [401, 403, 404], expectation).toContain(res.status);
+        if (WITHOUT_SESSION.includes(caller)) {
+          expect(res.status, expectation).toBe(401);
+          expect(res.body.error.code, expectation).toBe('UNAUTHENTICATED');
+        }
+        expect(res.headers.get('content-type'), expectation).toMatch(/application\/json/);
+        expect(res.body.error.code, expectation).toMatch(/^[A-Z_]+$/);
+        expect(res.body.error.message, expectation).toMatch(/[éèàêç]|\b(le|la|les|de|du)\b/i);
+        expect(await dumpTables(db), expectation).toEqual(before);
       }
     });
   }

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { MemberSnapshot, Snapshot } from '../../shared/events.js';
-import { createSession } from '../../server/auth/sessions.js';
+import { createSession, revokeSession } from '../../server/auth/sessions.js';
 import { spaceStream } from '../../server/events/append-events.js';
 import { spaceRoom } from '../../server/realtime/rooms.js';
 import { addSecondary } from '../../server/rules/add-secondary.js';
@@ -91,6 +91,39 @@ describeOnEachDatabase('access changes take effect at once', (getHandle) => {
     await staying.barrier();
     expect(staying.socket.connected).toBe(true);
     expect(staying.ofType('session.revoked')).toEqual([]);
+  });
+
+  it('ends, at the next session check, sockets whose session ended without a broadcast reaching them', async () => {
+    const { db } = getHandle();
+    const space = await createPrincipalWithSpace(db);
+    const revoked = await createSession(db, space.principal.id);
+    const expired = await createSession(db, space.principal.id);
+    const valid = await createSession(db, space.principal.id);
+    const clients = {
+      revoked: await TestClient.connect(server.url, revoked.token),
+      expired: await TestClient.connect(server.url, expired.token),
+      valid: await TestClient.connect(server.url, valid.token),
+    };
+    opened.push(...Object.values(clients));
+    // Changed in the database only, as when the node that signed out lost its broadcast.
+    await revokeSession(db, revoked.session.id);
+    await db
+      .updateTable('sessions')
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where('id', '=', expired.session.id)
+      .execute();
+    await clients.valid.barrier();
+    expect(clients.revoked.socket.connected).toBe(true);
+
+    expect(await server.realtime.sweepSessions()).toBe(2);
+    await clients.revoked.disconnected();
+    await clients.expired.disconnected();
+    expect(clients.expired.ofType('session.revoked').map((e) => e.data)).toEqual([
+      { reason: 'expired' },
+    ]);
+    await clients.valid.barrier();
+    expect(clients.valid.socket.connected).toBe(true);
+    expect(await server.realtime.sweepSessions()).toBe(0);
   });
 
   it('hides the dossiers of a SIRET taken from a secondary from then on', async () => {

@@ -22,6 +22,7 @@ import {
   type RealtimeAdapter,
   type RealtimeLogger,
 } from '../../server/realtime/attach-realtime.js';
+import { recordTestSecret, testLogger } from '../security/support/secrets-log-files.js';
 
 export const quietLogger: RealtimeLogger = { info() {}, warn() {}, error() {} };
 
@@ -49,7 +50,10 @@ export async function startRealtimeServer(
     allowedOrigins: options.allowedOrigins ?? [],
     publicOrigin: options.publicOrigin ?? null,
     adapter: options.adapter ?? { kind: 'memory' },
-    logger: quietLogger,
+    // Tests run the session check themselves (`sweepSessions`), when they mean to.
+    sessionSweepMs: 60 * 60 * 1000,
+    // Written to this run's log files, which are scanned for secrets after the suite.
+    logger: testLogger('realtime'),
   });
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   const { port } = httpServer.address() as AddressInfo;
@@ -65,7 +69,9 @@ export async function startRealtimeServer(
 }
 
 export async function tokenFor(db: Kysely<Database>, userId: number): Promise<string> {
-  return (await createSession(db, userId)).token;
+  const { token } = await createSession(db, userId);
+  recordTestSecret(token);
+  return token;
 }
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;

@@ -10,9 +10,10 @@ import type { Kysely } from 'kysely';
 import type { RateLimitRule } from '../../server/config.js';
 import type { Database } from '../../server/db/schema.js';
 import type { StoredEvent } from '../../server/events/append-events.js';
+import type { RealtimePort } from '../../server/http/context.js';
 import { createApp } from '../../server/http/create-app.js';
-import { createLogger } from '../../server/logger.js';
 import { createMailer } from '../../server/mail/mailer.js';
+import { recordTestSecret, testLogger } from '../security/support/secrets-log-files.js';
 
 export const PUBLIC_URL = 'http://localhost:8787';
 export const EXTENSION_ORIGIN = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop';
@@ -45,16 +46,16 @@ export function createHttpHarness(
         RateLimitRule
       >
     >;
+    /** Also given what is published and ended (a real realtime side over a real port). */
+    realtime?: RealtimePort;
   } = {},
 ) {
   const mailDir = mkdtempSync(join(tmpdir(), 'qrp-mail-'));
   const published: StoredEvent[] = [];
   const endedSessions: number[] = [];
   const logLines: string[] = [];
-  const logger = createLogger({
-    level: 'debug',
-    destination: { write: (line: string) => void logLines.push(line) },
-  });
+  // Also written to this run's log files, which are scanned for secrets after the suite.
+  const logger = testLogger('http', (line) => void logLines.push(line));
   const { app, registry } = createApp({
     db,
     config: {
@@ -70,8 +71,14 @@ export function createHttpHarness(
     mailer: createMailer({ smtpUrl: null, mailDir }),
     logger,
     realtime: {
-      publish: (events) => void published.push(...events),
-      endSession: (sessionId) => void endedSessions.push(sessionId),
+      publish: (events) => {
+        published.push(...events);
+        options.realtime?.publish(events);
+      },
+      endSession: (sessionId, reason) => {
+        endedSessions.push(sessionId);
+        options.realtime?.endSession(sessionId, reason);
+      },
     },
   });
 
@@ -82,6 +89,7 @@ export function createHttpHarness(
   ): Promise<CallResult> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
+    recordSecretsOf(options.token, options.body);
     let body: string | undefined = options.rawBody;
     if (options.body !== undefined) {
       body = JSON.stringify(options.body);
@@ -93,6 +101,7 @@ export function createHttpHarness(
     if ((response.headers.get('content-type') ?? '').includes('application/json') && text) {
       parsed = JSON.parse(text);
     }
+    recordSecretsOf(null, parsed);
     return { status: response.status, body: parsed, headers: response.headers, text };
   }
 
@@ -111,6 +120,7 @@ export function createHttpHarness(
     const unfolded = last.text.replace(/=\r?\n/g, '');
     const match = /http:\/\/localhost:8787\/invitations\/([A-Za-z0-9_-]{43})/.exec(unfolded);
     if (!match) throw new Error(`no invitation link in the e-mail to ${email}`);
+    recordTestSecret(match[1]);
     return match[0];
   }
 
@@ -125,6 +135,14 @@ export function createHttpHarness(
     endedSessions,
     logLines,
   };
+}
+
+/** Remembers the token and secret fields a test sent or got, for the log scan. */
+function recordSecretsOf(token: string | null | undefined, body: unknown): void {
+  recordTestSecret(token);
+  if (typeof body !== 'object' || body === null) return;
+  const fields = body as Record<string, unknown>;
+  for (const key of ['token', 'password', 'unlockCode']) recordTestSecret(fields[key]);
 }
 
 export type HttpHarness = ReturnType<typeof createHttpHarness>;

@@ -9,6 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { appendTestLog } from '../security/support/secrets-log-files.js';
 
 export interface ServerNode {
   url: string;
@@ -31,18 +32,20 @@ export interface ServerNodeOptions {
   port?: number;
   /** Extra Node.js flags, e.g. `--expose-gc`. */
   nodeFlags?: string[];
+  /** The entry point (default the real server); it must log `listening` with its port as JSON. */
+  script?: string;
   startTimeoutMs?: number;
 }
 
 export function startServerNode(options: ServerNodeOptions = {}): Promise<ServerNode> {
   const child = spawn(
     process.execPath,
-    [...(options.nodeFlags ?? []), '--import', 'tsx', 'server/main.ts'],
+    [...(options.nodeFlags ?? []), '--import', 'tsx', options.script ?? 'server/main.ts'],
     {
       env: {
         ...process.env,
         HOST: '127.0.0.1',
-        LOG_LEVEL: 'info',
+        LOG_LEVEL: 'debug',
         MAIL_DIR: mkdtempSync(join(tmpdir(), 'qrp-mail-')),
         DATA_DIR: mkdtempSync(join(tmpdir(), 'qrp-data-')),
         ...options.env,
@@ -78,6 +81,8 @@ export function startServerNode(options: ServerNodeOptions = {}): Promise<Server
     let listening = false;
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
+      // Kept in this run's log files, which are scanned for secrets after the suite.
+      appendTestLog(`server-node-${child.pid}`, chunk.toString());
       if (listening) return;
       const match = /"msg":"listening"[^\n]*"port":(\d+)|"port":(\d+)[^\n]*"msg":"listening"/.exec(
         output,

@@ -123,22 +123,27 @@ export async function insertInvitation(
   values: { userId: number; orgId: number; email: string; invitedById: number; now: Date },
 ): Promise<{ invitation: InvitationWithInviter; token: string }> {
   const token = newToken();
-  const row = await trx
-    .insertInto('invitations')
-    .values({
-      userId: values.userId,
-      orgId: values.orgId,
-      email: values.email,
-      invitedById: values.invitedById,
-      tokenHash: hashToken(token),
-      status: 'pending',
-      createdAt: values.now,
-      expiresAt: new Date(values.now.getTime() + INVITATION_TTL_DAYS * DAY_MS),
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const invitation = await selectWithInviter(trx)
-    .where('i.id', '=', row.id)
+  // Written and read back with the sender's e-mail in one statement.
+  const invitation = await trx
+    .with('i', (db) =>
+      db
+        .insertInto('invitations')
+        .values({
+          userId: values.userId,
+          orgId: values.orgId,
+          email: values.email,
+          invitedById: values.invitedById,
+          tokenHash: hashToken(token),
+          status: 'pending',
+          createdAt: values.now,
+          expiresAt: new Date(values.now.getTime() + INVITATION_TTL_DAYS * DAY_MS),
+        })
+        .returningAll(),
+    )
+    .selectFrom('i')
+    .innerJoin('users as inviter', 'inviter.id', 'i.invitedById')
+    .selectAll('i')
+    .select('inviter.email as invitedBy')
     .executeTakeFirstOrThrow();
   return { invitation, token };
 }

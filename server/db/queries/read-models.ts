@@ -95,24 +95,6 @@ export async function listSecondariesPage(
   };
 }
 
-export async function findSecondaryView(
-  db: Db,
-  orgId: number,
-  userId: number,
-): Promise<SecondaryView | undefined> {
-  const row = await db
-    .selectFrom('users')
-    .select(['id', 'email', 'status'])
-    .where('id', '=', userId)
-    .where('orgId', '=', orgId)
-    .where('role', '=', 'secondary')
-    .where('status', '<>', 'removed')
-    .executeTakeFirst();
-  if (!row) return undefined;
-  const sirets = await attributionsOf(db, [row.id]);
-  return { ...row, sirets: sirets.get(row.id) ?? [] };
-}
-
 /** Rows of the attributions export: one line per secondary and SIRET (a line without SIRET for none). */
 export async function listAttributionRows(
   db: Db,

@@ -1,7 +1,8 @@
 /** The SIRETs of employer spaces and their attributions to secondary users. */
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { SiretView, SiretWithCountsView } from '../../../shared/views.js';
-import type { Database, SiretRow } from '../schema.js';
+import type { DossierView, SiretView, SiretWithCountsView } from '../../../shared/views.js';
+import type { Database, Dossier, SiretRow } from '../schema.js';
+import { toDossierView } from './dossiers.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -102,11 +103,11 @@ export async function attributeSirets(
   sirets: readonly string[],
 ): Promise<void> {
   if (sirets.length === 0) return;
-  await trx
-    .insertInto('attributions')
-    .values(sirets.map((siret) => ({ userId, siret })))
-    .onConflict((oc) => oc.columns(['userId', 'siret']).doNothing())
-    .execute();
+  // One array parameter, not two per row: a cession attributes a whole space's SIRETs.
+  await sql`
+    insert into attributions (user_id, siret)
+    select ${userId}, siret from unnest(${[...sirets]}::text[]) as siret
+    on conflict (user_id, siret) do nothing`.execute(trx);
 }
 
 /** Cession: every SIRET of a space moves to another; returns them sorted. */
@@ -122,4 +123,62 @@ export async function moveSirets(
     .returning('siret')
     .execute();
   return rows.map((r) => r.siret).sort();
+}
+
+/**
+ * "Liste SIRETs", read in one round trip: which of the `wanted` SIRETs belong
+ * to the space, and which SIRETs the user holds now (sorted).
+ */
+export async function readAttributionChange(
+  trx: Transaction<Database>,
+  orgId: number,
+  userId: number,
+  wanted: readonly string[],
+): Promise<{ owned: string[]; current: string[]; addedAt: Map<string, string> }> {
+  const { rows } = await sql<{
+    siret: string;
+    owned: boolean;
+    attributed: boolean;
+    addedAt: Date | null;
+  }>`
+    select siret, bool_or(owned) as owned, bool_or(attributed) as attributed,
+           max(added_at) as added_at
+    from (
+      select siret, true as owned, false as attributed, added_at
+      from sirets where org_id = ${orgId} and siret = any(${[...wanted]}::text[])
+      union all
+      select siret, false, true, null::timestamptz from attributions where user_id = ${userId}
+    ) as found
+    group by siret
+    order by siret`.execute(trx);
+  return {
+    owned: rows.filter((r) => r.owned).map((r) => r.siret),
+    current: rows.filter((r) => r.attributed).map((r) => r.siret),
+    addedAt: new Map(rows.flatMap((r) => (r.addedAt ? [[r.siret, r.addedAt.toISOString()]] : []))),
+  };
+}
+
+/**
+ * "Liste SIRETs", written in one round trip: takes `taken` from the user,
+ * gives `added` (two disjoint lists), and returns every dossier of the added
+ * SIRETs, oldest first.
+ */
+export async function replaceAttributions(
+  trx: Transaction<Database>,
+  userId: number,
+  taken: readonly string[],
+  added: readonly string[],
+): Promise<DossierView[]> {
+  const { rows } = await sql<Dossier>`
+    with taken as (
+      delete from attributions where user_id = ${userId} and siret = any(${[...taken]}::text[])
+    ), given as (
+      insert into attributions (user_id, siret)
+      select ${userId}, siret from unnest(${[...added]}::text[]) as siret
+      on conflict (user_id, siret) do nothing
+    )
+    select * from dossiers where siret = any(${[...added]}::text[]) order by opened_at, id`.execute(
+    trx,
+  );
+  return rows.map(toDossierView);
 }

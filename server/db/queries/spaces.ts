@@ -25,6 +25,33 @@ export async function lockSpaces(
 }
 
 /**
+ * Takes the row lock of the space a user belongs to, found and locked in one
+ * statement; the space's id, or undefined when the user is not active or
+ * belongs to no space. The user row is read before the wait for the lock:
+ * the caller reads it again under the lock.
+ */
+export async function lockSpaceOfActiveUser(
+  trx: Transaction<Database>,
+  userId: number,
+): Promise<number | undefined> {
+  const row = await trx
+    .selectFrom('spaces')
+    .select('id')
+    .where(
+      'id',
+      '=',
+      trx
+        .selectFrom('users')
+        .select('orgId')
+        .where('id', '=', userId)
+        .where('status', '=', 'active'),
+    )
+    .forUpdate()
+    .executeTakeFirst();
+  return row?.id;
+}
+
+/**
  * Cession: the ceded space keeps its history (events, removed members) but
  * no member nor SIRET is left in it; `lockSpaces` no longer returns it.
  */

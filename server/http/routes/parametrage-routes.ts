@@ -13,12 +13,7 @@ import { USER_STATUS_LABELS } from '../../../shared/domain.js';
 import { toMeView } from '../../auth/me-view.js';
 import { findUserById } from '../../db/queries/users.js';
 import { listSiretsWithCounts } from '../../db/queries/sirets.js';
-import {
-  findSecondaryView,
-  listAttributionRows,
-  listSecondariesPage,
-} from '../../db/queries/read-models.js';
-import { DomainError } from '../../rules/domain-error.js';
+import { listAttributionRows, listSecondariesPage } from '../../db/queries/read-models.js';
 import { addSiret } from '../../rules/add-siret.js';
 import { deleteSiret } from '../../rules/delete-siret.js';
 import { cedeSirets } from '../../rules/cede-sirets.js';
@@ -196,16 +191,14 @@ export function parametrageRoutes(
       },
     },
     async (c, { auth, params, body }) => {
-      await services.run((trx) =>
+      const { secondary } = await services.run((trx) =>
         setSecondarySirets(
           trx,
           { userId: auth.user.id },
           { userId: params.id, sirets: body.sirets },
         ),
       );
-      const view = await findSecondaryView(db, auth.user.orgId!, params.id);
-      if (!view) throw new DomainError('NOT_FOUND');
-      return c.json(view);
+      return c.json(secondary);
     },
   );
 

@@ -70,8 +70,13 @@ function newestMtime(paths: string[]): number {
   return newest;
 }
 
-/** A fresh browser profile with the extension; each call is one person's browser. */
-export async function launchBrowserWithExtension(): Promise<BrowserContext> {
+/**
+ * A fresh browser profile with the extension; each call is one person's
+ * browser. `extensionDir`: another build of it (the benchmarks' own).
+ */
+export async function launchBrowserWithExtension(
+  extensionDir: string = EXTENSION_DIR,
+): Promise<BrowserContext> {
   const profile = mkdtempSync(join(tmpdir(), 'qrp-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
@@ -81,8 +86,8 @@ export async function launchBrowserWithExtension(): Promise<BrowserContext> {
     locale: 'fr-FR',
     timezoneId: 'Europe/Paris',
     args: [
-      `--disable-extensions-except=${EXTENSION_DIR}`,
-      `--load-extension=${EXTENSION_DIR}`,
+      `--disable-extensions-except=${extensionDir}`,
+      `--load-extension=${extensionDir}`,
       '--no-sandbox',
       '--disable-gpu',
       '--disable-background-networking',

@@ -11,9 +11,9 @@ import type { Kysely } from 'kysely';
 import { configFromEnv } from '../../../server/config.js';
 import { openDatabase } from '../../../server/db/open-database.js';
 import type { Database } from '../../../server/db/schema.js';
-import { createLogger } from '../../../server/logger.js';
 import { startServer, type RunningServer } from '../../../server/start-server.js';
 import { createTestDatabase } from '../../support/databases.js';
+import { testLogger } from '../../security/support/secrets-log-files.js';
 
 export const ADMIN = { email: 'support@exemple.fr', password: 'support-3679-test' };
 
@@ -52,7 +52,8 @@ export async function startTestServer(): Promise<TestServer> {
     ...(database?.url ? { DATABASE_URL: database.url } : {}),
   };
   const config = { ...configFromEnv(env), expiryIntervalMs: 60_000 };
-  const logger = createLogger({ level: 'silent' });
+  // Written to this run's log files, which are scanned for secrets after the suite.
+  const logger = testLogger('browser-server');
   let server = await startServer(config, { logger });
   const mailDir = config.mailDir;
   const handle: TestServer = {

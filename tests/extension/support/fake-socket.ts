@@ -18,6 +18,16 @@ export class FakeSocket implements LiveSocket {
   private readonly listeners = new Map<string, Listener[]>();
   /** When set, sync requests are answered at once with its result. */
   autoAnswer: ((request: SyncRequest) => SyncResponse) | null = null;
+  auth: LiveSocket['auth'] = { token: 'jeton-de-test' };
+
+  /** What the next (re)connection would send in its handshake. */
+  handshakePayload(): object {
+    const auth = this.auth;
+    if (typeof auth !== 'function') return auth;
+    let payload: object = {};
+    auth((data) => (payload = data));
+    return payload;
+  }
 
   on(event: string, listener: Listener): this {
     this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);

@@ -1,0 +1,9 @@
+/**
+ * `BENCH_CPU_PROF_DIR=/tmp/prof npx tsx tests/bench/realtime/dev.ts …` writes a
+ * V8 CPU profile of every server process a realtime measure starts (on a
+ * graceful stop), to see where a slow figure's time goes.
+ */
+export function profilingFlags(): string[] {
+  const dir = process.env.BENCH_CPU_PROF_DIR;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+}
