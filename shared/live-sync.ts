@@ -313,15 +313,24 @@ export interface LiveSocket {
   on(event: 'connect_error', listener: (error: Error) => void): unknown;
   emit(event: 'sync', request: SyncRequest, ack: (response: SyncResponse) => void): unknown;
   disconnect(): unknown;
+  /** Connects again (after the server refused a handshake, Socket.IO stops trying by itself). */
+  open(): unknown;
+  /** False once Socket.IO has given up reconnecting on its own. */
+  readonly active: boolean;
   /** The handshake payload (`{ token }`); read again at each (re)connection when a function. */
   auth: Record<string, unknown> | ((callback: (data: object) => void) => void);
 }
+
+/** Longest wait between two handshakes after the server refused them. */
+const MAX_REOPEN_DELAY_MS = 10_000;
 
 /**
  * A LiveSync fed by `socket`: its snapshots, events and reconnections; syncs go
  * through `sync`; `close()` disconnects the socket.
  */
 export function attachLiveSync(socket: LiveSocket, options: LiveSyncOptions = {}): LiveSync {
+  let reopenTimer: ReturnType<typeof setTimeout> | null = null;
+  let refusals = 0;
   const live = new LiveSync(
     {
       sync: (request) =>
@@ -329,6 +338,8 @@ export function attachLiveSync(socket: LiveSocket, options: LiveSyncOptions = {}
           socket.emit('sync', request, resolve);
         }),
       close: () => {
+        if (reopenTimer !== null) clearTimeout(reopenTimer);
+        reopenTimer = null;
         socket.disconnect();
       },
     },
@@ -351,9 +362,20 @@ export function attachLiveSync(socket: LiveSocket, options: LiveSyncOptions = {}
     // `session.revoked` that says so may be overtaken by the close across nodes.
     if (reason === 'io server disconnect') options.onSessionRevoked?.('expired');
   });
+  socket.on('connect', () => (refusals = 0));
   socket.on('connect_error', (error) => {
     live.handleConnectError();
     options.onConnectError?.(error.message);
+    // A handshake refused by the server (its database away, say) ends Socket.IO's
+    // own retries; only a session the server no longer knows is final.
+    if (socket.active || error.message === 'UNAUTHENTICATED' || live.status === 'closed') return;
+    if (reopenTimer !== null) return;
+    const base = options.retryDelayMs ?? 1_000;
+    const delay = Math.min(MAX_REOPEN_DELAY_MS, base * 2 ** refusals++) * (0.5 + Math.random());
+    reopenTimer = setTimeout(() => {
+      reopenTimer = null;
+      if (live.status !== 'closed') socket.open();
+    }, delay);
   });
   return live;
 }

@@ -160,6 +160,38 @@ describe('LiveSync', () => {
     expect(socket.handshakePayload()).toEqual({ token: 'jeton-de-test' });
   });
 
+  it('connects again, later and later, after the server refused a handshake for a passing reason', () => {
+    vi.useFakeTimers();
+    const { socket, live } = setup({ retryDelayMs: 1000 });
+    socket.drop();
+    socket.failToConnect('INTERNAL');
+    vi.advanceTimersByTime(400);
+    expect(socket.reopened).toBe(0);
+    vi.advanceTimersByTime(1200);
+    expect(socket.reopened).toBe(1);
+    socket.failToConnect('INTERNAL');
+    vi.advanceTimersByTime(900);
+    expect(socket.reopened).toBe(1);
+    vi.advanceTimersByTime(2200);
+    expect(socket.reopened).toBe(2);
+    socket.connect();
+    expect(live.status).toBe('connected');
+  });
+
+  it('leaves retries to Socket.IO after a transport failure, and stops for a session the server refuses', () => {
+    vi.useFakeTimers();
+    const { socket, live } = setup();
+    socket.drop();
+    socket.failToConnect('xhr poll error', 'transport');
+    socket.failToConnect('UNAUTHENTICATED');
+    vi.advanceTimersByTime(60_000);
+    expect(socket.reopened).toBe(0);
+    socket.failToConnect('INTERNAL');
+    live.close();
+    vi.advanceTimersByTime(60_000);
+    expect(socket.reopened).toBe(0);
+  });
+
   it('drops the answer of a sync sent before the connection dropped', async () => {
     const { socket, live } = setup();
     socket.sendEvent(added(7, 21));

@@ -49,7 +49,18 @@ export class FakeSocket implements LiveSocket {
     return this;
   }
 
+  active = true;
+  /** Times the client asked to connect again on its own (`open`). */
+  reopened = 0;
+
+  open(): this {
+    this.reopened++;
+    this.active = true;
+    return this;
+  }
+
   connect(): void {
+    this.active = true;
     this.fire('connect');
   }
 
@@ -57,7 +68,9 @@ export class FakeSocket implements LiveSocket {
     this.fire('disconnect', 'transport close');
   }
 
-  failToConnect(code: string): void {
+  /** A refused handshake (`refused`, Socket.IO then stops trying) or a failed transport. */
+  failToConnect(code: string, how: 'refused' | 'transport' = 'refused'): void {
+    this.active = how === 'transport';
     this.fire('connect_error', new Error(code));
   }
 
