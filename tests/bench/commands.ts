@@ -7,6 +7,7 @@
 import { cpus } from 'node:os';
 import { createSession } from '../../server/auth/sessions.js';
 import { startServerNode } from '../support/server-node.js';
+import { profilingFlags } from './load/profiling.js';
 import { createPrincipalWithSpace, createSecondary } from '../support/fixtures.js';
 import { createBenchDatabase } from './bench-database.js';
 import { cpuTimeMs, runChild, startListeningScript } from './child-process.js';
@@ -49,9 +50,7 @@ export async function measureCommands(context: BenchContext): Promise<MeasureRes
       // Another checkout's server, to compare two versions on the same machine and data.
       script: process.env.BENCH_SERVER_SCRIPT,
       env: { DATABASE_URL: database.url, LOG_LEVEL: 'info' },
-      nodeFlags: process.env.BENCH_CPU_PROF
-        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
-        : [],
+      nodeFlags: profilingFlags(),
     });
     let rules: LoadOutput;
     let serverCpuMs: number;

@@ -12,6 +12,7 @@ import type { Machine } from './machine.js';
 import { firstLine } from './table.js';
 
 export const RESULTS_PATH = 'benchmarks/results.json';
+const ANALYSIS_PATH = 'benchmarks/analysis.md';
 export const CHART_PATH = 'benchmarks/latency-vs-clients.svg';
 export const REPORT_PATH = 'BENCHMARKS.md';
 export const README_PATH = 'README.md';
@@ -175,6 +176,8 @@ function renderMarkdown(file: ResultsFile): string {
   for (const e of file.errors)
     lines.push(`| ${e.id} | **failed**: ${escapeCell(firstLine(e.error))} | | | | | NO |`);
   lines.push('');
+  // The reading of the profiles is written by hand: it changes with the code, not with each run.
+  if (existsSync(ANALYSIS_PATH)) lines.push(readFileSync(ANALYSIS_PATH, 'utf8').trim(), '');
   for (const r of file.results) {
     lines.push(`## ${r.title} (\`${r.id}\`)`, '');
     if (r.measuredAt !== file.date)
