@@ -13,7 +13,7 @@ import {
   createSecondary,
   type SpaceFixture,
 } from '../support/fixtures.js';
-import { createBenchDatabase, withClient } from './bench-database.js';
+import { createPostgresDatabase, withClient } from '../support/postgres-database.js';
 import { runChild } from './child-process.js';
 import type { CessionInput, CessionOutput } from './cession-clients.js';
 import { percentile, round, type BenchContext, type MeasureResult } from './measure.js';
@@ -31,7 +31,10 @@ interface CessionWorld {
 
 export async function measureCession(context: BenchContext): Promise<MeasureResult> {
   const runs = context.quick ? 2 : 4;
-  const database = await createBenchDatabase(context.postgresUrl, 'cession');
+  const database = await createPostgresDatabase(context.postgresUrl, {
+    prefix: 'qrp_bench_cession',
+    poolSize: 4,
+  });
   try {
     const server = await startServerNode({
       script: process.env.BENCH_SERVER_SCRIPT,

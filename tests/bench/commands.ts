@@ -9,7 +9,7 @@ import { createSession } from '../../server/auth/sessions.js';
 import { startServerNode } from '../support/server-node.js';
 import { profilingFlags } from './load/profiling.js';
 import { createPrincipalWithSpace, createSecondary } from '../support/fixtures.js';
-import { createBenchDatabase } from './bench-database.js';
+import { createPostgresDatabase } from '../support/postgres-database.js';
 import { cpuTimeMs, runChild, startListeningScript } from './child-process.js';
 import type { LoadInput, LoadOutput, LoadSpace } from './command-load.js';
 import { ratio, round, type BenchContext, type MeasureResult } from './measure.js';
@@ -27,8 +27,14 @@ export async function measureCommands(context: BenchContext): Promise<MeasureRes
     ? { warmupMs: 1_000, durationMs: 4_000 }
     : { warmupMs: 3_000, durationMs: 12_000 };
 
-  const database = await createBenchDatabase(context.postgresUrl, 'commands');
-  const bareDatabase = await createBenchDatabase(context.postgresUrl, 'bare');
+  const database = await createPostgresDatabase(context.postgresUrl, {
+    prefix: 'qrp_bench_commands',
+    poolSize: 4,
+  });
+  const bareDatabase = await createPostgresDatabase(context.postgresUrl, {
+    prefix: 'qrp_bench_bare',
+    poolSize: 4,
+  });
   try {
     context.log(`commands: ${spaceCount} spaces of ${SIRETS_PER_SPACE} SIRETs`);
     const spaces: LoadSpace[] = [];

@@ -3,10 +3,9 @@
  * `TEST_DATABASE_URL` is set, on that real PostgreSQL too, each time in a
  * database of its own that is dropped afterwards.
  */
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '../../server/db/open-database.js';
+import { createPostgresDatabase } from './postgres-database.js';
 
 export type TestDatabaseKind = 'embedded' | 'postgres';
 
@@ -25,21 +24,10 @@ export async function createTestDatabase(
   if (kind === 'embedded') {
     return { ...(await openDatabase({ kind: 'embedded', dataDir: null })), url: null };
   }
-  const adminUrl = requirePostgresUrl();
-  const name = `qrp_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
-  await withAdminClient(adminUrl, (client) => client.query(`create database ${name}`));
-  const url = withDatabase(adminUrl, name);
-  const handle = await openDatabase({ kind: 'postgres', url, poolSize: options.poolSize ?? 20 });
-  return {
-    ...handle,
-    url,
-    async close() {
-      await handle.close();
-      await withAdminClient(adminUrl, (client) =>
-        client.query(`drop database if exists ${name} with (force)`),
-      );
-    },
-  };
+  return createPostgresDatabase(requirePostgresUrl(), {
+    prefix: `qrp_test_${Date.now().toString(36)}`,
+    poolSize: options.poolSize ?? 20,
+  });
 }
 
 /**
@@ -78,20 +66,4 @@ export function requirePostgresUrl(): string {
 /** True when tests that need a real PostgreSQL must run (always under CI). */
 export function hasPostgres(): boolean {
   return Boolean(TEST_DATABASE_URL) || IS_CI;
-}
-
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
-
-async function withAdminClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
 }

@@ -12,7 +12,7 @@
  */
 import { percentile, ratio, round, type Figure, type Measure, type Series } from '../measure.js';
 import { startServerNode, type ServerNode } from '../../support/server-node.js';
-import { createBenchDatabase } from '../bench-database.js';
+import { createPostgresDatabase } from '../../support/postgres-database.js';
 import { Cleanups } from '../load/cleanups.js';
 import { profilingFlags } from '../load/profiling.js';
 import { startLoadGenerator, type LoadGenerator } from '../load/load-generators.js';
@@ -45,7 +45,10 @@ export const measureFanout: Measure = async (context) => {
   const changes = context.quick ? 15 : 40;
   const cleanups = new Cleanups();
   try {
-    const database = await createBenchDatabase(context.postgresUrl, 'fanout');
+    const database = await createPostgresDatabase(context.postgresUrl, {
+      prefix: 'qrp_bench_fanout',
+      poolSize: 4,
+    });
     cleanups.add(() => database.close());
     const maxN = Math.max(...sizes);
     // One space: N connected secondaries, plus the one whose SIRETs change.

@@ -11,7 +11,7 @@
  */
 import { round, type Figure, type Measure } from '../measure.js';
 import { startServerNode, type ServerNode } from '../../support/server-node.js';
-import { createBenchDatabase } from '../bench-database.js';
+import { createPostgresDatabase } from '../../support/postgres-database.js';
 import { Cleanups } from '../load/cleanups.js';
 import { profilingFlags } from '../load/profiling.js';
 import { startLoadGenerator, type LoadGenerator } from '../load/load-generators.js';
@@ -40,7 +40,10 @@ export const measureIdleSockets: Measure = async (context) => {
   const spaces = Math.ceil(total / MEMBERS_PER_SPACE);
   const cleanups = new Cleanups();
   try {
-    const database = await createBenchDatabase(context.postgresUrl, 'idle');
+    const database = await createPostgresDatabase(context.postgresUrl, {
+      prefix: 'qrp_bench_idle',
+      poolSize: 4,
+    });
     cleanups.add(() => database.close());
     const seeded = await seedSpaces(database.db, {
       spaces,

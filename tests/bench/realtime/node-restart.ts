@@ -14,7 +14,7 @@
  */
 import { round, type Figure, type Measure } from '../measure.js';
 import { startServerNode, startTcpFront } from '../../support/server-node.js';
-import { createBenchDatabase, type BenchDatabase } from '../bench-database.js';
+import { createPostgresDatabase, type PostgresDatabase } from '../../support/postgres-database.js';
 import { Cleanups } from '../load/cleanups.js';
 import { profilingFlags } from '../load/profiling.js';
 import { startLoadGenerator } from '../load/load-generators.js';
@@ -33,7 +33,10 @@ export const measureNodeRestart: Measure = async (context) => {
   const spaces = Math.ceil(total / MEMBERS_PER_SPACE);
   const cleanups = new Cleanups();
   try {
-    const database = await createBenchDatabase(context.postgresUrl, 'restart');
+    const database = await createPostgresDatabase(context.postgresUrl, {
+      prefix: 'qrp_bench_restart',
+      poolSize: 4,
+    });
     cleanups.add(() => database.close());
     const seeded = await seedSpaces(database.db, {
       spaces,
@@ -216,7 +219,7 @@ async function makeChanges(
   return counts;
 }
 
-async function streamHeads(database: BenchDatabase): Promise<Record<string, number>> {
+async function streamHeads(database: PostgresDatabase): Promise<Record<string, number>> {
   const rows = await database.db.selectFrom('eventStreams').select(['stream', 'head']).execute();
   return Object.fromEntries(rows.map((row) => [row.stream.replace('space:', ''), row.head]));
 }

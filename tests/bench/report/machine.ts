@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { cpus, release, totalmem, type } from 'node:os';
 import { promisify } from 'node:util';
 import { CHROMIUM_PATH } from '../../browser/support/chromium.js';
-import { withClient } from '../bench-database.js';
+import { withClient } from '../../support/postgres-database.js';
 
 export interface Machine {
   cpu: string;

@@ -1,28 +1,28 @@
 /**
- * A fresh database for one measure on the benchmark's PostgreSQL server,
- * migrated, dropped at the end.
+ * A fresh, migrated database of its own on a PostgreSQL server, dropped by
+ * `close()`: for the tests and the benchmarks alike (no test-runner import here).
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { openDatabase, type DatabaseHandle } from '../../server/db/open-database.js';
 
-export interface BenchDatabase extends DatabaseHandle {
+export interface PostgresDatabase extends DatabaseHandle {
   /** The URL of this database, for a server process. */
   url: string;
   /** Closes the handle and drops the database. */
   close(): Promise<void>;
 }
 
-export async function createBenchDatabase(
+export async function createPostgresDatabase(
   serverUrl: string,
-  label: string,
-): Promise<BenchDatabase> {
-  const name = `qrp_bench_${label}_${randomBytes(4).toString('hex')}`;
+  options: { prefix: string; poolSize: number },
+): Promise<PostgresDatabase> {
+  const name = `${options.prefix}_${randomBytes(4).toString('hex')}`;
   await withClient(serverUrl, (client) => client.query(`create database ${name}`));
   const target = new URL(serverUrl);
   target.pathname = `/${name}`;
   const url = target.toString();
-  const handle = await openDatabase({ kind: 'postgres', url, poolSize: 4 });
+  const handle = await openDatabase({ kind: 'postgres', url, poolSize: options.poolSize });
   return {
     ...handle,
     url,
