@@ -15,6 +15,7 @@ import {
   UNAUTHENTICATED_CALLERS,
   type UnauthenticatedCaller,
 } from '../security/support/authz-callers.js';
+import { reportSecuritySummary } from '../security/support/security-summary.js';
 
 interface Case {
   path: (w: World) => string;
@@ -139,17 +140,14 @@ const WITHOUT_SESSION: readonly MatrixCaller[] = ['anonymous', ...UNAUTHENTICATE
 describeOnEachDatabase('the authorization matrix', (getHandle, kind) => {
   const counts = { calls: 0, allowed: 0, refused: 0, unauthorisedSuccesses: 0 };
   afterAll(() => {
-    // eslint-disable-next-line no-console
-    console.log(
-      `SECURITY-SUMMARY ${JSON.stringify({
-        suite: 'http-authorization',
-        database: kind,
-        routes: Object.keys(CASES).length,
-        publicRoutes: PUBLIC_ROUTES.length,
-        callers: CALLERS.length,
-        ...counts,
-      })}`,
-    );
+    reportSecuritySummary({
+      suite: 'http-authorization',
+      database: kind,
+      routes: Object.keys(CASES).length,
+      publicRoutes: PUBLIC_ROUTES.length,
+      callers: CALLERS.length,
+      ...counts,
+    });
   });
 
   it('covers every route that needs a session, and knows every public one', () => {

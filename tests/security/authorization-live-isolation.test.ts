@@ -23,6 +23,7 @@ import type { CallResult } from '../support/http-harness.js';
 import { connectError, tokenFor } from '../realtime/realtime-harness.js';
 import { startLiveServer, type LiveServer } from './support/authz-live-server.js';
 import { forbiddenIn, RecordingClient, valuesUnderKeys } from './support/authz-recording-client.js';
+import { reportSecuritySummary } from './support/security-summary.js';
 
 const NEW_UNLOCK_CODE = 'DEBLOC-LIVE-0001';
 const ORG_KEYS = new Set(['orgId', 'fromOrgId', 'toOrgId']);
@@ -259,16 +260,13 @@ describeOnEachDatabase('live data isolation', (getHandle, kind) => {
     expect(leaks).toEqual([]);
     expect(live.realtimeErrors).toEqual([]);
     expect(live.httpErrors()).toEqual([]);
-    // eslint-disable-next-line no-console
-    console.log(
-      `SECURITY-SUMMARY ${JSON.stringify({
-        suite: 'live-isolation',
-        database: kind,
-        sockets: Object.keys(all).length,
-        payloadsScanned: scanned,
-        forbiddenStringChecks: checkedStrings,
-        leaks: leaks.length,
-      })}`,
-    );
+    reportSecuritySummary({
+      suite: 'live-isolation',
+      database: kind,
+      sockets: Object.keys(all).length,
+      payloadsScanned: scanned,
+      forbiddenStringChecks: checkedStrings,
+      leaks: leaks.length,
+    });
   });
 });

@@ -26,6 +26,7 @@ import { connectError, TestClient, tokenFor } from '../realtime/realtime-harness
 import { createUnauthenticatedCallers } from './support/authz-callers.js';
 import { startLiveServer, type LiveServer } from './support/authz-live-server.js';
 import { forbiddenIn, RecordingClient } from './support/authz-recording-client.js';
+import { reportSecuritySummary } from './support/security-summary.js';
 
 const THIRTY_ONE_DAYS = 31 * 24 * 60 * 60 * 1000;
 
@@ -81,10 +82,7 @@ describeOnEachDatabase('socket authorization', (getHandle, kind) => {
   afterAll(async () => {
     for (const socket of opened) socket.close();
     await server.close();
-    // eslint-disable-next-line no-console
-    console.log(
-      `SECURITY-SUMMARY ${JSON.stringify({ suite: 'socket-authorization', database: kind, ...counts })}`,
-    );
+    reportSecuritySummary({ suite: 'socket-authorization', database: kind, ...counts });
   });
 
   it('refuses the handshake of everyone without a live session of an active user', async () => {

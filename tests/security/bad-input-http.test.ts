@@ -18,6 +18,7 @@ import { TestClient } from '../realtime/realtime-harness.js';
 import { startLiveServer, type LiveServer } from './support/authz-live-server.js';
 import { rawRequest, type RawResponse } from './support/fuzz-raw-http.js';
 import { watchProcessFailures, type ProcessGuard } from './support/fuzz-process-guard.js';
+import { reportSecuritySummary } from './support/security-summary.js';
 
 type Spec = RouteRegistry[number];
 
@@ -125,10 +126,7 @@ describeOnEachDatabase('bad HTTP input', (getHandle, kind) => {
   afterAll(async () => {
     guard.stop();
     await server.close();
-    // eslint-disable-next-line no-console
-    console.log(
-      `SECURITY-SUMMARY ${JSON.stringify({ suite: 'bad-input-http', database: kind, seed: SEED, ...counts })}`,
-    );
+    reportSecuritySummary({ suite: 'bad-input-http', database: kind, seed: SEED, ...counts });
   });
 
   /** Tokens of every kind, and authorization headers of every bad shape. */

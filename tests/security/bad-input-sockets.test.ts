@@ -17,6 +17,7 @@ import { startLiveServer, type LiveServer } from './support/authz-live-server.js
 import { rawRequest } from './support/fuzz-raw-http.js';
 import { RawEngineSocket } from './support/fuzz-raw-socket.js';
 import { watchProcessFailures, type ProcessGuard } from './support/fuzz-process-guard.js';
+import { reportSecuritySummary } from './support/security-summary.js';
 
 const SEED = 20_261_129;
 const NUM_RUNS = { frames: 100, polling: 100 };
@@ -129,10 +130,7 @@ describeOnEachDatabase('bad socket input', (getHandle, kind) => {
   afterAll(async () => {
     guard.stop();
     await server.close();
-    // eslint-disable-next-line no-console
-    console.log(
-      `SECURITY-SUMMARY ${JSON.stringify({ suite: 'bad-input-sockets', database: kind, seed: SEED, ...counts })}`,
-    );
+    reportSecuritySummary({ suite: 'bad-input-sockets', database: kind, seed: SEED, ...counts });
   });
 
   it('survives generated Engine.IO and Socket.IO frames, and keeps answering', async () => {

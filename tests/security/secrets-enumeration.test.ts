@@ -24,6 +24,7 @@ import {
   validSiret,
 } from '../support/fixtures.js';
 import { createHttpHarness, type CallResult, type HttpHarness } from '../support/http-harness.js';
+import { reportSecuritySummary } from './support/security-summary.js';
 
 const WRONG_PASSWORD = 'pas-le-bon-mot-de-passe';
 const ONE_KIND = testDatabaseKinds().at(-1)!;
@@ -236,6 +237,5 @@ describe(`no account enumeration: timing and rate limits [${ONE_KIND}]`, () => {
 });
 
 afterAll(() => {
-  // eslint-disable-next-line no-console
-  console.log(`SECURITY-SUMMARY ${JSON.stringify({ file: 'secrets-enumeration', ...summary })}`);
+  reportSecuritySummary({ file: 'secrets-enumeration', ...summary });
 });

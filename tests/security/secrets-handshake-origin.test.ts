@@ -18,6 +18,7 @@ import {
   tokenFor,
   type RealtimeTestServer,
 } from '../realtime/realtime-harness.js';
+import { reportSecuritySummary } from './support/security-summary.js';
 
 /** Refused: other sites, the opaque `null` origin, other extensions, look-alikes. */
 const FOREIGN_ORIGINS = [
@@ -138,8 +139,5 @@ describe('Origin check of the socket endpoint', () => {
 });
 
 afterAll(() => {
-  // eslint-disable-next-line no-console
-  console.log(
-    `SECURITY-SUMMARY ${JSON.stringify({ file: 'secrets-handshake-origin', ...summary })}`,
-  );
+  reportSecuritySummary({ file: 'secrets-handshake-origin', ...summary });
 });

@@ -14,6 +14,7 @@ import { ADMIN } from '../browser/support/test-server.js';
 import { PASSWORD, UNLOCK_CODE, WRONG_UNLOCK_CODE } from '../support/fixtures.js';
 import { FIXED_SECRETS, scanLogs } from './support/secrets-log-scan.js';
 import { LOG_DIR_VARIABLE, testLogDir, testLogger } from './support/secrets-log-files.js';
+import { reportSecuritySummary } from './support/security-summary.js';
 
 const summary = { leakKindsDetected: 0, redactedShapes: 0, cleanLinesPassed: 0 };
 
@@ -110,6 +111,5 @@ it("writes this run's server logs where the scan reads them", () => {
 });
 
 afterAll(() => {
-  // eslint-disable-next-line no-console
-  console.log(`SECURITY-SUMMARY ${JSON.stringify({ file: 'secrets-log-scan', ...summary })}`);
+  reportSecuritySummary({ file: 'secrets-log-scan', ...summary });
 });

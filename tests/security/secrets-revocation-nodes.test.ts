@@ -11,6 +11,7 @@ import { createPrincipalWithSpace, createSecondary, PASSWORD } from '../support/
 import { startServerNode, type ServerNode } from '../support/server-node.js';
 import { connectError, TestClient } from '../realtime/realtime-harness.js';
 import { recordTestSecret } from './support/secrets-log-files.js';
+import { reportSecuritySummary } from './support/security-summary.js';
 
 const LIMIT_MS = 1000;
 const measured: Record<string, number[]> = {};
@@ -147,8 +148,9 @@ describeWithPostgres('ended sessions lose their sockets on every node', () => {
 });
 
 afterAll(() => {
-  // eslint-disable-next-line no-console
-  console.log(
-    `SECURITY-SUMMARY ${JSON.stringify({ file: 'secrets-revocation-nodes', limitMs: LIMIT_MS, disconnectedAfterMs: measured })}`,
-  );
+  reportSecuritySummary({
+    file: 'secrets-revocation-nodes',
+    limitMs: LIMIT_MS,
+    disconnectedAfterMs: measured,
+  });
 });

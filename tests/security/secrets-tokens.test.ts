@@ -25,6 +25,7 @@ import {
   type RealtimeTestServer,
 } from '../realtime/realtime-harness.js';
 import { recordTestSecret } from './support/secrets-log-files.js';
+import { reportSecuritySummary } from './support/security-summary.js';
 
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 const summary = {
@@ -287,6 +288,5 @@ describeOnEachDatabase('tokens and secrets', (getHandle) => {
 });
 
 afterAll(() => {
-  // eslint-disable-next-line no-console
-  console.log(`SECURITY-SUMMARY ${JSON.stringify({ file: 'secrets-tokens', ...summary })}`);
+  reportSecuritySummary({ file: 'secrets-tokens', ...summary });
 });

@@ -19,6 +19,7 @@ import {
 import { createHttpHarness, type CallResult, type HttpHarness } from '../support/http-harness.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../server/db/schema.js';
+import { reportSecuritySummary } from './support/security-summary.js';
 
 const counts = { wrongTries: 0, lockedRefusals: 0, resets: 0, concurrentBursts: 0 };
 
@@ -180,6 +181,5 @@ describeOnEachDatabase('unlock codes over HTTP', (getHandle) => {
 });
 
 afterAll(() => {
-  // eslint-disable-next-line no-console
-  console.log(`SECURITY-SUMMARY ${JSON.stringify({ file: 'secrets-unlock-codes', ...counts })}`);
+  reportSecuritySummary({ file: 'secrets-unlock-codes', ...counts });
 });

@@ -13,6 +13,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } fr
 import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { LOG_DIR_VARIABLE } from './secrets-log-files.js';
+import { reportSecuritySummary } from './security-summary.js';
 
 const LOGS_ROOT = resolve('test-results/logs');
 /** Older run folders than this are leftovers of killed runs; younger ones may be a concurrent run's. */
@@ -166,10 +167,15 @@ export default function setup(project: TestProject): () => void {
     const ranFiles = project.vitest.state.getFiles().map((file) => file.filepath);
     const { files, lines, findings } = scanLogs(state.dir, readRecordedSecrets(state.dir));
     const serverTests = ranFiles.filter((file) => SERVER_TEST_FILES.test(file)).length;
-    // eslint-disable-next-line no-console
-    console.log(
-      `SECURITY-SUMMARY ${JSON.stringify({ check: 'no secret in logs', logFiles: files, linesScanned: lines, findings: findings.length, testFiles: ranFiles.length, serverTestFiles: serverTests, dir: state.dir })}`,
-    );
+    reportSecuritySummary({
+      check: 'no secret in logs',
+      logFiles: files,
+      linesScanned: lines,
+      findings: findings.length,
+      testFiles: ranFiles.length,
+      serverTestFiles: serverTests,
+      dir: state.dir,
+    });
     const problems = findings.map((f) => `${f.file}:${f.line}: ${f.what}`);
     if (serverTests > 0 && lines === 0) {
       problems.push(
