@@ -2,7 +2,8 @@
  * Sessions: a bearer token of 256 random bits, stored as its SHA-256 only,
  * valid 30 days unless revoked (sign-out, removal of the account).
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { createBatchedLookup } from '../db/batched-lookup.js';
 import type { Database, Session, User } from '../db/schema.js';
 import { hashToken, newToken } from '../security/secrets.js';
 
@@ -32,14 +33,43 @@ export async function createSession(
   return { token, session };
 }
 
-/** The live session of a token and its user as they are now, or null (unknown, expired, revoked, removed). */
+/**
+ * The live session of a token and its user as they are now, or null (unknown,
+ * expired, revoked, removed). Concurrent checks share one statement.
+ */
 export async function authenticateToken(
   db: Kysely<Database>,
   token: string,
   now: Date = new Date(),
 ): Promise<Authenticated | null> {
   if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
-  const row = await db
+  const found = await sessionLookupOf(db)(hashToken(token));
+  if (!found) return null;
+  const { session, user } = found;
+  if (session.revokedAt !== null || session.expiresAt <= now || user.status !== 'active')
+    return null;
+  return found;
+}
+
+const sessionLookups = new WeakMap<
+  Kysely<Database>,
+  (tokenHash: string) => Promise<Authenticated | undefined>
+>();
+
+function sessionLookupOf(db: Kysely<Database>) {
+  let lookup = sessionLookups.get(db);
+  if (!lookup) {
+    lookup = createBatchedLookup((tokenHashes: string[]) => readSessions(db, tokenHashes));
+    sessionLookups.set(db, lookup);
+  }
+  return lookup;
+}
+
+async function readSessions(
+  db: Kysely<Database>,
+  tokenHashes: string[],
+): Promise<Map<string, Authenticated>> {
+  const rows = await db
     .selectFrom('sessions as s')
     .innerJoin('users as u', 'u.id', 's.userId')
     .select([
@@ -57,30 +87,33 @@ export async function authenticateToken(
       'u.createdAt',
       'u.updatedAt',
     ])
-    .where('s.tokenHash', '=', hashToken(token))
-    .executeTakeFirst();
-  if (!row || row.revokedAt !== null || row.expiresAt <= now || row.status !== 'active')
-    return null;
-  return {
-    session: {
-      id: row.sessionId,
-      userId: row.userId,
-      tokenHash: row.tokenHash,
-      createdAt: row.sessionCreatedAt,
-      expiresAt: row.expiresAt,
-      revokedAt: row.revokedAt,
-    },
-    user: {
-      id: row.userId,
-      email: row.email,
-      role: row.role,
-      status: row.status,
-      passwordHash: row.passwordHash,
-      orgId: row.orgId,
-      createdAt: row.createdAt,
-      updatedAt: row.updatedAt,
-    },
-  };
+    .where('s.tokenHash', '=', sql<string>`any(${tokenHashes}::text[])`)
+    .execute();
+  return new Map(
+    rows.map((row) => [
+      row.tokenHash,
+      {
+        session: {
+          id: row.sessionId,
+          userId: row.userId,
+          tokenHash: row.tokenHash,
+          createdAt: row.sessionCreatedAt,
+          expiresAt: row.expiresAt,
+          revokedAt: row.revokedAt,
+        },
+        user: {
+          id: row.userId,
+          email: row.email,
+          role: row.role,
+          status: row.status,
+          passwordHash: row.passwordHash,
+          orgId: row.orgId,
+          createdAt: row.createdAt,
+          updatedAt: row.updatedAt,
+        },
+      },
+    ]),
+  );
 }
 
 export async function revokeSession(db: Kysely<Database>, sessionId: number): Promise<void> {

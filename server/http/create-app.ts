@@ -5,13 +5,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { sql } from 'kysely';
 import { errorBody } from '../../shared/errors.js';
 import { DomainError } from '../rules/domain-error.js';
 import { runRule } from '../rules/run-rule.js';
 import type { AppDeps, AppEnv, AppServices } from './context.js';
+import { bodySizeLimit } from './body-size-limit.js';
 import type { RouteRegistry } from './define-route.js';
 import { handleError } from './handle-error.js';
 import { buildOpenApi } from './openapi.js';
@@ -67,7 +67,7 @@ export function createApp(deps: AppDeps): { app: Hono<AppEnv>; registry: RouteRe
   );
   app.use(
     '*',
-    bodyLimit({
+    bodySizeLimit({
       maxSize: MAX_BODY_BYTES,
       onError: (c) =>
         c.json(errorBody('VALIDATION_FAILED', 'La requête est trop volumineuse.'), 413),

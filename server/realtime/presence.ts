@@ -31,6 +31,14 @@ export async function listOnlineMembers(io: RealtimeServer, orgId: number): Prom
 export const PRESENCE_COALESCE_MS = 100;
 
 /**
+ * While a space's presence keeps changing, each wait doubles up to this: a
+ * storm (a node's panels all reconnecting elsewhere) then costs each space a
+ * handful of counts and broadcasts instead of ten a second, which would take
+ * the CPU the reconnecting panels need. A single change still shows in 100 ms.
+ */
+export const PRESENCE_MAX_COALESCE_MS = 1000;
+
+/**
  * Presence for a snapshot: when a node does not answer in time (it died and
  * the others do not know yet), this node's own sockets are better than no
  * snapshot at all; the next `presence.changed` corrects it.
@@ -51,8 +59,8 @@ export async function listOnlineMembersOrLocal(
 
 /**
  * Sends `presence.changed` to a space after a member's socket came or went,
- * at most once per `PRESENCE_COALESCE_MS` per space and never two counts of
- * one space at once. Also answers the `online` of snapshots: one count per
+ * at most once per `PRESENCE_COALESCE_MS` per space (less often while the
+ * changes keep coming) and never two counts of one space at once. Also answers the `online` of snapshots: one count per
  * space for all the snapshots that ask while it runs.
  */
 export function createPresenceNotifier(io: RealtimeServer, logger: RealtimeLogger) {
@@ -62,9 +70,11 @@ export function createPresenceNotifier(io: RealtimeServer, logger: RealtimeLogge
 
   async function run(orgId: number, state: { again: boolean }): Promise<void> {
     try {
+      let wait = PRESENCE_COALESCE_MS;
       do {
         state.again = false;
-        await new Promise((resolve) => setTimeout(resolve, PRESENCE_COALESCE_MS));
+        await new Promise((resolve) => setTimeout(resolve, wait));
+        wait = Math.min(wait * 2, PRESENCE_MAX_COALESCE_MS);
         if (stopped) return;
         const online = await listOnlineMembers(io, orgId);
         if (stopped) return;

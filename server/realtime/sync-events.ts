@@ -4,7 +4,8 @@
  * events after `since` are always a complete prefix: what is read here is
  * exactly what the client missed so far.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { createBatchedLookup } from '../db/batched-lookup.js';
 import type { StoredEventType } from '../../shared/events.js';
 import type { Database } from '../db/schema.js';
 import type { StreamKey } from '../events/append-events.js';
@@ -21,7 +22,9 @@ export type StreamCatchUp = { kind: 'events'; events: StreamEvent[] } | { kind: 
 /**
  * The events of a stream after `since`, or `too_far` when more than
  * `MAX_SYNC_EVENTS` were missed or `since` is beyond the head (a position in
- * another stream, or from before the database was reset).
+ * another stream, or from before the database was reset). Concurrent reads
+ * share one statement: after a restart, the panels of a space ask for the
+ * same position at nearly the same time.
  */
 export async function readStreamSince(
   db: Kysely<Database>,
@@ -30,34 +33,68 @@ export async function readStreamSince(
 ): Promise<StreamCatchUp> {
   // Beyond any stream's head (and beyond what the column can compare to).
   if (since > MAX_POSITION) return { kind: 'too_far' };
+  const rows = (await streamReaderOf(db)(`${since}:${stream}`)) ?? [];
   // Reading from `since` itself (ids have no holes) tells in the same query
   // whether `since` is a position of this stream: a row with that id exists.
-  const rows = await db
-    .selectFrom('events')
-    .select(['seq', 'type', 'at', 'data', 'audience'])
-    .where('stream', '=', stream)
-    .where('seq', '>=', since)
-    .orderBy('seq')
-    .limit(MAX_SYNC_EVENTS + 2)
-    .execute();
-  if (since > 0) {
-    if (rows[0]?.seq !== since) return { kind: 'too_far' };
-    rows.shift();
+  const missed = since > 0 ? rows.slice(1) : rows;
+  if ((since > 0 && rows[0]?.seq !== since) || missed.length > MAX_SYNC_EVENTS) {
+    return { kind: 'too_far' };
   }
-  if (rows.length > MAX_SYNC_EVENTS) return { kind: 'too_far' };
-  return {
-    kind: 'events',
-    events: rows.map(
-      (row) =>
-        ({
-          seq: row.seq,
-          type: row.type as StoredEventType,
-          at: row.at.toISOString(),
-          data: row.data,
-          audience: row.audience,
-        }) as StreamEvent,
-    ),
-  };
+  return { kind: 'events', events: missed };
+}
+
+/** Streams read by one statement: at most this many times MAX_SYNC_EVENTS rows come back. */
+const STREAMS_PER_READ = 32;
+
+type StreamReader = (sinceAndStream: string) => Promise<StreamEvent[] | undefined>;
+const streamReaders = new WeakMap<Kysely<Database>, StreamReader>();
+
+function streamReaderOf(db: Kysely<Database>): StreamReader {
+  let reader = streamReaders.get(db);
+  if (!reader) {
+    reader = createBatchedLookup((keys: string[]) => readStreams(db, keys), STREAMS_PER_READ);
+    streamReaders.set(db, reader);
+  }
+  return reader;
+}
+
+/** For each `since:stream` key, its events from `since` on (at most MAX_SYNC_EVENTS + 2). */
+async function readStreams(
+  db: Kysely<Database>,
+  keys: string[],
+): Promise<Map<string, StreamEvent[]>> {
+  const wanted = keys.map((key) => {
+    const colon = key.indexOf(':');
+    return { key, since: Number(key.slice(0, colon)), stream: key.slice(colon + 1) };
+  });
+  const { rows } = await sql<{
+    key: string;
+    seq: number;
+    type: string;
+    at: Date;
+    data: unknown;
+    audience: number[] | null;
+  }>`
+    select w.key, e.seq, e.type, e.at, e.data, e.audience
+    from unnest(${wanted.map((w) => w.key)}::text[], ${wanted.map((w) => w.stream)}::text[],
+                ${wanted.map((w) => w.since)}::int[]) as w(key, stream, since)
+    cross join lateral (
+      select seq, type, at, data, audience from events
+      where stream = w.stream and seq >= w.since
+      order by seq limit ${MAX_SYNC_EVENTS + 2}
+    ) as e
+    order by w.key, e.seq`.execute(db);
+  const found = new Map<string, StreamEvent[]>(keys.map((key) => [key, []]));
+  for (const row of rows) {
+    found.get(row.key)!.push({
+      seq: row.seq,
+      type: row.type as StoredEventType,
+      at: row.at.toISOString(),
+      data: row.data,
+      audience: row.audience,
+    } as StreamEvent);
+  }
+  return found;
 }
 
 /** A `sync` position: null (asks for a snapshot) or a non-negative integer; undefined if malformed. */

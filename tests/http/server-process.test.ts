@@ -55,3 +55,47 @@ describe('the server process', () => {
     expect(await server.exited).toBe(0);
   }, 60_000);
 });
+
+describe('request bodies on the real HTTP server', () => {
+  it('refuse over 64 KB with a French 413, whether the length is declared or the body chunked', async () => {
+    const server = await startServerNode({
+      env: { DATA_DIR: mkdtempSync(join(tmpdir(), 'qrp-body-')) },
+    });
+    try {
+      const huge = JSON.stringify({ email: `${'x'.repeat(70_000)}@exemple.fr` });
+      const declared = await fetch(`${server.url}/api/v1/auth/signup`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: huge,
+      });
+      expect(declared.status).toBe(413);
+      expect((await declared.json()).error.message).toBe('La requête est trop volumineuse.');
+
+      const chunks = [huge.slice(0, 40_000), huge.slice(40_000)];
+      const chunked = await fetch(`${server.url}/api/v1/auth/signup`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: new ReadableStream({
+          pull(controller) {
+            const next = chunks.shift();
+            if (next === undefined) controller.close();
+            else controller.enqueue(new TextEncoder().encode(next));
+          },
+        }),
+        duplex: 'half',
+      } as RequestInit);
+      expect(chunked.status).toBe(413);
+
+      // A small body is read on the direct path and refused on its content, not its size.
+      const small = await fetch(`${server.url}/api/v1/auth/signup`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"email": ',
+      });
+      expect(small.status).toBe(400);
+      expect((await small.json()).error.code).toBe('VALIDATION_FAILED');
+    } finally {
+      await server.stop();
+    }
+  }, 60_000);
+});

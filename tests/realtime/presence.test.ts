@@ -50,3 +50,44 @@ describeOnEachDatabase('presence', (getHandle) => {
     outsider.close();
   });
 });
+
+describeOnEachDatabase('presence during a storm', (getHandle) => {
+  let server: RealtimeTestServer;
+  beforeAll(async () => {
+    server = await startRealtimeServer(getHandle().db);
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('sends a space few counts while its members keep arriving, the last one complete', async () => {
+    const { db } = getHandle();
+    const space = await createPrincipalWithSpace(db);
+    const secondaries = [];
+    for (let i = 0; i < 12; i++) secondaries.push(await createSecondary(db, space));
+    const watcher = await TestClient.connect(server.url, await tokenFor(db, space.principal.id));
+    await watcher.until(() => watcher.ofType('presence.changed').length > 0, 'first count');
+    const before = watcher.ofType('presence.changed').length;
+
+    // One member every 50 ms: at one count per 100 ms, ten counts a second.
+    const started = performance.now();
+    const arrived: TestClient[] = [];
+    for (const secondary of secondaries) {
+      arrived.push(await TestClient.connect(server.url, await tokenFor(db, secondary.user.id)));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const everyone = [space.principal.id, ...secondaries.map((s) => s.user.id)].sort(
+      (a, b) => a - b,
+    );
+    await watcher.until(
+      () => String(watcher.ofType('presence.changed').at(-1)?.data.online) === String(everyone),
+      'everyone online',
+    );
+    const counts = watcher.ofType('presence.changed').length - before;
+    const seconds = (performance.now() - started) / 1000;
+    expect(counts).toBeGreaterThan(0);
+    // Waits of 100, 200, 400, 800 ms, then one count a second.
+    expect(counts).toBeLessThanOrEqual(Math.ceil(seconds) + 4);
+    for (const client of [watcher, ...arrived]) client.close();
+  });
+});
