@@ -45,6 +45,8 @@ const sockets: ClientSocket[] = [];
 const tracks: LiveTrack[] = [];
 const arrivals = new Map<number, { times: Float64Array; count: number }>();
 const counters = { holes: 0, duplicates: 0, backwardSnapshots: 0 };
+/** Failed connection attempts of live clients, by message (`connect_error`). */
+const connectErrors: Record<string, number> = {};
 
 function recordArrival(index: number, event: ServerEvent): void {
   if (event.id <= 0) return;
@@ -104,6 +106,9 @@ function trackLive(socket: ClientSocket): LiveTrack {
   });
   socket.on('disconnect', () => {
     track.lostConnection = true;
+  });
+  socket.on('connect_error', (error) => {
+    connectErrors[error.message] = (connectErrors[error.message] ?? 0) + 1;
   });
   return track;
 }
@@ -190,6 +195,8 @@ function watch(heads: Record<string, number>, timeoutMs: number): Promise<WatchR
           0,
           ...tracks.filter((t) => t.lostConnection).map((t) => t.connectedAt),
         ),
+        reconnectedAt: tracks.filter((t) => t.lostConnection).map((t) => t.connectedAt),
+        connectErrors,
         ...counters,
       });
     };
@@ -202,6 +209,7 @@ async function disconnect(): Promise<void> {
   sockets.length = 0;
   tracks.length = 0;
   arrivals.clear();
+  for (const message of Object.keys(connectErrors)) delete connectErrors[message];
 }
 
 function counts(): Counts {

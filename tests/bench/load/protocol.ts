@@ -57,6 +57,10 @@ export interface WatchResult {
   reconnected: number;
   /** When the last of those connected again (0: none did). */
   lastReconnectAt: number;
+  /** When each of those connected again. */
+  reconnectedAt: number[];
+  /** Failed connection attempts, by `connect_error` message. */
+  connectErrors: Record<string, number>;
   /** Stored events applied whose id was not the position + 1 (a hole). */
   holes: number;
   /** Stored events applied twice. */

@@ -12,14 +12,14 @@
  * sync protocol (shared/live-sync.ts) and counts holes, duplicates and
  * snapshots that took it backwards.
  */
-import { round, type Figure, type Measure } from '../measure.js';
+import { percentile, round, type Figure, type Measure } from '../measure.js';
 import { startServerNode, startTcpFront } from '../../support/server-node.js';
 import { createPostgresDatabase, type PostgresDatabase } from '../../support/postgres-database.js';
 import { Cleanups } from '../load/cleanups.js';
 import { profilingFlags } from '../load/profiling.js';
 import { startLoadGenerator } from '../load/load-generators.js';
 import { principalChanger, type PrincipalChanger } from '../load/principal-change.js';
-import { backendPids, measureCpu } from '../load/process-cpu.js';
+import { backendPids, cpuMs, measureCpu } from '../load/process-cpu.js';
 import { now, type WatchResult } from '../load/protocol.js';
 import { seedSpaces } from '../load/seed-spaces.js';
 
@@ -82,7 +82,10 @@ export const measureNodeRestart: Measure = async (context) => {
     const cpu = {
       nodeB: await measureCpu(async () => [nodeB.process.pid!]),
       postgres: await measureCpu(() => backendPids(database.db)),
-      generators: await measureCpu(async () => [viaFront.pid, onB.pid]),
+      viaFront: await measureCpu(async () => [viaFront.pid]),
+      onB: await measureCpu(async () => [onB.pid]),
+      // The TCP front and the principals' changes run in this process.
+      bench: await measureCpu(async () => [process.pid]),
     };
     const stoppedAt = now();
     frontTarget = nodeB.port;
@@ -108,9 +111,22 @@ export const measureNodeRestart: Measure = async (context) => {
     const cpuS = {
       nodeB: (await cpu.nodeB.stop()) / 1000,
       postgres: (await cpu.postgres.stop()) / 1000,
-      generators: (await cpu.generators.stop()) / 1000,
+      viaFront: (await cpu.viaFront.stop()) / 1000,
+      onB: (await cpu.onB.stop()) / 1000,
+      bench: (await cpu.bench.stop()) / 1000,
+      // The restarted node, from its start: loading the code and opening its pools.
+      nodeA: (cpuMs(nodeA.process.pid!) ?? 0) / 1000,
     };
     context.log(`  all synced ${syncedS ?? 'never'} s after the stop`);
+    const sinceStop = (at: number) => round((at - stoppedAt) / 1000, 2);
+    const reconnectP50 = sinceStop(percentile(watched.reconnectedAt, 0.5));
+    const reconnectP90 = sinceStop(percentile(watched.reconnectedAt, 0.9));
+    const refusals = Object.entries(watched.connectErrors)
+      .map(([message, n]) => `${n} × ${message}`)
+      .join(', ');
+    context.log(
+      `  reconnected p50 ${reconnectP50} s, p90 ${reconnectP90} s; refused attempts: ${refusals || 'none'}`,
+    );
 
     const missing = watched.clients - watched.synced + watched.holes;
     const figures: Figure[] = [
@@ -136,6 +152,8 @@ export const measureNodeRestart: Measure = async (context) => {
         pass: watched.duplicates === 0,
       },
       { label: 'clients that reconnected', value: watched.reconnected, unit: 'count' },
+      { label: 'half of them connected again after the stop', value: reconnectP50, unit: 's' },
+      { label: '90 % of them connected again after the stop', value: reconnectP90, unit: 's' },
       {
         label: 'last of them connected again after the stop',
         value: round((watched.lastReconnectAt - stoppedAt) / 1000, 2),
@@ -175,8 +193,11 @@ export const measureNodeRestart: Measure = async (context) => {
         `Where the time went, from the stop until every client was synced (${round(recoveryS, 1)} s ` +
           `of wall time, 2 cores): node B used ${round(cpuS.nodeB, 1)} s of CPU (handshakes, ` +
           `snapshots, syncs of ${watched.reconnected} clients taking over, changes), PostgreSQL ` +
-          `backends ${round(cpuS.postgres, 1)} s, the load generators ${round(cpuS.generators, 1)} s ` +
-          `(restarting node A and anything else running on the machine come on top).`,
+          `backends ${round(cpuS.postgres, 1)} s, the load generator of the clients taking over ` +
+          `${round(cpuS.viaFront, 1)} s and the other one ${round(cpuS.onB, 1)} s, the bench process ` +
+          `(TCP front, principals' changes) ${round(cpuS.bench, 1)} s, and node A ` +
+          `${round(cpuS.nodeA, 1)} s to start again.`,
+        `Failed connection attempts during the takeover (connect_error): ${refusals || 'none'}.`,
         `Checks on every client: applied ids contiguous from each snapshot (holes: ` +
           `${watched.holes}), no id applied twice (${watched.duplicates}), no snapshot behind the ` +
           `position (${watched.backwardSnapshots}); ${watched.synced} of ${watched.clients} at the head.`,
@@ -239,8 +260,16 @@ async function watchAll(
     synced: sum.synced + r.synced,
     reconnected: sum.reconnected + r.reconnected,
     lastReconnectAt: Math.max(sum.lastReconnectAt, r.lastReconnectAt),
+    reconnectedAt: [...sum.reconnectedAt, ...r.reconnectedAt],
+    connectErrors: addCounts(sum.connectErrors, r.connectErrors),
     holes: sum.holes + r.holes,
     duplicates: sum.duplicates + r.duplicates,
     backwardSnapshots: sum.backwardSnapshots + r.backwardSnapshots,
   }));
+}
+
+function addCounts(a: Record<string, number>, b: Record<string, number>): Record<string, number> {
+  const sum = { ...a };
+  for (const [key, n] of Object.entries(b)) sum[key] = (sum[key] ?? 0) + n;
+  return sum;
 }
