@@ -39,6 +39,10 @@ interface LiveTrack {
   lostConnection: boolean;
   /** When the socket last connected. */
   connectedAt: number;
+  /** When its last reconnection attempt began (0: none yet). */
+  attemptedAt: number;
+  /** From the start of the attempt that succeeded to `connect`, once reconnected. */
+  handshakeMs: number;
 }
 
 const sockets: ClientSocket[] = [];
@@ -82,6 +86,8 @@ function trackLive(socket: ClientSocket): LiveTrack {
     applied: new Set(),
     lostConnection: false,
     connectedAt: 0,
+    attemptedAt: 0,
+    handshakeMs: 0,
   };
   const live = attachLiveSync(socket, { syncTimeoutMs: 10_000, retryDelayMs: 1_000 });
   live.subscribe((change) => {
@@ -103,6 +109,10 @@ function trackLive(socket: ClientSocket): LiveTrack {
   socket.on('connect', () => {
     track.changedAt = now();
     track.connectedAt = track.changedAt;
+    if (track.attemptedAt > 0) track.handshakeMs = track.connectedAt - track.attemptedAt;
+  });
+  socket.io.on('reconnect_attempt', () => {
+    track.attemptedAt = now();
   });
   socket.on('disconnect', () => {
     track.lostConnection = true;
@@ -196,6 +206,7 @@ function watch(heads: Record<string, number>, timeoutMs: number): Promise<WatchR
           ...tracks.filter((t) => t.lostConnection).map((t) => t.connectedAt),
         ),
         reconnectedAt: tracks.filter((t) => t.lostConnection).map((t) => t.connectedAt),
+        reconnectHandshakeMs: tracks.filter((t) => t.lostConnection).map((t) => t.handshakeMs),
         connectErrors,
         ...counters,
       });

@@ -59,6 +59,8 @@ export interface WatchResult {
   lastReconnectAt: number;
   /** When each of those connected again. */
   reconnectedAt: number[];
+  /** How long the attempt that brought each of them back took, from its start to `connect`. */
+  reconnectHandshakeMs: number[];
   /** Failed connection attempts, by `connect_error` message. */
   connectErrors: Record<string, number>;
   /** Stored events applied whose id was not the position + 1 (a hole). */

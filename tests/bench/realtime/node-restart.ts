@@ -121,6 +121,8 @@ export const measureNodeRestart: Measure = async (context) => {
     const sinceStop = (at: number) => round((at - stoppedAt) / 1000, 2);
     const reconnectP50 = sinceStop(percentile(watched.reconnectedAt, 0.5));
     const reconnectP90 = sinceStop(percentile(watched.reconnectedAt, 0.9));
+    const handshakeP50 = round(percentile(watched.reconnectHandshakeMs, 0.5) / 1000, 2);
+    const handshakeP90 = round(percentile(watched.reconnectHandshakeMs, 0.9) / 1000, 2);
     const refusals = Object.entries(watched.connectErrors)
       .map(([message, n]) => `${n} × ${message}`)
       .join(', ');
@@ -154,6 +156,12 @@ export const measureNodeRestart: Measure = async (context) => {
       { label: 'clients that reconnected', value: watched.reconnected, unit: 'count' },
       { label: 'half of them connected again after the stop', value: reconnectP50, unit: 's' },
       { label: '90 % of them connected again after the stop', value: reconnectP90, unit: 's' },
+      {
+        label: 'their successful attempt, from its start to connected, median',
+        value: handshakeP50,
+        unit: 's',
+      },
+      { label: 'the same, 90th percentile', value: handshakeP90, unit: 's' },
       {
         label: 'last of them connected again after the stop',
         value: round((watched.lastReconnectAt - stoppedAt) / 1000, 2),
@@ -261,6 +269,7 @@ async function watchAll(
     reconnected: sum.reconnected + r.reconnected,
     lastReconnectAt: Math.max(sum.lastReconnectAt, r.lastReconnectAt),
     reconnectedAt: [...sum.reconnectedAt, ...r.reconnectedAt],
+    reconnectHandshakeMs: [...sum.reconnectHandshakeMs, ...r.reconnectHandshakeMs],
     connectErrors: addCounts(sum.connectErrors, r.connectErrors),
     holes: sum.holes + r.holes,
     duplicates: sum.duplicates + r.duplicates,
