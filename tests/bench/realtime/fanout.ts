@@ -10,6 +10,7 @@
  * server (peers/bare-socketio-server.ts) with the same load generator and the
  * same N gives the baseline.
  */
+import { PRESENCE_MAX_COALESCE_MS } from '../../../server/realtime/presence.js';
 import { percentile, ratio, round, type Figure, type Measure, type Series } from '../measure.js';
 import { startServerNode, type ServerNode } from '../../support/server-node.js';
 import { createPostgresDatabase } from '../../support/postgres-database.js';
@@ -38,6 +39,8 @@ interface Point {
 }
 
 const WARM_UP_CHANGES = 3;
+/** Beyond the longest wait of a presence count (server/realtime/presence.ts). */
+const PRESENCE_SETTLE_MS = PRESENCE_MAX_COALESCE_MS * 2;
 const COLLECT_TIMEOUT_MS = 10_000;
 
 export const measureFanout: Measure = async (context) => {
@@ -116,7 +119,9 @@ export const measureFanout: Measure = async (context) => {
         `One space with N connected secondaries (N = ${sizes.join(', ')}); ${changes} changes per N ` +
           `and per node (after ${WARM_UP_CHANGES} warm-up changes): the principal sets another ` +
           `secondary's SIRETs (PUT /api/v1/secondaries/:id/sirets, alternately none and one), whose ` +
-          `event reaches every member (as \`hidden\` for those not concerned).`,
+          `event reaches every member (as \`hidden\` for those not concerned). Each N is measured ` +
+          `${PRESENCE_SETTLE_MS / 1000} s after its clients connected, once the presence counts of ` +
+          `their arrival are over (the bare peer has none).`,
         `Latency = arrival at the client − start of the principal's HTTP request, both stamped with ` +
           `performance.timeOrigin + performance.now() (one clock across processes). "Last client" = ` +
           `the slowest client of each change.`,
@@ -159,6 +164,9 @@ async function rampUp(
       throw new Error(`${result.failed} clients could not connect: ${result.errors.join('; ')}`);
     connected = n;
     log(`  ${n} clients on ${node.url} (+${round(now() - started, 0)} ms)`);
+    // The presence counts of the arrivals (one to every client of the space each time)
+    // come to an end first: what is measured is a change reaching panels already there.
+    await new Promise((resolve) => setTimeout(resolve, PRESENCE_SETTLE_MS));
     await measureAt(n);
   }
 }
