@@ -49,16 +49,6 @@ describeOnEachDatabase('presence', (getHandle) => {
     principal.close();
     outsider.close();
   });
-});
-
-describeOnEachDatabase('presence during a storm', (getHandle) => {
-  let server: RealtimeTestServer;
-  beforeAll(async () => {
-    server = await startRealtimeServer(getHandle().db);
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
 
   it('sends a space few counts while its members keep arriving, the last one complete', async () => {
     const { db } = getHandle();
