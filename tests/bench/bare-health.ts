@@ -1,6 +1,6 @@
 /**
  * The baseline of the second-start benchmark: the least a Node process
- * started through the same tsx loader can do before `/health` answers — a
+ * built and started as the server is can do before `/health` answers — a
  * minimal @hono/node-server app, no database.
  */
 import { serve } from '@hono/node-server';

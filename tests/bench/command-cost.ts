@@ -18,11 +18,13 @@ import { createPostgresDatabase } from '../support/postgres-database.js';
 import { startServerNode } from '../support/server-node.js';
 import { cpuMs } from './load/process-cpu.js';
 import { profilingFlags } from './load/profiling.js';
+import { useBuiltServer } from './load/built-server.js';
 
 const RUNS = 2_000;
 const WARM_UP = 300;
 const url = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
+useBuiltServer();
 const database = await createPostgresDatabase(url, { prefix: 'qrp_bench_cost', poolSize: 4 });
 try {
   const space = await createPrincipalWithSpace(database.db, { sirets: 6 });

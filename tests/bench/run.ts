@@ -21,6 +21,7 @@ import { measureSecondStart } from './second-start.js';
 import { collectMachine } from './report/machine.js';
 import { printTable } from './report/table.js';
 import { writeReport } from './report/write-report.js';
+import { useBuiltServer } from './load/built-server.js';
 
 interface NamedMeasure {
   id: string;
@@ -92,6 +93,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number, id: string): Promise<T>
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+useBuiltServer();
 const started = new Date();
 const results: MeasureResult[] = [];
 const errors: { id: string; error: string }[] = [];

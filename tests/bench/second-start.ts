@@ -1,11 +1,10 @@
 /**
  * `npm start`, second start: from launching the server as `npm start` runs it
- * (`tsx server/main.ts --demo`, embedded database, on a data folder a first
+ * (`node dist/server/main.mjs --demo` after its builds, embedded database, on a data folder a first
  * start already created and seeded) until `/health` answers 200. The
  * extension build that `npm start` runs first is not part of the server's
  * readiness; the full `npm start` (build included) is timed too, once.
- * Baseline: a minimal @hono/node-server `/health` started through the same
- * tsx loader.
+ * Baseline: a minimal @hono/node-server `/health`, built the same way.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,9 +12,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { percentile, round, type BenchContext, type MeasureResult } from './measure.js';
+import { BUILT_SERVER, buildBarePeer, useBuiltServer } from './load/built-server.js';
 
 const GOAL_MS = 3000;
-const TSX = 'node_modules/.bin/tsx';
 
 export async function measureSecondStart(context: BenchContext): Promise<MeasureResult> {
   const starts = context.quick ? 2 : 5;
@@ -25,13 +24,15 @@ export async function measureSecondStart(context: BenchContext): Promise<Measure
     // The embedded database, whatever the benchmark's own environment says.
     const env = { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: '' };
     context.log('second-start: first start (creates and seeds the data folder)');
-    const first = await timeStart([TSX, 'server/main.ts', '--demo'], env, port);
+    useBuiltServer();
+    const bareEntry = buildBarePeer('tests/bench/bare-health.ts', 'dist/bench/bare-health.mjs');
+    const first = await timeStart(['node', BUILT_SERVER, '--demo'], env, port);
     const server: number[] = [];
     const bare: number[] = [];
     for (let i = 0; i < starts; i++) {
       context.log(`second-start: start ${i + 2} of the server, bare start ${i + 1}`);
-      server.push(await timeStart([TSX, 'server/main.ts', '--demo'], env, port));
-      bare.push(await timeStart([TSX, 'tests/bench/bare-health.ts'], env, port));
+      server.push(await timeStart(['node', BUILT_SERVER, '--demo'], env, port));
+      bare.push(await timeStart(['node', bareEntry], env, port));
     }
     let full: number | null = null;
     if (!context.quick) {
@@ -48,7 +49,7 @@ export async function measureSecondStart(context: BenchContext): Promise<Measure
           value: round(median / 1000, 2),
           unit: 's',
           baseline: {
-            label: 'bare @hono/node-server /health through tsx',
+            label: 'bare @hono/node-server /health, built the same way',
             value: round(percentile(bare, 0.5) / 1000, 2),
           },
           goal: `≤ ${GOAL_MS / 1000} s`,
@@ -70,12 +71,12 @@ export async function measureSecondStart(context: BenchContext): Promise<Measure
             ]),
       ],
       notes: [
-        `Timed from spawning \`tsx server/main.ts --demo\` (what \`npm start\` runs after \`wxt build\`) until GET /health answers 200 (polled every 10 ms), on a data folder the first start created; the embedded PGlite database opens and is migrated (nothing to do), the demo seed finds its data and writes nothing. Runs (s): ${server.map((v) => round(v / 1000, 2)).join(', ')}.`,
+        `Timed from spawning \`node dist/server/main.mjs --demo\` (what \`npm start\` runs after \`wxt build\` and \`npm run build:server\`) until GET /health answers 200 (polled every 10 ms), on a data folder the first start created; the embedded PGlite database opens and is migrated (nothing to do), the demo seed finds its data and writes nothing. Runs (s): ${server.map((v) => round(v / 1000, 2)).join(', ')}.`,
         '`npm start` builds the extension before starting the server; the build is not part of the server being ready, so the goal applies to the server start alone' +
           (full === null
             ? ' (full `npm start` timed only in a full run).'
             : `; the full \`npm start\`, build included, took ${round(full / 1000, 1)} s.`),
-        `Baseline: \`tsx tests/bench/bare-health.ts\` (Hono on @hono/node-server answering /health, no database), runs (s): ${bare.map((v) => round(v / 1000, 2)).join(', ')}.`,
+        `Baseline: tests/bench/bare-health.ts built as the server is and run by \`node\` (Hono on @hono/node-server answering /health, no database), runs (s): ${bare.map((v) => round(v / 1000, 2)).join(', ')}.`,
       ],
     };
   } finally {
@@ -91,7 +92,7 @@ async function timeStart(
   timeoutMs = 60_000,
 ): Promise<number> {
   const started = performance.now();
-  // A process group of its own: `npm start` and tsx run children, all stopped together.
+  // A process group of its own: `npm start` runs children, all stopped together.
   const child = spawn(command[0]!, command.slice(1), {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -116,7 +117,7 @@ async function timeStart(
   } finally {
     if (child.exitCode === null) process.kill(-child.pid!, 'SIGTERM');
     await exited;
-    // The group's last processes (tsx's child) may outlive the leader briefly.
+    // The group's last processes may outlive the leader briefly.
     await waitPortFree(port);
   }
 }

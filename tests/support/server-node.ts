@@ -32,28 +32,30 @@ export interface ServerNodeOptions {
   port?: number;
   /** Extra Node.js flags, e.g. `--expose-gc`. */
   nodeFlags?: string[];
-  /** The entry point (default the real server); it must log `listening` with its port as JSON. */
+  /**
+   * The entry point: default `SERVER_ENTRY` (the benchmarks set the built
+   * `dist/server/main.mjs`), else the sources; it must log `listening` with its port as JSON.
+   */
   script?: string;
   startTimeoutMs?: number;
 }
 
 export function startServerNode(options: ServerNodeOptions = {}): Promise<ServerNode> {
-  const child = spawn(
-    process.execPath,
-    [...(options.nodeFlags ?? []), '--import', 'tsx', options.script ?? 'server/main.ts'],
-    {
-      env: {
-        ...process.env,
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'debug',
-        MAIL_DIR: mkdtempSync(join(tmpdir(), 'qrp-mail-')),
-        DATA_DIR: mkdtempSync(join(tmpdir(), 'qrp-data-')),
-        ...options.env,
-        PORT: String(options.port ?? 0),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  const script = options.script ?? process.env.SERVER_ENTRY ?? 'server/main.ts';
+  // A built entry runs on Node alone; the sources go through tsx.
+  const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), ...loader, script], {
+    env: {
+      ...process.env,
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'debug',
+      MAIL_DIR: mkdtempSync(join(tmpdir(), 'qrp-mail-')),
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'qrp-data-')),
+      ...options.env,
+      PORT: String(options.port ?? 0),
     },
-  );
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const exited = new Promise<number | null>((resolve) =>
     child.once('exit', (code) => resolve(code)),

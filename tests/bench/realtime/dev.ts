@@ -10,6 +10,7 @@ import type { Measure } from '../measure.js';
 import { measureFanout } from './fanout.js';
 import { measureIdleSockets } from './idle-sockets.js';
 import { measureNodeRestart } from './node-restart.js';
+import { useBuiltServer } from '../load/built-server.js';
 
 const measures: Record<string, Measure> = {
   fanout: measureFanout,
@@ -23,6 +24,7 @@ if (!measure) {
   console.error(`usage: dev.ts ${Object.keys(measures).join('|')} [--quick]`);
   process.exit(2);
 }
+useBuiltServer();
 const started = performance.now();
 const result = await measure({
   postgresUrl: process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
