@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { percentile, round, type BenchContext, type MeasureResult } from './measure.js';
 import { BUILT_SERVER, buildBarePeer, useBuiltServer } from './load/built-server.js';
+import { freePort } from '../support/free-port.js';
 
 const GOAL_MS = 3000;
 
@@ -133,16 +134,4 @@ async function waitPortFree(port: number): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   throw new Error(`port ${port} still taken`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
 }

@@ -4,7 +4,6 @@
  * TEST_DATABASE_URL is set.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
@@ -14,6 +13,7 @@ import type { Database } from '../../../server/db/schema.js';
 import { startServer, type RunningServer } from '../../../server/start-server.js';
 import { createTestDatabase } from '../../support/databases.js';
 import { testLogger } from '../../security/support/secrets-log-files.js';
+import { freePort } from '../../support/free-port.js';
 
 export const ADMIN = { email: 'support@exemple.fr', password: 'support-3679-test' };
 
@@ -110,16 +110,4 @@ export async function startTestServer(): Promise<TestServer> {
     },
   };
   return handle;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
 }

@@ -6,11 +6,11 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { IS_CI } from '../../support/databases.js';
+import { freePort } from '../../support/free-port.js';
 
 export const POSTGRES_BIN = process.env.POSTGRES_BIN ?? '/usr/lib/postgresql/15/bin';
 
@@ -37,15 +37,6 @@ function asPostgres(binary: string, args: string[]): [string, string[]] {
   const path = join(POSTGRES_BIN, binary);
   if (process.getuid?.() === 0) return ['runuser', ['-u', 'postgres', '--', path, ...args]];
   return [path, args];
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 export async function startOwnPostgres(): Promise<OwnPostgres> {
