@@ -21,6 +21,7 @@ import {
   createSocketAuthentication,
   normalizeOrigin,
 } from './authenticate-socket.js';
+import { deliverHereFirst } from './deliver-here-first.js';
 import { handleConnection } from './handle-connection.js';
 import { createPresenceNotifier } from './presence.js';
 import { endSession, publishEvents, type SessionEndReason } from './publish-events.js';
@@ -107,14 +108,18 @@ export function createRealtime(options: RealtimeOptions): Realtime {
         logger.warn({ err: error }, 'realtime adapter connection lost'),
       ),
     );
+    const onAdapterError = (error: unknown) => {
+      if (!closing) logger.warn({ err: error }, 'realtime adapter error');
+    };
     io.adapter(
-      createAdapter(adapterPool, {
-        heartbeatInterval: 2000,
-        heartbeatTimeout: 6000,
-        errorHandler: (error) => {
-          if (!closing) logger.warn({ err: error }, 'realtime adapter error');
-        },
-      }),
+      deliverHereFirst(
+        createAdapter(adapterPool, {
+          heartbeatInterval: 2000,
+          heartbeatTimeout: 6000,
+          errorHandler: onAdapterError,
+        }),
+        onAdapterError,
+      ),
     );
   }
 
