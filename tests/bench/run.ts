@@ -18,6 +18,10 @@ import { measureCession } from './cession.js';
 import { measurePanelBundle } from './panel-bundle.js';
 import { measurePanelOpen } from './panel-open.js';
 import { measureSecondStart } from './second-start.js';
+import { measureFanout } from './realtime/fanout.js';
+import { measureIdleSockets } from './realtime/idle-sockets.js';
+import { measureNodeRestart } from './realtime/node-restart.js';
+import { waitForQuietMachine } from './load/quiet-machine.js';
 import { collectMachine } from './report/machine.js';
 import { printTable } from './report/table.js';
 import { writeReport } from './report/write-report.js';
@@ -28,28 +32,12 @@ interface NamedMeasure {
   run: Measure;
 }
 
-/**
- * The realtime measures live in their own modules; a module not written yet
- * is reported as an error for its measure instead of stopping the run.
- */
-function realtimeMeasure(id: string, module: string, exportName: string): NamedMeasure {
-  return {
-    id,
-    run: async (context) => {
-      const loaded = (await import(module)) as Record<string, unknown>;
-      const measure = loaded[exportName];
-      if (typeof measure !== 'function') throw new Error(`${module} exports no ${exportName}`);
-      return (measure as Measure)(context);
-    },
-  };
-}
-
 const MEASURES: NamedMeasure[] = [
   { id: 'commands', run: measureCommands },
   { id: 'cession', run: measureCession },
-  realtimeMeasure('realtime-fanout', './realtime/fanout.js', 'measureFanout'),
-  realtimeMeasure('realtime-idle-sockets', './realtime/idle-sockets.js', 'measureIdleSockets'),
-  realtimeMeasure('realtime-node-restart', './realtime/node-restart.js', 'measureNodeRestart'),
+  { id: 'realtime-fanout', run: measureFanout },
+  { id: 'realtime-idle-sockets', run: measureIdleSockets },
+  { id: 'realtime-node-restart', run: measureNodeRestart },
   { id: 'panel-bundle', run: measurePanelBundle },
   { id: 'panel-open', run: measurePanelOpen },
   { id: 'second-start', run: measureSecondStart },
@@ -99,6 +87,12 @@ const results: MeasureResult[] = [];
 const errors: { id: string; error: string }[] = [];
 for (const measure of selected) {
   console.log(`▶ ${measure.id}`);
+  const settled = await waitForQuietMachine(postgresUrl);
+  context.log(
+    settled.quiet
+      ? `machine quiet after ${(settled.waitedMs / 1000).toFixed(1)} s`
+      : `machine still busy after ${(settled.waitedMs / 1000).toFixed(0)} s: measuring anyway`,
+  );
   const t0 = performance.now();
   try {
     results.push(await withTimeout(measure.run(context), MEASURE_TIMEOUT_MS, measure.id));

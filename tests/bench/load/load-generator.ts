@@ -37,6 +37,8 @@ interface LiveTrack {
   changedAt: number;
   applied: Set<number>;
   lostConnection: boolean;
+  /** When the socket first lost its connection (0: never). */
+  lostAt: number;
   /** When the socket last connected. */
   connectedAt: number;
   /** When its last reconnection attempt began (0: none yet). */
@@ -85,6 +87,7 @@ function trackLive(socket: ClientSocket): LiveTrack {
     changedAt: now(),
     applied: new Set(),
     lostConnection: false,
+    lostAt: 0,
     connectedAt: 0,
     attemptedAt: 0,
     handshakeMs: 0,
@@ -115,6 +118,7 @@ function trackLive(socket: ClientSocket): LiveTrack {
     track.attemptedAt = now();
   });
   socket.on('disconnect', () => {
+    if (!track.lostConnection) track.lostAt = now();
     track.lostConnection = true;
   });
   socket.on('connect_error', (error) => {
@@ -205,6 +209,7 @@ function watch(heads: Record<string, number>, timeoutMs: number): Promise<WatchR
           0,
           ...tracks.filter((t) => t.lostConnection).map((t) => t.connectedAt),
         ),
+        lostAt: tracks.filter((t) => t.lostConnection).map((t) => t.lostAt),
         reconnectedAt: tracks.filter((t) => t.lostConnection).map((t) => t.connectedAt),
         reconnectHandshakeMs: tracks.filter((t) => t.lostConnection).map((t) => t.handshakeMs),
         connectErrors,

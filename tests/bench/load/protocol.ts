@@ -57,6 +57,8 @@ export interface WatchResult {
   reconnected: number;
   /** When the last of those connected again (0: none did). */
   lastReconnectAt: number;
+  /** When each of those first lost its connection. */
+  lostAt: number[];
   /** When each of those connected again. */
   reconnectedAt: number[];
   /** How long the attempt that brought each of them back took, from its start to `connect`. */

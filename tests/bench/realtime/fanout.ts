@@ -277,6 +277,7 @@ function floorNotes(points: Point[]): string[] {
       `(p50 HTTP answer ${round(percentile(top.single.answered, 0.5), 1)} ms at N = ` +
       `${top.n.toLocaleString('en')}, ${round(percentile(points[0]!.single.answered, 0.5), 1)} ms at ` +
       `N = ${points[0]!.n}); the event is published right after the commit, before the answer, ` +
-      `encoded once per broadcast (one for the detail rooms, one \`hidden\` for the rest).`,
+      `encoded once per broadcast (one for the detail rooms, one \`hidden\` for the rest); this ` +
+      `node's sockets get it at once, the NOTIFY to the other node follows.`,
   ];
 }

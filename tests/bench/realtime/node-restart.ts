@@ -154,6 +154,16 @@ export const measureNodeRestart: Measure = async (context) => {
         pass: watched.duplicates === 0,
       },
       { label: 'clients that reconnected', value: watched.reconnected, unit: 'count' },
+      {
+        label: 'their connection to the stopped node closed, last of them, after the stop',
+        value: watched.lostAt.length > 0 ? sinceStop(Math.max(...watched.lostAt)) : Number.NaN,
+        unit: 's',
+      },
+      {
+        label: 'the stopped node’s process gone, after the stop',
+        value: round(downMs / 1000, 2),
+        unit: 's',
+      },
       { label: 'half of them connected again after the stop', value: reconnectP50, unit: 's' },
       { label: '90 % of them connected again after the stop', value: reconnectP90, unit: 's' },
       {
@@ -268,6 +278,7 @@ async function watchAll(
     synced: sum.synced + r.synced,
     reconnected: sum.reconnected + r.reconnected,
     lastReconnectAt: Math.max(sum.lastReconnectAt, r.lastReconnectAt),
+    lostAt: [...sum.lostAt, ...r.lostAt],
     reconnectedAt: [...sum.reconnectedAt, ...r.reconnectedAt],
     reconnectHandshakeMs: [...sum.reconnectHandshakeMs, ...r.reconnectHandshakeMs],
     connectErrors: addCounts(sum.connectErrors, r.connectErrors),
