@@ -5,6 +5,7 @@
  * answering.
  */
 import { ephemeralEvent } from './project-event.js';
+import { createRateMeter, RATE_WINDOW_MS } from './rate-meter.js';
 import type { RealtimeServer } from './realtime-server.js';
 import type { RealtimeLogger } from './realtime-logger.js';
 import { spaceRoom } from './rooms.js';
@@ -39,6 +40,31 @@ export const PRESENCE_COALESCE_MS = 100;
 export const PRESENCE_MAX_COALESCE_MS = 1000;
 
 /**
+ * Presence changes a second (connections and disconnections, every space)
+ * above which this node is in a storm: a restarted node's panels all
+ * reconnecting here, a crowd of panels opening at once. A quiet day brings a
+ * few a second.
+ */
+export const PRESENCE_STORM_RATE = 20;
+
+/**
+ * During a storm, a space's count waits for the storm to pass, so that one
+ * count says what the storm did instead of one a second while it lasts: most
+ * of the members that vanish in a storm come back within it. It waits no
+ * longer than this, so presence is never staler than that.
+ */
+export const PRESENCE_STORM_MAX_WAIT_MS = 5000;
+
+/** How often a count held back by a storm looks whether it passed. */
+const STORM_POLL_MS = 100;
+
+/**
+ * From a space's last change to its count going out, when no more changes
+ * come: the storm measure's memory, the longest wait, one poll.
+ */
+export const PRESENCE_SETTLED_WITHIN_MS = RATE_WINDOW_MS + PRESENCE_MAX_COALESCE_MS + STORM_POLL_MS;
+
+/**
  * Presence for a snapshot: when a node does not answer in time (it died and
  * the others do not know yet), this node's own sockets are better than no
  * snapshot at all; the next `presence.changed` corrects it.
@@ -60,26 +86,40 @@ export async function listOnlineMembersOrLocal(
 /**
  * Sends `presence.changed` to a space after a member's socket came or went,
  * at most once per `PRESENCE_COALESCE_MS` per space (less often while the
- * changes keep coming) and never two counts of one space at once. Also answers the `online` of snapshots: one count per
+ * changes keep coming, once a storm has passed during a storm) and never two
+ * counts of one space at once. Also answers the `online` of snapshots: one count per
  * space for all the snapshots that ask while it runs.
  */
 export function createPresenceNotifier(io: RealtimeServer, logger: RealtimeLogger) {
-  const pending = new Map<number, { again: boolean }>();
+  const pending = new Map<number, { changed: boolean }>();
   const counting = new Map<number, Promise<number[]>>();
+  const changes = createRateMeter();
   let stopped = false;
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-  async function run(orgId: number, state: { again: boolean }): Promise<void> {
+  /**
+   * One space's counts, from a first change until a whole wait passes with
+   * none: each wait doubles, so a space that keeps changing keeps its slower
+   * pace, and a count goes out only when something changed since the last.
+   */
+  async function run(orgId: number, state: { changed: boolean }): Promise<void> {
     try {
-      let wait = PRESENCE_COALESCE_MS;
-      do {
-        state.again = false;
-        await new Promise((resolve) => setTimeout(resolve, wait));
-        wait = Math.min(wait * 2, PRESENCE_MAX_COALESCE_MS);
-        if (stopped) return;
+      for (let wait = PRESENCE_COALESCE_MS; ; wait = Math.min(wait * 2, PRESENCE_MAX_COALESCE_MS)) {
+        const started = performance.now();
+        await sleep(wait);
+        while (
+          !stopped &&
+          changes.lastSecond() > PRESENCE_STORM_RATE &&
+          performance.now() - started < PRESENCE_STORM_MAX_WAIT_MS
+        )
+          await sleep(STORM_POLL_MS);
+        if (stopped || !state.changed) return;
+        // A change from now on may be missed by this count: it calls for another.
+        state.changed = false;
         const online = await listOnlineMembers(io, orgId);
         if (stopped) return;
         io.to(spaceRoom(orgId)).emit('event', ephemeralEvent('presence.changed', { online }));
-      } while (state.again && !stopped);
+      }
     } catch (error) {
       if (!stopped) logger.warn({ err: error, orgId }, 'presence update failed');
     } finally {
@@ -90,12 +130,13 @@ export function createPresenceNotifier(io: RealtimeServer, logger: RealtimeLogge
   return {
     changed(orgId: number): void {
       if (stopped) return;
+      changes.add();
       const state = pending.get(orgId);
       if (state) {
-        state.again = true;
+        state.changed = true;
         return;
       }
-      const fresh = { again: false };
+      const fresh = { changed: true };
       pending.set(orgId, fresh);
       void run(orgId, fresh);
     },

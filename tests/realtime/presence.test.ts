@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { PRESENCE_STORM_MAX_WAIT_MS } from '../../server/realtime/presence.js';
 import { describeOnEachDatabase } from '../support/databases.js';
 import { createPrincipalWithSpace, createSecondary } from '../support/fixtures.js';
 import {
@@ -80,4 +81,36 @@ describeOnEachDatabase('presence', (getHandle) => {
     expect(counts).toBeLessThanOrEqual(Math.ceil(seconds) + 4);
     for (const client of [watcher, ...arrived]) client.close();
   });
+
+  it('holds counts back while the node is in a storm of arrivals, then sends a complete one', async () => {
+    const { db } = getHandle();
+    const space = await createPrincipalWithSpace(db);
+    const secondaries = [];
+    for (let i = 0; i < 120; i++) secondaries.push(await createSecondary(db, space));
+    const tokens = await Promise.all(secondaries.map((s) => tokenFor(db, s.user.id)));
+    const watcher = await TestClient.connect(server.url, await tokenFor(db, space.principal.id));
+    await watcher.until(() => watcher.ofType('presence.changed').length > 0, 'first count');
+    const before = watcher.ofType('presence.changed').length;
+
+    // Forty arrivals a second for three seconds: twice PRESENCE_STORM_RATE.
+    const connecting: Promise<TestClient>[] = [];
+    for (const token of tokens) {
+      connecting.push(TestClient.connect(server.url, token));
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    const arrived = await Promise.all(connecting);
+    const everyone = [space.principal.id, ...secondaries.map((s) => s.user.id)].sort(
+      (a, b) => a - b,
+    );
+    await watcher.until(
+      () => String(watcher.ofType('presence.changed').at(-1)?.data.online) === String(everyone),
+      'everyone online',
+      PRESENCE_STORM_MAX_WAIT_MS * 2,
+    );
+    // At most a count or two before the storm is recognised, then one once it passed;
+    // waits of 100, 200, 400, 800 ms and then one a second would make five or more.
+    const counts = watcher.ofType('presence.changed').length - before;
+    expect(counts).toBeLessThanOrEqual(3);
+    for (const client of [watcher, ...arrived]) client.close();
+  }, 60_000);
 });

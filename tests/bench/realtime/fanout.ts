@@ -10,7 +10,7 @@
  * server (peers/bare-socketio-server.ts) with the same load generator and the
  * same N gives the baseline.
  */
-import { PRESENCE_MAX_COALESCE_MS } from '../../../server/realtime/presence.js';
+import { PRESENCE_SETTLED_WITHIN_MS } from '../../../server/realtime/presence.js';
 import { percentile, ratio, round, type Figure, type Measure, type Series } from '../measure.js';
 import { startServerNode, type ServerNode } from '../../support/server-node.js';
 import { createPostgresDatabase } from '../../support/postgres-database.js';
@@ -39,8 +39,8 @@ interface Point {
 }
 
 const WARM_UP_CHANGES = 3;
-/** Beyond the longest wait of a presence count (server/realtime/presence.ts). */
-const PRESENCE_SETTLE_MS = PRESENCE_MAX_COALESCE_MS * 2;
+/** Beyond the longest wait of a presence count (server/realtime/presence.ts), and the count itself. */
+const PRESENCE_SETTLE_MS = PRESENCE_SETTLED_WITHIN_MS + 500;
 const COLLECT_TIMEOUT_MS = 10_000;
 
 export const measureFanout: Measure = async (context) => {
