@@ -95,6 +95,10 @@ export function createRealtime(options: RealtimeOptions): Realtime {
       connectionString: options.adapter.url,
       max: ADAPTER_POOL_SIZE,
       application_name: ADAPTER_APPLICATION_NAME,
+      // A NOTIFY commits a transaction of its own; waiting for that commit to reach the
+      // disk (behind every business commit's flush) only delays the broadcast, and a
+      // notification does not outlive a crash anyway.
+      options: '-c synchronous_commit=off',
     });
     // An idle connection dropped by the server must not crash the process; the adapter reconnects.
     adapterPool.on('error', (error) =>
@@ -123,6 +127,10 @@ export function createRealtime(options: RealtimeOptions): Realtime {
     );
   }
 
+  io.on('committed', (events) => {
+    if (!closing) publishEvents(io.local, events, logger);
+  });
+
   const presence = createPresenceNotifier(io, logger);
   const sessionSweep = startSessionSweep({
     io,
@@ -138,7 +146,11 @@ export function createRealtime(options: RealtimeOptions): Realtime {
   return {
     io,
     publish(events) {
-      if (!closing) publishEvents(io, events, logger);
+      if (closing) return;
+      publishEvents(io.local, events, logger);
+      // One message per commit for the other nodes, which project the events for
+      // their own sockets, instead of one per broadcast.
+      if (adapterPool) io.serverSideEmit('committed', [...events]);
     },
     endSession(sessionId, reason) {
       if (!closing) endSession(io, sessionId, reason);

@@ -1,17 +1,22 @@
 /**
  * After commit: each stored event goes to the rooms of the viewers concerned,
  * in detail or as `hidden`, and the events that change someone's access take
- * effect on their sockets at once. Everything goes through `io.to/in(room)`,
- * hence through the adapter: every node applies it to its own sockets.
+ * effect on their sockets at once.
+ *
+ * Each node does this for its own sockets (`io.local`): the committing node
+ * at once, the others when the committed events reach them (one message per
+ * commit through the adapter, see attach-realtime.ts), rather than one
+ * cluster message per broadcast.
  *
  * Delivery is at most once (a crash, an adapter failure); the outbox and
  * `sync` make it at least once, so a failure here is logged, never thrown
  * back into the request that committed.
  */
-import type { EventOf } from '../../shared/events.js';
+import type { BroadcastOperator } from 'socket.io';
+import type { EventOf, ServerToClientEvents } from '../../shared/events.js';
 import { ADMIN_STREAM, toServerEvent, type StoredEvent } from '../events/append-events.js';
 import { ephemeralEvent, forSecondaries, hiddenEvent } from './project-event.js';
-import type { RealtimeServer } from './realtime-server.js';
+import type { RealtimeServer, SocketData } from './realtime-server.js';
 import type { RealtimeLogger } from './realtime-logger.js';
 import {
   ADMINS_ROOM,
@@ -22,10 +27,13 @@ import {
   userRoom,
 } from './rooms.js';
 
+/** Where broadcasts go: `io.local` (this node's sockets) or `io` (every node's). */
+export type Broadcaster = BroadcastOperator<ServerToClientEvents, SocketData>;
+
 export type SessionEndReason = EventOf<'session.revoked'>['data']['reason'];
 
 export function publishEvents(
-  io: RealtimeServer,
+  io: Broadcaster,
   events: readonly StoredEvent[],
   logger: RealtimeLogger,
 ): void {
@@ -38,7 +46,7 @@ export function publishEvents(
   }
 }
 
-function publishEvent(io: RealtimeServer, event: StoredEvent): void {
+function publishEvent(io: Broadcaster, event: StoredEvent): void {
   if (event.stream === ADMIN_STREAM) {
     io.to(ADMINS_ROOM).emit('event', toServerEvent(event));
     return;
@@ -64,7 +72,7 @@ function publishEvent(io: RealtimeServer, event: StoredEvent): void {
   switch (event.type) {
     case 'secondary.removed':
       // DOMAIN.md: a removed secondary's sessions end at once.
-      endSockets(io, userRoom(event.data.userId), 'removed');
+      endSockets(io.in(userRoom(event.data.userId)), 'removed');
       break;
     // No room change here for `org.ceded`: with several nodes a room change can
     // overtake the broadcast just sent, and the sockets would miss the event. Each
@@ -75,12 +83,13 @@ function publishEvent(io: RealtimeServer, event: StoredEvent): void {
   }
 }
 
-/** Tells the sockets of a room that their session ended, then closes them. */
-export function endSockets(io: RealtimeServer, room: string, reason: SessionEndReason): void {
-  io.to(room).emit('event', ephemeralEvent('session.revoked', { reason }));
-  io.in(room).disconnectSockets(true);
+/** Tells the sockets that their session ended, then closes them. */
+function endSockets(sockets: Broadcaster, reason: SessionEndReason): void {
+  sockets.emit('event', ephemeralEvent('session.revoked', { reason }));
+  sockets.disconnectSockets(true);
 }
 
+/** Ends a session's sockets on every node. */
 export function endSession(io: RealtimeServer, sessionId: number, reason: SessionEndReason): void {
-  endSockets(io, sessionRoom(sessionId), reason);
+  endSockets(io.in(sessionRoom(sessionId)), reason);
 }

@@ -72,6 +72,33 @@ describeWithPostgres('several server processes on one PostgreSQL', () => {
     }
   });
 
+  it('ends on the other node the sockets of a secondary removed through one node', async () => {
+    const { db } = database;
+    const space = await createPrincipalWithSpace(db, { sirets: 1 });
+    const removed = await createSecondary(db, space);
+    const staying = await createSecondary(db, space);
+    const principalToken = await tokenFor(db, space.principal.id);
+    const removedOnB = await TestClient.connect(nodeB.url, await tokenFor(db, removed.user.id));
+    const stayingOnB = await TestClient.connect(nodeB.url, await tokenFor(db, staying.user.id));
+    try {
+      const response = await fetch(`${nodeA.url}/api/v1/secondaries/${removed.user.id}`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${principalToken}` },
+      });
+      expect(response.status).toBe(204);
+      await removedOnB.disconnected();
+      expect(removedOnB.ofType('session.revoked').map((e) => e.data)).toEqual([
+        { reason: 'removed' },
+      ]);
+      const removal = await stayingOnB.nextOfType('secondary.removed');
+      expect(removal.data).toMatchObject({ userId: removed.user.id });
+      expect(stayingOnB.ofType('session.revoked')).toEqual([]);
+    } finally {
+      removedOnB.close();
+      stayingOnB.close();
+    }
+  });
+
   it('lets a client whose node was killed converge through the other node', async () => {
     const { db } = database;
     const space = await createPrincipalWithSpace(db, { sirets: 2 });

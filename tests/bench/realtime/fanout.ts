@@ -73,16 +73,21 @@ export const measureFanout: Measure = async (context) => {
     await rampUp(generator, nodeB, tokens, sizes, context.log, async (n) => {
       const single = emptyLatencies();
       const cross = emptyLatencies();
+      // Each change stores one event: its id is known without asking the database while
+      // the event is on its way, which would take a core from the delivery it measures.
+      let eventId = await changer.head();
       for (let i = 0; i < WARM_UP_CHANGES + changes * 2; i++) {
         // Alternate the node the change goes through: B (the clients' own) or A.
         const through = i % 2 === 0 ? nodeB : nodeA;
         const started = now();
         await changer.change(through.url);
         const answered = now();
-        const arrived = await generator.collect(await changer.head(), COLLECT_TIMEOUT_MS);
+        const arrived = await generator.collect(++eventId, COLLECT_TIMEOUT_MS);
         if (i >= WARM_UP_CHANGES)
           record(through === nodeB ? single : cross, started, answered, arrived);
       }
+      const head = await changer.head();
+      if (head !== eventId) throw new Error(`expected the stream at ${eventId}, found ${head}`);
       ours.set(n, { single, cross });
     });
     await generator.disconnect();
