@@ -4,9 +4,15 @@
  * rooms. `POST /emit {"id":n}` sends one event to every socket; each socket
  * gets an empty `snapshot` on connect so that clients wait the same way as
  * with the real server. Started like the real server (PORT, JSON `listening`).
+ *
+ * With DATABASE_URL, nodes of this peer share broadcasts through the
+ * official PostgreSQL adapter with its defaults (on a channel of their own):
+ * the bare limit of a broadcast from one node to the sockets of another.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createAdapter } from '@socket.io/postgres-adapter';
+import pg from 'pg';
 import { Server } from 'socket.io';
 
 const httpServer = createServer((req, res) => {
@@ -26,6 +32,10 @@ const httpServer = createServer((req, res) => {
 });
 const io = new Server(httpServer, { serveClient: false });
 io.on('connection', (socket) => socket.emit('snapshot', {}));
+const pool = process.env.DATABASE_URL
+  ? new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 4 })
+  : null;
+if (pool) io.adapter(createAdapter(pool, { channelPrefix: 'bare-socket.io' }));
 
 httpServer.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
   const { port } = httpServer.address() as AddressInfo;
@@ -33,6 +43,7 @@ httpServer.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
 });
 process.on('SIGTERM', () => {
   io.close();
+  void pool?.end();
   httpServer.close(() => process.exit(0));
   setTimeout(() => process.exit(0), 2000).unref();
 });

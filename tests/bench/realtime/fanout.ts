@@ -36,12 +36,15 @@ interface Point {
   single: Latencies;
   cross: Latencies;
   bare: Latencies;
+  /** The bare peer from one node to the sockets of another, through the PostgreSQL adapter. */
+  bareCross: Latencies;
 }
 
 const WARM_UP_CHANGES = 3;
 /** Beyond the longest wait of a presence count (server/realtime/presence.ts), and the count itself. */
 const PRESENCE_SETTLE_MS = PRESENCE_SETTLED_WITHIN_MS + 500;
 const COLLECT_TIMEOUT_MS = 10_000;
+const BARE_PEER = 'tests/bench/peers/bare-socketio-server.ts';
 
 export const measureFanout: Measure = async (context) => {
   const sizes = context.quick ? [10, 100] : [10, 100, 300, 1000];
@@ -64,7 +67,7 @@ export const measureFanout: Measure = async (context) => {
     cleanups.add(() => nodeA.stop());
     const nodeB = await startServerNode({ env, nodeFlags: profilingFlags() });
     cleanups.add(() => nodeB.stop());
-    const bare = await startServerNode({ script: 'tests/bench/peers/bare-socketio-server.ts' });
+    const bare = await startServerNode({ script: BARE_PEER });
     cleanups.add(() => bare.stop());
     const generator = startLoadGenerator();
     cleanups.add(() => generator.stop());
@@ -92,26 +95,45 @@ export const measureFanout: Measure = async (context) => {
     });
     await generator.disconnect();
 
-    const bareResults = new Map<number, Latencies>();
     let bareId = 0;
-    await rampUp(generator, bare, tokens, sizes, context.log, async (n) => {
-      const latencies = emptyLatencies();
-      for (let i = 0; i < WARM_UP_CHANGES + changes; i++) {
-        const id = ++bareId;
-        const started = now();
-        const response = await fetch(`${bare.url}/emit`, {
-          method: 'POST',
-          body: JSON.stringify({ id }),
-        });
-        await response.arrayBuffer();
-        const answered = now();
-        const arrived = await generator.collect(id, COLLECT_TIMEOUT_MS);
-        if (i >= WARM_UP_CHANGES) record(latencies, started, answered, arrived);
-      }
-      bareResults.set(n, latencies);
-    });
+    /** The bare peer's broadcast, sent through `emitter` to clients connected to `node`. */
+    const measureBare = async (node: ServerNode, emitter: ServerNode) => {
+      const results = new Map<number, Latencies>();
+      await rampUp(generator, node, tokens, sizes, context.log, async (n) => {
+        const latencies = emptyLatencies();
+        for (let i = 0; i < WARM_UP_CHANGES + changes; i++) {
+          const id = ++bareId;
+          const started = now();
+          const response = await fetch(`${emitter.url}/emit`, {
+            method: 'POST',
+            body: JSON.stringify({ id }),
+          });
+          await response.arrayBuffer();
+          const answered = now();
+          const arrived = await generator.collect(id, COLLECT_TIMEOUT_MS);
+          if (i >= WARM_UP_CHANGES) record(latencies, started, answered, arrived);
+        }
+        results.set(n, latencies);
+      });
+      await generator.disconnect();
+      return results;
+    };
+    const bareResults = await measureBare(bare, bare);
+    await bare.stop();
+    // Two bare nodes on the PostgreSQL adapter: clients on one, the emit through the other.
+    const bareEnv = { DATABASE_URL: database.url };
+    const bareA = await startServerNode({ script: BARE_PEER, env: bareEnv });
+    cleanups.add(() => bareA.stop());
+    const bareB = await startServerNode({ script: BARE_PEER, env: bareEnv });
+    cleanups.add(() => bareB.stop());
+    const bareCrossResults = await measureBare(bareB, bareA);
 
-    const points: Point[] = sizes.map((n) => ({ n, ...ours.get(n)!, bare: bareResults.get(n)! }));
+    const points: Point[] = sizes.map((n) => ({
+      n,
+      ...ours.get(n)!,
+      bare: bareResults.get(n)!,
+      bareCross: bareCrossResults.get(n)!,
+    }));
     return {
       id: 'realtime-fanout',
       title: 'Fan-out: a principal’s change to every connected panel of the space',
@@ -136,6 +158,10 @@ export const measureFanout: Measure = async (context) => {
         `Baseline: a bare Socket.IO server (plain node:http + socket.io, no auth, no database) ` +
           `emitting to all on an HTTP POST, same load generator, same N. The bare path has no ` +
           `transaction and no event row, so the ratio also counts our commit.`,
+        `Bare across nodes: two processes of the same bare peer sharing broadcasts through ` +
+          `@socket.io/postgres-adapter with its defaults (its own channel, same database), the ` +
+          `clients on one, the POST to the other: what the hop between nodes costs with nothing ` +
+          `else, beside the bare single node.`,
         ...floorNotes(points),
         ...missingNotes(points),
       ],
@@ -236,6 +262,15 @@ function figuresOf(points: Point[], quick: boolean): Figure[] {
           goal: `≤ 1.2 × one node (${ratio(cross, value)} ×)`,
           pass: cross <= 1.2 * value,
         });
+        if (perClient) {
+          // What the hop between nodes costs with nothing but Socket.IO and the adapter.
+          figures.push({
+            label: `${name} ${kind}, N = ${n}, across nodes, bare Socket.IO and PostgreSQL adapter`,
+            value: round(percentile(pick(point.bareCross), q)),
+            unit: 'ms',
+            baseline: { label: 'bare Socket.IO, one node', value: bare },
+          });
+        }
       }
     }
   }
@@ -254,12 +289,13 @@ function seriesOf(points: Point[]): Series[] {
     line('across nodes p99', (p) => p.cross.perClient, 0.99),
     line('bare Socket.IO p50', (p) => p.bare.perClient, 0.5),
     line('bare Socket.IO p99', (p) => p.bare.perClient, 0.99),
+    line('bare Socket.IO across nodes p50', (p) => p.bareCross.perClient, 0.5),
   ];
 }
 
 function missingNotes(points: Point[]): string[] {
   return points.flatMap((p) =>
-    (['single', 'cross', 'bare'] as const)
+    (['single', 'cross', 'bare', 'bareCross'] as const)
       .filter((k) => p[k].missing > 0)
       .map(
         (k) =>
