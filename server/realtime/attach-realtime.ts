@@ -95,10 +95,6 @@ export function createRealtime(options: RealtimeOptions): Realtime {
       connectionString: options.adapter.url,
       max: ADAPTER_POOL_SIZE,
       application_name: ADAPTER_APPLICATION_NAME,
-      // A NOTIFY commits a transaction of its own; waiting for that commit to reach the
-      // disk (behind every business commit's flush) only delays the broadcast, and a
-      // notification does not outlive a crash anyway.
-      options: '-c synchronous_commit=off',
     });
     // An idle connection dropped by the server must not crash the process; the adapter reconnects.
     adapterPool.on('error', (error) =>
