@@ -67,8 +67,15 @@ try {
     const throughServer = async (label: string, request: (i: number) => Promise<Response>) => {
       for (let i = 0; i < WARM_UP; i++) await (await request(i)).arrayBuffer();
       const before = cpuMs(server.process.pid!)!;
-      for (let i = 0; i < RUNS; i++) await (await request(i)).arrayBuffer();
+      const answeredMs: number[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        const started = performance.now();
+        await (await request(i)).arrayBuffer();
+        answeredMs.push(performance.now() - started);
+      }
       report(label, (cpuMs(server.process.pid!)! - before) / RUNS);
+      answeredMs.sort((a, b) => a - b);
+      console.log(`  ${answeredMs[RUNS / 2]!.toFixed(2)} ms answer, median (wall time)`);
     };
     await throughServer('server process: PUT /secondaries/:id/sirets, whole', (i) =>
       fetch(`${server.url}/api/v1/secondaries/${secondary.user.id}/sirets`, {
