@@ -27,28 +27,28 @@ import {
   userRoom,
 } from './rooms.js';
 
-/** Where broadcasts go: `io.local` (this node's sockets) or `io` (every node's). */
+/** Where broadcasts go: `io.local` (this node's sockets) or `io.in(room)` (that room on every node). */
 export type Broadcaster = BroadcastOperator<ServerToClientEvents, SocketData>;
 
 export type SessionEndReason = EventOf<'session.revoked'>['data']['reason'];
 
 export function publishEvents(
-  io: Broadcaster,
+  sockets: Broadcaster,
   events: readonly StoredEvent[],
   logger: RealtimeLogger,
 ): void {
   for (const event of events) {
     try {
-      publishEvent(io, event);
+      publishEvent(sockets, event);
     } catch (error) {
       logger.error({ err: error, stream: event.stream, seq: event.seq }, 'publish failed');
     }
   }
 }
 
-function publishEvent(io: Broadcaster, event: StoredEvent): void {
+function publishEvent(sockets: Broadcaster, event: StoredEvent): void {
   if (event.stream === ADMIN_STREAM) {
-    io.to(ADMINS_ROOM).emit('event', toServerEvent(event));
+    sockets.to(ADMINS_ROOM).emit('event', toServerEvent(event));
     return;
   }
   const orgId = Number(event.stream.slice('space:'.length));
@@ -56,23 +56,23 @@ function publishEvent(io: Broadcaster, event: StoredEvent): void {
     const detailed = toServerEvent(event);
     const forSecondary = forSecondaries(detailed);
     if (forSecondary === detailed) {
-      io.to(spaceRoom(orgId)).emit('event', detailed);
+      sockets.to(spaceRoom(orgId)).emit('event', detailed);
     } else {
-      io.to(principalRoom(orgId)).emit('event', detailed);
-      io.to(spaceRoom(orgId)).except(principalRoom(orgId)).emit('event', forSecondary);
+      sockets.to(principalRoom(orgId)).emit('event', detailed);
+      sockets.to(spaceRoom(orgId)).except(principalRoom(orgId)).emit('event', forSecondary);
     }
   } else {
     const detailRooms = [
       principalRoom(orgId),
       ...event.audience.map((userId) => memberRoom(orgId, userId)),
     ];
-    io.to(detailRooms).emit('event', toServerEvent(event));
-    io.to(spaceRoom(orgId)).except(detailRooms).emit('event', hiddenEvent(event));
+    sockets.to(detailRooms).emit('event', toServerEvent(event));
+    sockets.to(spaceRoom(orgId)).except(detailRooms).emit('event', hiddenEvent(event));
   }
   switch (event.type) {
     case 'secondary.removed':
       // DOMAIN.md: a removed secondary's sessions end at once.
-      endSockets(io.in(userRoom(event.data.userId)), 'removed');
+      endSockets(sockets.in(userRoom(event.data.userId)), 'removed');
       break;
     // No room change here for `org.ceded`: with several nodes a room change can
     // overtake the broadcast just sent, and the sockets would miss the event. Each
