@@ -22,8 +22,10 @@ import {
   normalizeOrigin,
 } from './authenticate-socket.js';
 import { deliverHereFirst } from './deliver-here-first.js';
+import { traceDelivery } from './delivery-trace.js';
 import { handleConnection } from './handle-connection.js';
 import { createPresenceNotifier } from './presence.js';
+import { promptPublisher, type PromptPublisher } from './prompt-publisher.js';
 import { endSession, publishEvents, type SessionEndReason } from './publish-events.js';
 import type { RealtimeServer } from './realtime-server.js';
 import { startSessionSweep } from './session-sweep.js';
@@ -61,7 +63,7 @@ export interface Realtime {
   close(): Promise<void>;
 }
 
-/** Pool of the adapter: one connection listens, the others publish. */
+/** Pool of the adapter: one connection listens, one publishes, the others stand in while it reopens. */
 const ADAPTER_POOL_SIZE = 4;
 /** Names the adapter's connections in `pg_stat_activity`, apart from the business pool's. */
 export const ADAPTER_APPLICATION_NAME = 'qrp-realtime-adapter';
@@ -90,6 +92,7 @@ export function createRealtime(options: RealtimeOptions): Realtime {
 
   let closing = false;
   let adapterPool: pg.Pool | null = null;
+  let publisher: PromptPublisher | null = null;
   if (options.adapter?.kind === 'postgres') {
     adapterPool = new pg.Pool({
       connectionString: options.adapter.url,
@@ -111,9 +114,10 @@ export function createRealtime(options: RealtimeOptions): Realtime {
     const onAdapterError = (error: unknown) => {
       if (!closing) logger.warn({ err: error }, 'realtime adapter error');
     };
+    publisher = promptPublisher(adapterPool, onAdapterError);
     io.adapter(
       deliverHereFirst(
-        createAdapter(adapterPool, {
+        createAdapter(publisher.pool, {
           heartbeatInterval: 2000,
           heartbeatTimeout: 6000,
           errorHandler: onAdapterError,
@@ -124,7 +128,10 @@ export function createRealtime(options: RealtimeOptions): Realtime {
   }
 
   io.on('committed', (events) => {
-    if (!closing) publishEvents(io.local, events, logger);
+    if (closing) return;
+    traceDelivery('received-from-node', events);
+    publishEvents(io.local, events, logger);
+    traceDelivery('delivered-from-node', events);
   });
 
   const presence = createPresenceNotifier(io, logger);
@@ -143,10 +150,15 @@ export function createRealtime(options: RealtimeOptions): Realtime {
     io,
     publish(events) {
       if (closing) return;
+      traceDelivery('published', events);
       publishEvents(io.local, events, logger);
+      traceDelivery('delivered-here', events);
       // One message per commit for the other nodes, which project the events for
       // their own sockets, instead of one per broadcast.
-      if (adapterPool) io.serverSideEmit('committed', [...events]);
+      if (adapterPool) {
+        io.serverSideEmit('committed', [...events]);
+        traceDelivery('sent-to-nodes', events);
+      }
     },
     endSession(sessionId, reason) {
       if (!closing) endSession(io, sessionId, reason);
@@ -164,6 +176,7 @@ export function createRealtime(options: RealtimeOptions): Realtime {
       await io.of('/').adapter.close();
       // Lets the adapter's farewell to the other nodes leave before its pool ends.
       await new Promise((resolve) => setTimeout(resolve, adapterPool ? 50 : 0));
+      publisher?.close();
       await adapterPool?.end();
     },
   };

@@ -28,6 +28,14 @@ export interface MeasureResult {
   notes: string[];
   /** Latency (ms) against clients, for the chart. */
   series?: Series[];
+  /** Where a figure's time goes, stage by stage. */
+  tables?: Table[];
+}
+
+export interface Table {
+  caption: string;
+  head: string[];
+  rows: string[][];
 }
 
 export interface BenchContext {

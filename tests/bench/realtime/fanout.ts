@@ -20,6 +20,7 @@ import { startLoadGenerator, type LoadGenerator } from '../load/load-generators.
 import { principalChanger } from '../load/principal-change.js';
 import { now } from '../load/protocol.js';
 import { seedSpaces } from '../load/seed-spaces.js';
+import { deliveryTracing, splitTable, type TracedChange } from './delivery-split.js';
 
 interface Latencies {
   /** Every client's delivery latency, every change. */
@@ -44,6 +45,8 @@ const WARM_UP_CHANGES = 3;
 /** Beyond the longest wait of a presence count (server/realtime/presence.ts), and the count itself. */
 const PRESENCE_SETTLE_MS = PRESENCE_SETTLED_WITHIN_MS + 500;
 const COLLECT_TIMEOUT_MS = 10_000;
+/** Against the changer's own alternation (none, one SIRET, none, …): both kinds through each node. */
+const THROUGH_ORDER = ['B', 'A', 'A', 'B'] as const;
 const BARE_PEER = 'tests/bench/peers/bare-socketio-server.ts';
 
 export const measureFanout: Measure = async (context) => {
@@ -63,9 +66,18 @@ export const measureFanout: Measure = async (context) => {
     const changer = principalChanger(database.db, space!);
 
     const env = { DATABASE_URL: database.url, LOG_LEVEL: 'info' };
-    const nodeA = await startServerNode({ env, nodeFlags: profilingFlags() });
+    const tracing = deliveryTracing();
+    const traceA = tracing.node('a');
+    const traceB = tracing.node('b');
+    const nodeA = await startServerNode({
+      env: { ...env, ...traceA.env },
+      nodeFlags: [...profilingFlags(), ...traceA.nodeFlags],
+    });
     cleanups.add(() => nodeA.stop());
-    const nodeB = await startServerNode({ env, nodeFlags: profilingFlags() });
+    const nodeB = await startServerNode({
+      env: { ...env, ...traceB.env },
+      nodeFlags: [...profilingFlags(), ...traceB.nodeFlags],
+    });
     cleanups.add(() => nodeB.stop());
     const bare = await startServerNode({ script: BARE_PEER });
     cleanups.add(() => bare.stop());
@@ -73,6 +85,7 @@ export const measureFanout: Measure = async (context) => {
     cleanups.add(() => generator.stop());
 
     const ours = new Map<number, { single: Latencies; cross: Latencies }>();
+    const traced: TracedChange[] = [];
     await rampUp(generator, nodeB, tokens, sizes, context.log, async (n) => {
       const single = emptyLatencies();
       const cross = emptyLatencies();
@@ -80,20 +93,27 @@ export const measureFanout: Measure = async (context) => {
       // the event is on its way, which would take a core from the delivery it measures.
       let eventId = await changer.head();
       for (let i = 0; i < WARM_UP_CHANGES + changes * 2; i++) {
-        // Alternate the node the change goes through: B (the clients' own) or A.
-        const through = i % 2 === 0 ? nodeB : nodeA;
+        // Alternate the node the change goes through, B (the clients' own) or A, so that
+        // each gets as many of the two kinds of change (none, one SIRET): B, A, A, B, …
+        const through = THROUGH_ORDER[i % THROUGH_ORDER.length] === 'B' ? nodeB : nodeA;
         const started = now();
         await changer.change(through.url);
         const answered = now();
-        const arrived = await generator.collect(++eventId, COLLECT_TIMEOUT_MS);
-        if (i >= WARM_UP_CHANGES)
-          record(through === nodeB ? single : cross, started, answered, arrived);
+        const seq = ++eventId;
+        const arrived = await generator.collect(seq, COLLECT_TIMEOUT_MS);
+        if (i < WARM_UP_CHANGES) continue;
+        const path = through === nodeB ? 'single' : 'cross';
+        record(path === 'single' ? single : cross, started, answered, arrived);
+        traced.push({ n, path, seq, started, arrivals: arrived.times });
       }
       const head = await changer.head();
       if (head !== eventId) throw new Error(`expected the stream at ${eventId}, found ${head}`);
       ours.set(n, { single, cross });
     });
     await generator.disconnect();
+    // The nodes write their stamps as they exit; they are done, and the bare peers get the cores.
+    await Promise.all([nodeA.stop(), nodeB.stop()]);
+    const split = splitTable(traced, tracing.read(traceA.file), tracing.read(traceB.file));
 
     let bareId = 0;
     /** The bare peer's broadcast, sent through `emitter` to clients connected to `node`. */
@@ -139,6 +159,7 @@ export const measureFanout: Measure = async (context) => {
       title: 'Fan-out: a principal’s change to every connected panel of the space',
       figures: figuresOf(points, context.quick),
       series: seriesOf(points),
+      tables: [split],
       notes: [
         `Real PostgreSQL (fresh database), server processes started from server/main.ts; ` +
           `clients are real socket.io-client connections (WebSocket) held by a load generator ` +
@@ -154,7 +175,7 @@ export const measureFanout: Measure = async (context) => {
           `the slowest client of each change.`,
         `Single node: clients on node B, change sent to B. Cross node: same clients, change sent to ` +
           `node A, delivered through the PostgreSQL adapter (NOTIFY/LISTEN). Both nodes run the ` +
-          `adapter, as any deployment on PostgreSQL does. Changes alternate between the two.`,
+          `adapter, as any deployment on PostgreSQL does. Changes alternate between the two (B, A, A, B, …), so that each node gets as many changes of each kind.`,
         `Baseline: a bare Socket.IO server (plain node:http + socket.io, no auth, no database) ` +
           `emitting to all on an HTTP POST, same load generator, same N. The bare path has no ` +
           `transaction and no event row, so the ratio also counts our commit.`,

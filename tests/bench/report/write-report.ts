@@ -198,6 +198,16 @@ function renderMarkdown(file: ResultsFile): string {
       );
     }
     lines.push('');
+    for (const table of r.tables ?? []) {
+      lines.push(
+        table.caption,
+        '',
+        `| ${table.head.join(' | ')} |`,
+        `| ${table.head.map(() => '---').join(' | ')} |`,
+        ...table.rows.map((row) => `| ${row.map(escapeCell).join(' | ')} |`),
+        '',
+      );
+    }
     for (const note of r.notes) lines.push(`- ${note}`);
     lines.push('');
   }
