@@ -5,7 +5,6 @@
  * never share an event loop with the server they measure.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 
 export async function runChild<I, O>(
   script: string,
@@ -91,14 +90,3 @@ export function startListeningScript(
     });
   });
 }
-
-/** CPU time (user + system, ms) a process has used so far, from /proc (Linux). */
-export function cpuTimeMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the command name (which may hold spaces), 1-based: utime 14, stime 15.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
-}
-
-/** USER_HZ: 100 on every Linux architecture Node runs on. */
-const CLOCK_TICKS_PER_SECOND = 100;

@@ -42,9 +42,12 @@ export interface LoadOutput {
   byKind: Record<string, number>;
   errors: number;
   errorSample: string[];
+  /** This generator's own CPU time (user + system, ms) over the whole run, warm-up included. */
+  cpuMs: number;
 }
 
 const input = await readInput<LoadInput>();
+const cpuAtStart = process.cpuUsage();
 const latencies: number[] = [];
 const byKind: Record<string, number> = {};
 const errorSample: string[] = [];
@@ -152,5 +155,10 @@ const output: LoadOutput = {
   byKind,
   errors,
   errorSample: measuring ? errorSample : [...errorSample, 'no request finished inside the window'],
+  cpuMs: cpuMsOf(process.cpuUsage(cpuAtStart)),
 };
 writeOutput(output);
+
+function cpuMsOf(usage: NodeJS.CpuUsage): number {
+  return (usage.user + usage.system) / 1000;
+}

@@ -10,7 +10,8 @@ import { startServerNode } from '../support/server-node.js';
 import { profilingFlags } from './load/profiling.js';
 import { createPrincipalWithSpace, createSecondary } from '../support/fixtures.js';
 import { createPostgresDatabase } from '../support/postgres-database.js';
-import { cpuTimeMs, runChild, startListeningScript } from './child-process.js';
+import { runChild, startListeningScript } from './child-process.js';
+import { measureCpu, postgresPids } from './load/process-cpu.js';
 import type { LoadInput, LoadOutput, LoadSpace } from './command-load.js';
 import { ratio, round, type BenchContext, type MeasureResult } from './measure.js';
 import { countRoundTrips } from './round-trips.js';
@@ -22,6 +23,7 @@ const SECONDARIES_PER_SPACE = 4;
 
 export async function measureCommands(context: BenchContext): Promise<MeasureResult> {
   const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
+  const cores = cpus().length;
   const spaceCount = concurrency * 2;
   const timing = context.quick
     ? { warmupMs: 1_000, durationMs: 4_000 }
@@ -59,10 +61,11 @@ export async function measureCommands(context: BenchContext): Promise<MeasureRes
       nodeFlags: profilingFlags(),
     });
     let rules: LoadOutput;
-    let serverCpuMs: number;
+    let cpu: CpuPerCommand;
     try {
       context.log(`commands: ${concurrency} in flight for ${timing.durationMs / 1000} s`);
-      const cpuBefore = cpuTimeMs(server.process.pid!);
+      const serverCpu = await measureCpu(async () => [server.process.pid!]);
+      const postgresCpu = await measureCpu(() => postgresPids(database.db));
       rules = await runChild<LoadInput, LoadOutput>('tests/bench/command-load.ts', {
         url: server.url,
         workload: 'commands',
@@ -70,7 +73,7 @@ export async function measureCommands(context: BenchContext): Promise<MeasureRes
         spaces,
         ...timing,
       });
-      serverCpuMs = cpuTimeMs(server.process.pid!) - cpuBefore;
+      cpu = perCommand(rules, await serverCpu.stop(), await postgresCpu.stop());
     } finally {
       await server.stop();
     }
@@ -79,10 +82,11 @@ export async function measureCommands(context: BenchContext): Promise<MeasureRes
       DATABASE_URL: bareDatabase.url,
     });
     let bare: LoadOutput;
-    let bareCpuMs: number;
+    let bareCpu: CpuPerCommand;
     try {
       context.log('commands: bare HTTP + PostgreSQL peer');
-      const cpuBefore = cpuTimeMs(peer.pid);
+      const peerCpu = await measureCpu(async () => [peer.pid]);
+      const postgresCpu = await measureCpu(() => postgresPids(bareDatabase.db));
       bare = await runChild<LoadInput, LoadOutput>('tests/bench/command-load.ts', {
         url: peer.url,
         workload: 'bare',
@@ -90,7 +94,7 @@ export async function measureCommands(context: BenchContext): Promise<MeasureRes
         bareRows: spaceCount,
         ...timing,
       });
-      bareCpuMs = cpuTimeMs(peer.pid) - cpuBefore;
+      bareCpu = perCommand(bare, await peerCpu.stop(), await postgresCpu.stop());
     } finally {
       await peer.stop();
     }
@@ -128,12 +132,21 @@ export async function measureCommands(context: BenchContext): Promise<MeasureRes
         },
         {
           label: 'server CPU time per command',
-          value: round(serverCpuMs / rules.total, 2),
+          value: cpu.server,
           unit: 'ms',
-          baseline: {
-            label: 'bare peer CPU per transaction',
-            value: round(bareCpuMs / bare.total, 2),
-          },
+          baseline: { label: 'bare peer CPU per transaction', value: bareCpu.server },
+        },
+        {
+          label: 'PostgreSQL CPU time per command',
+          value: cpu.postgres,
+          unit: 'ms',
+          baseline: { label: 'per bare transaction', value: bareCpu.postgres },
+        },
+        {
+          label: 'load generator CPU time per command',
+          value: cpu.generator,
+          unit: 'ms',
+          baseline: { label: 'per bare transaction', value: bareCpu.generator },
         },
         {
           label: 'database round trips per command (mix, session check included)',
@@ -146,11 +159,11 @@ export async function measureCommands(context: BenchContext): Promise<MeasureRes
         `Mix: ${describeMix(rules.byKind)}; ${spaceCount} spaces of ${SIRETS_PER_SPACE} SIRETs (with a dossier each) and ${SECONDARIES_PER_SPACE} secondaries, each load worker on its own spaces.`,
         `Server: \`server/main.ts\` in its own process (DATABASE_URL, Socket.IO PostgreSQL adapter on, request log at info); load generator: ${concurrency} keep-alive fetch workers in another process; PostgreSQL on the same machine. ${timing.warmupMs / 1000} s warm-up, ${timing.durationMs / 1000} s counted.`,
         `Baseline: Hono + @hono/node-server + pg (pool of 10, like the server) answering a POST with BEGIN; one UPDATE; one INSERT; COMMIT — no rules, no authentication, no events. Rules/bare ratio: ${ratio(rules.perSecond, bare.perSecond)}.`,
-        `Round trips (statements sent, BEGIN and COMMIT included): session check ${trips.authenticate}, attribute SIRETs ${trips.attributeSirets}, add secondary ${trips.addSecondary}, remove secondary ${trips.removeSecondary} — counted by running each rule once on a counting connection. Server CPU per command: the server process's user + system time over the whole load run (warm-up included) divided by the commands it answered.`,
+        `Round trips (statements sent, BEGIN and COMMIT included): session check ${trips.authenticate}, attribute SIRETs ${trips.attributeSirets}, add secondary ${trips.addSecondary}, remove secondary ${trips.removeSecondary} — counted by running each rule once on a counting connection. CPU per command: the user + system time of the server process, of PostgreSQL (this database's backends and the server's background processes) and of the load generator over the whole load run (warm-up included), divided by the commands answered.`,
         `Latency p50/p95/p99/max: ${fmt(rules.latencyMs)} (bare: ${fmt(bare.latencyMs)}).`,
         ...(rules.perSecond < GOAL_PER_SECOND
           ? [
-              `What stands in the way: the server spends ${round(serverCpuMs / rules.total, 2)} ms of CPU per command (the bare peer ${round(bareCpuMs / bare.total, 2)} ms), so one core serves at most about ${Math.round(rules.total / (serverCpuMs / 1000))} commands/s before PostgreSQL and the load generator, which share the same ${cpus().length} cores, take their part; a rule-checked command also sends ${round(mixTrips, 1)} statements where the bare transaction sends 4 (locks, checks, and the events in the same transaction).${bare.perSecond < GOAL_PER_SECOND ? ` The bare peer itself reaches ${bare.perSecond}/s here: the goal of ${GOAL_PER_SECOND.toLocaleString('en')}/s is above the bare limit of HTTP + PostgreSQL on this machine.` : ''}`,
+              `What stands in the way: a command costs ${cpu.total} ms of CPU in all (server ${cpu.server}, PostgreSQL ${cpu.postgres}, load generator ${cpu.generator}), so the ${cores} cores they share run at most about ${Math.round((cores * 1000) / cpu.total)} commands/s; ${GOAL_PER_SECOND.toLocaleString('en')}/s would need ${round((cores * 1000) / GOAL_PER_SECOND, 2)} ms or less. PostgreSQL alone spends ${cpu.postgres} ms per command (${round(mixTrips, 1)} statements: locks, checks, and the events in the same transaction), where a bare transaction of 4 statements costs it ${bareCpu.postgres} ms.${bare.perSecond < GOAL_PER_SECOND ? ` The bare peer itself reaches ${bare.perSecond}/s here: the goal of ${GOAL_PER_SECOND.toLocaleString('en')}/s is above the bare limit of HTTP + PostgreSQL on this machine.` : ''}`,
             ]
           : []),
         ...(errorFree
@@ -162,6 +175,23 @@ export async function measureCommands(context: BenchContext): Promise<MeasureRes
     await database.close();
     await bareDatabase.close();
   }
+}
+
+interface CpuPerCommand {
+  server: number;
+  postgres: number;
+  generator: number;
+  total: number;
+}
+
+function perCommand(run: LoadOutput, serverMs: number, postgresMs: number): CpuPerCommand {
+  const per = (ms: number) => round(ms / run.total, 2);
+  return {
+    server: per(serverMs),
+    postgres: per(postgresMs),
+    generator: per(run.cpuMs),
+    total: per(serverMs + postgresMs + run.cpuMs),
+  };
 }
 
 function describeMix(byKind: Record<string, number>): string {

@@ -27,6 +27,17 @@ export async function backendPids(db: Kysely<Database>): Promise<number[]> {
   return rows.map((row) => row.pid);
 }
 
+/**
+ * This database's backends and the server's own background processes (WAL
+ * writer, checkpointer…), whose work under a write load is part of its cost.
+ */
+export async function postgresPids(db: Kysely<Database>): Promise<number[]> {
+  const { rows } = await sql<{ pid: number }>`
+    select pid from pg_stat_activity
+    where datname = current_database() or datname is null`.execute(db);
+  return rows.map((row) => row.pid);
+}
+
 /** Starts counting the CPU (ms) of the given processes; their ids are read at both ends. */
 export async function measureCpu(
   pids: () => Promise<number[]>,

@@ -168,20 +168,23 @@ export function splitTable(
   }
   return {
     caption:
-      'Where the time goes, stage by stage (median over the changes, ms; each stage from the ' +
-      'end of the one before it, stamped by the server nodes on the clock of the bench):',
+      'Where the time goes, stage by stage: the median over the changes, in ms, of each stage ' +
+      'from the end of the one before it, stamped by the server nodes on the clock of the bench ' +
+      '(`tests/bench/load/trace-delivery.ts`). "A → B": from node A handing the commit to the ' +
+      'adapter to node B receiving it. "HTTP answer": when the committing node wrote its answer, ' +
+      'after its publish; on one node it comes after the writes to the sockets.',
     head: [
       'N',
       'path',
       'request reaches the node',
       'authentication, rule, commit',
       'to the adapter',
-      'node A → node B',
+      'A → B',
       'B writes to its sockets',
       'to the median client',
       'to the last client',
-      'sum to the median client',
-      'the committing node’s HTTP answer, after its publish',
+      'total, median client',
+      'HTTP answer, after the publish',
     ],
     rows,
   };
