@@ -60,9 +60,14 @@ export const measureFanout: Measure = async (context) => {
     });
     cleanups.add(() => database.close());
     const maxN = Math.max(...sizes);
-    // One space: N connected secondaries, plus the one whose SIRETs change.
-    const [space] = await seedSpaces(database.db, { spaces: 1, secondariesPerSpace: maxN + 1 });
+    // One space: N connected secondaries, plus the one whose SIRETs change. Another space's
+    // panels keep node A as busy as B (see `idleOnA`).
+    const [space, elsewhere] = await seedSpaces(database.db, {
+      spaces: 2,
+      secondariesPerSpace: maxN + 1,
+    });
     const tokens = space!.secondaries.slice(0, maxN).map((s) => s.token);
+    const tokensElsewhere = elsewhere!.secondaries.slice(0, maxN).map((s) => s.token);
     const changer = principalChanger(database.db, space!);
 
     const env = { DATABASE_URL: database.url, LOG_LEVEL: 'info' };
@@ -83,10 +88,29 @@ export const measureFanout: Measure = async (context) => {
     cleanups.add(() => bare.stop());
     const generator = startLoadGenerator();
     cleanups.add(() => generator.stop());
+    const generatorElsewhere = startLoadGenerator();
+    cleanups.add(() => generatorElsewhere.stop());
 
     const ours = new Map<number, { single: Latencies; cross: Latencies }>();
     const traced: TracedChange[] = [];
-    await rampUp(generator, nodeB, tokens, sizes, context.log, async (n) => {
+    // Node A holds as many panels as B, of another space that the changes do not concern,
+    // as any node of a deployment holds panels: a node holding none ran the same request
+    // 0.5 to 1.6 ms slower (benchmarks/analysis.md), which is not the hop being measured.
+    let idleOnA = 0;
+    const alsoOnA = async (n: number) => {
+      const result = await generatorElsewhere.connect({
+        url: nodeA.url,
+        tokens: tokensElsewhere.slice(idleOnA, n),
+        live: false,
+        reconnection: false,
+        concurrency: 50,
+        timeoutMs: 60_000,
+      });
+      if (result.failed > 0)
+        throw new Error(`${result.failed} clients could not connect to A: ${result.errors[0]}`);
+      idleOnA = n;
+    };
+    await rampUp(generator, nodeB, tokens, sizes, context.log, alsoOnA, async (n) => {
       const single = emptyLatencies();
       const cross = emptyLatencies();
       // Each change stores one event: its id is known without asking the database while
@@ -111,6 +135,7 @@ export const measureFanout: Measure = async (context) => {
       ours.set(n, { single, cross });
     });
     await generator.disconnect();
+    await generatorElsewhere.stop();
     // The nodes write their stamps as they exit; they are done, and the bare peers get the cores.
     await Promise.all([nodeA.stop(), nodeB.stop()]);
     const split = splitTable(traced, tracing.read(traceA.file), tracing.read(traceB.file));
@@ -119,22 +144,30 @@ export const measureFanout: Measure = async (context) => {
     /** The bare peer's broadcast, sent through `emitter` to clients connected to `node`. */
     const measureBare = async (node: ServerNode, emitter: ServerNode) => {
       const results = new Map<number, Latencies>();
-      await rampUp(generator, node, tokens, sizes, context.log, async (n) => {
-        const latencies = emptyLatencies();
-        for (let i = 0; i < WARM_UP_CHANGES + changes; i++) {
-          const id = ++bareId;
-          const started = now();
-          const response = await fetch(`${emitter.url}/emit`, {
-            method: 'POST',
-            body: JSON.stringify({ id }),
-          });
-          await response.arrayBuffer();
-          const answered = now();
-          const arrived = await generator.collect(id, COLLECT_TIMEOUT_MS);
-          if (i >= WARM_UP_CHANGES) record(latencies, started, answered, arrived);
-        }
-        results.set(n, latencies);
-      });
+      await rampUp(
+        generator,
+        node,
+        tokens,
+        sizes,
+        context.log,
+        async () => {},
+        async (n) => {
+          const latencies = emptyLatencies();
+          for (let i = 0; i < WARM_UP_CHANGES + changes; i++) {
+            const id = ++bareId;
+            const started = now();
+            const response = await fetch(`${emitter.url}/emit`, {
+              method: 'POST',
+              body: JSON.stringify({ id }),
+            });
+            await response.arrayBuffer();
+            const answered = now();
+            const arrived = await generator.collect(id, COLLECT_TIMEOUT_MS);
+            if (i >= WARM_UP_CHANGES) record(latencies, started, answered, arrived);
+          }
+          results.set(n, latencies);
+        },
+      );
       await generator.disconnect();
       return results;
     };
@@ -175,14 +208,16 @@ export const measureFanout: Measure = async (context) => {
           `the slowest client of each change.`,
         `Single node: clients on node B, change sent to B. Cross node: same clients, change sent to ` +
           `node A, delivered through the PostgreSQL adapter (NOTIFY/LISTEN). Both nodes run the ` +
-          `adapter, as any deployment on PostgreSQL does. Changes alternate between the two (B, A, A, B, …), so that each node gets as many changes of each kind.`,
+          `adapter, as any deployment on PostgreSQL does, and both hold N panels: node A those of ` +
+          `another space, which the changes do not concern, from a second load generator process. Changes alternate between the two (B, A, A, B, …), so that each node gets as many changes of each kind.`,
         `Baseline: a bare Socket.IO server (plain node:http + socket.io, no auth, no database) ` +
           `emitting to all on an HTTP POST, same load generator, same N. The bare path has no ` +
           `transaction and no event row, so the ratio also counts our commit.`,
         `Bare across nodes: two processes of the same bare peer sharing broadcasts through ` +
           `@socket.io/postgres-adapter with its defaults (its own channel, same database), the ` +
           `clients on one, the POST to the other: what the hop between nodes costs with nothing ` +
-          `else, beside the bare single node.`,
+          `else, beside the bare single node. The emitting bare node holds no panels: its ` +
+          `broadcast goes to every socket of every node, so panels there would take its delivery.`,
         ...floorNotes(points),
         ...missingNotes(points),
       ],
@@ -199,6 +234,8 @@ async function rampUp(
   tokens: string[],
   sizes: number[],
   log: (message: string) => void,
+  /** Connects whatever else must be there at each size, before the presence counts settle. */
+  alongside: (n: number) => Promise<void>,
   measureAt: (n: number) => Promise<void>,
 ): Promise<void> {
   let connected = 0;
@@ -215,6 +252,7 @@ async function rampUp(
     if (result.failed > 0)
       throw new Error(`${result.failed} clients could not connect: ${result.errors.join('; ')}`);
     connected = n;
+    await alongside(n);
     log(`  ${n} clients on ${node.url} (+${round(now() - started, 0)} ms)`);
     // The presence counts of the arrivals (one to every client of the space each time)
     // come to an end first: what is measured is a change reaching panels already there.
