@@ -51,7 +51,7 @@ const BARE_PEER = 'tests/bench/peers/bare-socketio-server.ts';
 
 export const measureFanout: Measure = async (context) => {
   const sizes = context.quick ? [10, 100] : [10, 100, 300, 1000];
-  const changes = context.quick ? 15 : 40;
+  const changes = context.quick ? 15 : 100;
   const cleanups = new Cleanups();
   try {
     const database = await createPostgresDatabase(context.postgresUrl, {
