@@ -2,7 +2,8 @@
  * Where the CPU of one command goes, one request at a time on an idle
  * machine: the rule in its transaction, the same number of statements sent
  * raw through `pg`, the session check, and through a real server process the
- * whole PUT and a bare `GET /health`. Not part of `npm run bench`:
+ * whole PUT and a bare `GET /health`; each on the Node side and in
+ * PostgreSQL. Not part of `npm run bench`:
  *
  *   npx tsx tests/bench/command-cost.ts
  *
@@ -16,7 +17,7 @@ import { setSecondarySirets } from '../../server/rules/set-secondary-sirets.js';
 import { createPrincipalWithSpace, createSecondary } from '../support/fixtures.js';
 import { createPostgresDatabase } from '../support/postgres-database.js';
 import { startServerNode } from '../support/server-node.js';
-import { cpuMs } from './load/process-cpu.js';
+import { cpuMs, measureCpu, postgresPids } from './load/process-cpu.js';
 import { profilingFlags } from './load/profiling.js';
 import { useBuiltServer } from './load/built-server.js';
 
@@ -35,10 +36,11 @@ try {
 
   const inProcess = async (label: string, run: (i: number) => Promise<unknown>) => {
     for (let i = 0; i < WARM_UP; i++) await run(i);
+    const postgres = await measureCpu(() => postgresPids(database.db));
     const before = process.cpuUsage();
     for (let i = 0; i < RUNS; i++) await run(i);
     const used = process.cpuUsage(before);
-    report(label, (used.user + used.system) / 1000 / RUNS);
+    report(label, (used.user + used.system) / 1000 / RUNS, (await postgres.stop()) / RUNS);
   };
   await inProcess('rule "Liste SIRETs" in its transaction (runRule, 8 statements)', (i) =>
     runRule(database.db, (trx) =>
@@ -66,6 +68,7 @@ try {
   try {
     const throughServer = async (label: string, request: (i: number) => Promise<Response>) => {
       for (let i = 0; i < WARM_UP; i++) await (await request(i)).arrayBuffer();
+      const postgres = await measureCpu(() => postgresPids(database.db));
       const before = cpuMs(server.process.pid!)!;
       const answeredMs: number[] = [];
       for (let i = 0; i < RUNS; i++) {
@@ -73,7 +76,8 @@ try {
         await (await request(i)).arrayBuffer();
         answeredMs.push(performance.now() - started);
       }
-      report(label, (cpuMs(server.process.pid!)! - before) / RUNS);
+      const serverMs = cpuMs(server.process.pid!)! - before;
+      report(label, serverMs / RUNS, (await postgres.stop()) / RUNS);
       answeredMs.sort((a, b) => a - b);
       console.log(`  ${answeredMs[RUNS / 2]!.toFixed(2)} ms answer, median (wall time)`);
     };
@@ -94,6 +98,7 @@ try {
   await database.close();
 }
 
-function report(label: string, cpuMsPerRun: number): void {
-  console.log(`${cpuMsPerRun.toFixed(2).padStart(6)} ms CPU  ${label}`);
+function report(label: string, nodeMsPerRun: number, postgresMsPerRun: number): void {
+  const ms = (value: number) => value.toFixed(2).padStart(5);
+  console.log(`${ms(nodeMsPerRun)} ms CPU, PostgreSQL ${ms(postgresMsPerRun)} ms  ${label}`);
 }
