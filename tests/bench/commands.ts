@@ -65,7 +65,7 @@ export async function measureCommands(context: BenchContext): Promise<MeasureRes
     try {
       context.log(`commands: ${concurrency} in flight for ${timing.durationMs / 1000} s`);
       const serverCpu = await measureCpu(async () => [server.process.pid!]);
-      const postgresCpu = await measureCpu(() => postgresPids(database.db));
+      const postgresCpu = await measureCpu(() => postgresPids(database.db, { background: true }));
       rules = await runChild<LoadInput, LoadOutput>('tests/bench/command-load.ts', {
         url: server.url,
         workload: 'commands',
@@ -86,7 +86,9 @@ export async function measureCommands(context: BenchContext): Promise<MeasureRes
     try {
       context.log('commands: bare HTTP + PostgreSQL peer');
       const peerCpu = await measureCpu(async () => [peer.pid]);
-      const postgresCpu = await measureCpu(() => postgresPids(bareDatabase.db));
+      const postgresCpu = await measureCpu(() =>
+        postgresPids(bareDatabase.db, { background: true }),
+      );
       bare = await runChild<LoadInput, LoadOutput>('tests/bench/command-load.ts', {
         url: peer.url,
         workload: 'bare',

@@ -20,21 +20,18 @@ export function cpuMs(pid: number): number | null {
   }
 }
 
-/** The PostgreSQL backends serving the database `db` is connected to. */
-export async function backendPids(db: Kysely<Database>): Promise<number[]> {
-  const { rows } = await sql<{ pid: number }>`
-    select pid from pg_stat_activity where datname = current_database()`.execute(db);
-  return rows.map((row) => row.pid);
-}
-
 /**
- * This database's backends and the server's own background processes (WAL
- * writer, checkpointer…), whose work under a write load is part of its cost.
+ * The PostgreSQL backends serving the database `db` is connected to; with
+ * `background`, also the server's own background processes (WAL writer,
+ * checkpointer…), whose work under a write load is part of its cost.
  */
-export async function postgresPids(db: Kysely<Database>): Promise<number[]> {
+export async function postgresPids(
+  db: Kysely<Database>,
+  options: { background: boolean },
+): Promise<number[]> {
   const { rows } = await sql<{ pid: number }>`
     select pid from pg_stat_activity
-    where datname = current_database() or datname is null`.execute(db);
+    where datname = current_database() or (${options.background} and datname is null)`.execute(db);
   return rows.map((row) => row.pid);
 }
 

@@ -1,5 +1,6 @@
 /**
- * Preloaded into a server process (`--import`, see `traceDeliveryFlags`) to
+ * Preloaded into a server process (`--import`, see `deliveryTracing` in
+ * tests/bench/realtime/delivery-split.ts) to
  * split the fan-out's latency: stamps each stage of delivery the server
  * publishes (server/realtime/delivery-trace.ts) and the start and end of each
  * HTTP request, with the clock the bench and the load generator use, and

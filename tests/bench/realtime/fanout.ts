@@ -95,45 +95,44 @@ export const measureFanout: Measure = async (context) => {
     const traced: TracedChange[] = [];
     // Node A holds as many panels as B, of another space that the changes do not concern,
     // as any node of a deployment holds panels: a node holding none ran the same request
-    // 0.5 to 1.6 ms slower (benchmarks/analysis.md), which is not the hop being measured.
+    // 0.4 to 2 ms slower (benchmarks/analysis.md), which is not the hop being measured.
     let idleOnA = 0;
     const alsoOnA = async (n: number) => {
-      const result = await generatorElsewhere.connect({
-        url: nodeA.url,
-        tokens: tokensElsewhere.slice(idleOnA, n),
-        live: false,
-        reconnection: false,
-        concurrency: 50,
-        timeoutMs: 60_000,
-      });
-      if (result.failed > 0)
-        throw new Error(`${result.failed} clients could not connect to A: ${result.errors[0]}`);
+      await connectClients(generatorElsewhere, nodeA, tokensElsewhere.slice(idleOnA, n));
       idleOnA = n;
     };
-    await rampUp(generator, nodeB, tokens, sizes, context.log, alsoOnA, async (n) => {
-      const single = emptyLatencies();
-      const cross = emptyLatencies();
-      // Each change stores one event: its id is known without asking the database while
-      // the event is on its way, which would take a core from the delivery it measures.
-      let eventId = await changer.head();
-      for (let i = 0; i < WARM_UP_CHANGES + changes * 2; i++) {
-        // Alternate the node the change goes through, B (the clients' own) or A, so that
-        // each gets as many of the two kinds of change (none, one SIRET): B, A, A, B, …
-        const through = THROUGH_ORDER[i % THROUGH_ORDER.length] === 'B' ? nodeB : nodeA;
-        const started = now();
-        await changer.change(through.url);
-        const answered = now();
-        const seq = ++eventId;
-        const arrived = await generator.collect(seq, COLLECT_TIMEOUT_MS);
-        if (i < WARM_UP_CHANGES) continue;
-        const path = through === nodeB ? 'single' : 'cross';
-        record(path === 'single' ? single : cross, started, answered, arrived);
-        traced.push({ n, path, seq, started, arrivals: arrived.times });
-      }
-      const head = await changer.head();
-      if (head !== eventId) throw new Error(`expected the stream at ${eventId}, found ${head}`);
-      ours.set(n, { single, cross });
-    });
+    await rampUp(
+      generator,
+      nodeB,
+      tokens,
+      sizes,
+      context.log,
+      async (n) => {
+        const single = emptyLatencies();
+        const cross = emptyLatencies();
+        // Each change stores one event: its id is known without asking the database while
+        // the event is on its way, which would take a core from the delivery it measures.
+        let eventId = await changer.head();
+        for (let i = 0; i < WARM_UP_CHANGES + changes * 2; i++) {
+          // Alternate the node the change goes through, B (the clients' own) or A, so that
+          // each gets as many of the two kinds of change (none, one SIRET): B, A, A, B, …
+          const through = THROUGH_ORDER[i % THROUGH_ORDER.length] === 'B' ? nodeB : nodeA;
+          const started = now();
+          await changer.change(through.url);
+          const answered = now();
+          const seq = ++eventId;
+          const arrived = await generator.collect(seq, COLLECT_TIMEOUT_MS);
+          if (i < WARM_UP_CHANGES) continue;
+          const path = through === nodeB ? 'single' : 'cross';
+          record(path === 'single' ? single : cross, started, answered, arrived);
+          traced.push({ n, path, seq, started, arrivals: arrived.times });
+        }
+        const head = await changer.head();
+        if (head !== eventId) throw new Error(`expected the stream at ${eventId}, found ${head}`);
+        ours.set(n, { single, cross });
+      },
+      alsoOnA,
+    );
     await generator.disconnect();
     await generatorElsewhere.stop();
     // The nodes write their stamps as they exit; they are done, and the bare peers get the cores.
@@ -144,30 +143,22 @@ export const measureFanout: Measure = async (context) => {
     /** The bare peer's broadcast, sent through `emitter` to clients connected to `node`. */
     const measureBare = async (node: ServerNode, emitter: ServerNode) => {
       const results = new Map<number, Latencies>();
-      await rampUp(
-        generator,
-        node,
-        tokens,
-        sizes,
-        context.log,
-        async () => {},
-        async (n) => {
-          const latencies = emptyLatencies();
-          for (let i = 0; i < WARM_UP_CHANGES + changes; i++) {
-            const id = ++bareId;
-            const started = now();
-            const response = await fetch(`${emitter.url}/emit`, {
-              method: 'POST',
-              body: JSON.stringify({ id }),
-            });
-            await response.arrayBuffer();
-            const answered = now();
-            const arrived = await generator.collect(id, COLLECT_TIMEOUT_MS);
-            if (i >= WARM_UP_CHANGES) record(latencies, started, answered, arrived);
-          }
-          results.set(n, latencies);
-        },
-      );
+      await rampUp(generator, node, tokens, sizes, context.log, async (n) => {
+        const latencies = emptyLatencies();
+        for (let i = 0; i < WARM_UP_CHANGES + changes; i++) {
+          const id = ++bareId;
+          const started = now();
+          const response = await fetch(`${emitter.url}/emit`, {
+            method: 'POST',
+            body: JSON.stringify({ id }),
+          });
+          await response.arrayBuffer();
+          const answered = now();
+          const arrived = await generator.collect(id, COLLECT_TIMEOUT_MS);
+          if (i >= WARM_UP_CHANGES) record(latencies, started, answered, arrived);
+        }
+        results.set(n, latencies);
+      });
       await generator.disconnect();
       return results;
     };
@@ -209,7 +200,9 @@ export const measureFanout: Measure = async (context) => {
         `Single node: clients on node B, change sent to B. Cross node: same clients, change sent to ` +
           `node A, delivered through the PostgreSQL adapter (NOTIFY/LISTEN). Both nodes run the ` +
           `adapter, as any deployment on PostgreSQL does, and both hold N panels: node A those of ` +
-          `another space, which the changes do not concern, from a second load generator process. Changes alternate between the two (B, A, A, B, …), so that each node gets as many changes of each kind.`,
+          `another space, which the changes do not concern, from a second load generator process. ` +
+          `Changes alternate between the two (B, A, A, B, …), so that each node gets as many ` +
+          `changes of each kind.`,
         `Baseline: a bare Socket.IO server (plain node:http + socket.io, no auth, no database) ` +
           `emitting to all on an HTTP POST, same load generator, same N. The bare path has no ` +
           `transaction and no event row, so the ratio also counts our commit.`,
@@ -234,31 +227,42 @@ async function rampUp(
   tokens: string[],
   sizes: number[],
   log: (message: string) => void,
-  /** Connects whatever else must be there at each size, before the presence counts settle. */
-  alongside: (n: number) => Promise<void>,
   measureAt: (n: number) => Promise<void>,
+  /** Connects whatever else must be there at each size, before the presence counts settle. */
+  alongside?: (n: number) => Promise<void>,
 ): Promise<void> {
   let connected = 0;
   for (const n of sizes) {
     const started = now();
-    const result = await generator.connect({
-      url: node.url,
-      tokens: tokens.slice(connected, n),
-      live: false,
-      reconnection: false,
-      concurrency: 50,
-      timeoutMs: 60_000,
-    });
-    if (result.failed > 0)
-      throw new Error(`${result.failed} clients could not connect: ${result.errors.join('; ')}`);
+    await connectClients(generator, node, tokens.slice(connected, n));
     connected = n;
-    await alongside(n);
+    await alongside?.(n);
     log(`  ${n} clients on ${node.url} (+${round(now() - started, 0)} ms)`);
     // The presence counts of the arrivals (one to every client of the space each time)
     // come to an end first: what is measured is a change reaching panels already there.
     await new Promise((resolve) => setTimeout(resolve, PRESENCE_SETTLE_MS));
     await measureAt(n);
   }
+}
+
+/** Connects one client per token to `node`, without reconnection; any failure fails the measure. */
+async function connectClients(
+  generator: LoadGenerator,
+  node: ServerNode,
+  tokens: string[],
+): Promise<void> {
+  const result = await generator.connect({
+    url: node.url,
+    tokens,
+    live: false,
+    reconnection: false,
+    concurrency: 50,
+    timeoutMs: 60_000,
+  });
+  if (result.failed > 0)
+    throw new Error(
+      `${result.failed} clients could not connect to ${node.url}: ${result.errors.join('; ')}`,
+    );
 }
 
 function emptyLatencies(): Latencies {

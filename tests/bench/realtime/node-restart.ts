@@ -19,7 +19,7 @@ import { Cleanups } from '../load/cleanups.js';
 import { profilingFlags } from '../load/profiling.js';
 import { startLoadGenerator } from '../load/load-generators.js';
 import { principalChanger, type PrincipalChanger } from '../load/principal-change.js';
-import { backendPids, cpuMs, measureCpu } from '../load/process-cpu.js';
+import { postgresPids, cpuMs, measureCpu } from '../load/process-cpu.js';
 import { now, type WatchResult } from '../load/protocol.js';
 import { seedSpaces } from '../load/seed-spaces.js';
 
@@ -81,7 +81,7 @@ export const measureNodeRestart: Measure = async (context) => {
 
     const cpu = {
       nodeB: await measureCpu(async () => [nodeB.process.pid!]),
-      postgres: await measureCpu(() => backendPids(database.db)),
+      postgres: await measureCpu(() => postgresPids(database.db, { background: false })),
       viaFront: await measureCpu(async () => [viaFront.pid]),
       onB: await measureCpu(async () => [onB.pid]),
       // The TCP front and the principals' changes run in this process.
