@@ -25,4 +25,9 @@ export default tseslint.config(
     ],
     rules: { 'no-console': 'off' },
   },
+  {
+    // Plain JavaScript run by Node before any build; `checkJs` type-checks its names.
+    files: ['scripts/**/*.mjs'],
+    rules: { 'no-undef': 'off' },
+  },
 );

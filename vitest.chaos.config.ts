@@ -8,6 +8,10 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     name: 'chaos',
+    reporters:
+      process.env.CI === 'true'
+        ? ['default', ['json', { outputFile: 'test-results/chaos.json' }]]
+        : ['default'],
     environment: 'node',
     include: ['tests/chaos/**/*.test.ts'],
     fileParallelism: false,

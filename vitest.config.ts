@@ -3,6 +3,11 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   test: {
+    // CI also keeps a JSON report, which `.ci/run` sums up.
+    reporters:
+      process.env.CI === 'true'
+        ? ['default', ['json', { outputFile: 'test-results/vitest.json' }]]
+        : ['default'],
     // Gives the run a log folder, then fails the run if any server log holds a secret.
     globalSetup: ['tests/security/support/secrets-log-scan.ts'],
     projects: [

@@ -1,11 +1,17 @@
-/** The server's configuration, read once from the environment (API.md, "Running the server"). */
+/** The server's configuration, read once from the environment (docs/api.md, "Running the server"). */
 import { resolve } from 'node:path';
 import { targetFromEnv, type DatabaseTarget } from './db/open-database.js';
 import { EXTENSION_ORIGINS } from './extension-origins.js';
+import { parseTrustedProxies, type TrustedProxies } from './http/trusted-proxies.js';
 
 export interface RateLimitRule {
   max: number;
   windowMs: number;
+}
+
+/** Past `max` within the window, attempts are held back `delayMs`, never refused. */
+export interface SlowdownRule extends RateLimitRule {
+  delayMs: number;
 }
 
 export interface ServerConfig {
@@ -20,11 +26,20 @@ export interface ServerConfig {
   allowedOrigins: string[];
   /** PostgreSQL URL for the multi-node Socket.IO adapter; null: one process, in-memory adapter. */
   adapterUrl: string | null;
+  /** `TRUST_PROXY`: the proxies whose `X-Forwarded-For` names the client (none by default). */
+  trustProxy: TrustedProxies;
+  /** Per client address: see `http/client-address.ts` for what an address is. */
   rateLimits: {
-    loginPerEmail: RateLimitRule;
-    loginPerAddress: RateLimitRule;
+    /** Failed logins from one address, whatever the e-mail (password spraying): that address is refused. */
+    loginFailuresPerAddress: RateLimitRule;
+    /** Failed logins for one e-mail from one address: that address is refused for that e-mail. */
+    loginFailuresPerEmailAndAddress: RateLimitRule;
+    /** Failed logins for one e-mail from everywhere: past it, addresses it never signed in from wait. */
+    loginFailuresPerEmail: SlowdownRule;
     signupPerEmail: RateLimitRule;
     signupPerAddress: RateLimitRule;
+    /** Failed invitation accepts (unknown, used or expired links) from one address. */
+    invitationFailuresPerAddress: RateLimitRule;
   };
   logLevel: string;
   /** How often pending invitations are checked for expiry. */
@@ -39,9 +54,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
   const host = env.HOST ?? '127.0.0.1';
   const dataDir = resolve(env.DATA_DIR ?? './data');
   const database = targetFromEnv(env);
-  const publicUrl = (
-    env.PUBLIC_URL ?? `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`
-  ).replace(/\/+$/, '');
+  const publicUrl = (env.PUBLIC_URL ?? `http://${hostInLinks(host)}:${port}`).replace(/\/+$/, '');
   const adminEmail = env.ADMIN_EMAIL?.trim().toLowerCase();
   const adminPassword = env.ADMIN_PASSWORD;
   if (Boolean(adminEmail) !== Boolean(adminPassword)) {
@@ -64,15 +77,26 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
         .filter(Boolean),
     ],
     adapterUrl: database.kind === 'postgres' ? database.url : null,
+    trustProxy: parseTrustedProxies(env.TRUST_PROXY),
     rateLimits: {
-      loginPerEmail: { max: 10, windowMs: FIFTEEN_MINUTES },
-      loginPerAddress: { max: 100, windowMs: FIFTEEN_MINUTES },
+      loginFailuresPerAddress: { max: 100, windowMs: FIFTEEN_MINUTES },
+      loginFailuresPerEmailAndAddress: { max: 10, windowMs: FIFTEEN_MINUTES },
+      loginFailuresPerEmail: { max: 10, windowMs: FIFTEEN_MINUTES, delayMs: 2_000 },
       signupPerEmail: { max: 10, windowMs: ONE_HOUR },
       signupPerAddress: { max: 20, windowMs: ONE_HOUR },
+      invitationFailuresPerAddress: { max: 20, windowMs: FIFTEEN_MINUTES },
     },
     logLevel: env.LOG_LEVEL ?? 'info',
     expiryIntervalMs: 60_000,
   };
+}
+
+/** Loopback and "every address": the name the panel uses by default (`localhost`), so links and panel agree. */
+const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '0.0.0.0', '::1', '::']);
+
+function hostInLinks(host: string): string {
+  if (LOCAL_HOSTS.has(host)) return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 function parsePort(value: string): number {

@@ -1,5 +1,5 @@
 /**
- * `npm run server`: the server alone, configured by the environment (API.md).
+ * `npm run server`: the server alone, configured by the environment (docs/api.md).
  * `--demo` (used by `npm start`): the same server, with demo accounts and data
  * created on first run and a banner saying what to do next.
  */
@@ -9,7 +9,8 @@ import { createLogger } from './logger.js';
 import { startServer } from './start-server.js';
 import { DEMO_ADMIN } from './demo/demo-data.js';
 import { seedDemo } from './demo/seed-demo.js';
-import { printDemoBanner } from './demo/demo-banner.js';
+import { DEMO_LOGINS, printDemoBanner } from './demo/demo-banner.js';
+import { listAccountStandings } from './db/queries/account-standings.js';
 import { sendInvitationMail } from './http/send-invitation-mail.js';
 
 const demo = process.argv.includes('--demo');
@@ -31,12 +32,16 @@ try {
       sendInvitationMail({ mailer: server.mailer, logger, config }, invitation),
     );
     printDemoBanner({
-      url: server.url,
+      url: config.publicUrl,
       created,
       extensionDir: resolve('.output/chrome-mv3'),
       mail: server.mailer.describe(),
       database:
         config.database.kind === 'embedded' ? (config.database.dataDir ?? 'memory') : 'PostgreSQL',
+      standings: await listAccountStandings(
+        server.database.db,
+        DEMO_LOGINS.map((login) => login.email),
+      ),
     });
   }
   let stopping = false;

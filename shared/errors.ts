@@ -29,6 +29,12 @@ export const ERRORS = {
     status: 409,
     message: 'Ce SIRET est déjà géré par un autre espace employeur.',
   },
+  /** Anonymous sign-up: one answer whatever the SIRET's state, until the unlock code is proved. */
+  SIGNUP_PROOF_REFUSED: {
+    status: 422,
+    message:
+      "Ce SIRET et ce code de déblocage ne permettent pas de créer un espace employeur. Vérifiez le SIRET et le code figurant sur le courrier reçu à l'ouverture d'un dossier risques professionnels en cours.",
+  },
   SIRET_NOT_IN_SPACE: {
     status: 422,
     message: "Ce SIRET n'appartient pas à votre espace employeur.",
@@ -41,6 +47,12 @@ export const ERRORS = {
   CESSION_TARGET_NOT_PRINCIPAL: {
     status: 422,
     message: "L'adresse mail à renseigner doit être celle d'un utilisateur principal",
+  },
+  /** One's own address: a typing slip, not a guess, so it is not counted towards the lock. */
+  CESSION_TARGET_SELF: {
+    status: 422,
+    message:
+      "Vous ne pouvez pas céder vos SIRETs à votre propre adresse : renseignez celle d'un autre utilisateur principal.",
   },
   INVITATION_INVALID: {
     status: 410,
@@ -55,6 +67,15 @@ export const ERRORS = {
   RATE_LIMITED: {
     status: 429,
     message: 'Trop de tentatives en peu de temps. Patientez quelques minutes avant de réessayer.',
+  },
+  SYNC_RATE_LIMITED: {
+    status: 429,
+    message:
+      'Trop de demandes de synchronisation en peu de temps. La synchronisation reprendra dans quelques secondes.',
+  },
+  SYNC_SUPERSEDED: {
+    status: 409,
+    message: 'Cette demande de synchronisation a été remplacée par une demande plus récente.',
   },
   SERVICE_UNAVAILABLE: {
     status: 503,

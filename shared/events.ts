@@ -54,7 +54,10 @@ export interface EventPayloads {
   'invitation.accepted': { invitationId: number; userId: number; acceptedAt: string };
   'invitation.expired': { invitationId: number; userId: number };
   'invitation.revoked': { invitationId: number; userId: number };
-  /** A failed-attempt counter reached its limit (admin stream). */
+  /**
+   * A failed-attempt counter reached its limit (admin stream): a lock, or for
+   * scope `signup_alert` an alert that blocks nobody.
+   */
   'lock.locked': { lock: LockView };
   /** An admin lifted a lock (admin stream). */
   'lock.reset': { lockId: number };
@@ -135,8 +138,12 @@ export interface SyncRequest {
   since: number | null;
 }
 
-/** Server's ack to `sync`: the missed events in order, or a snapshot when too far behind. */
-export type SyncResponse = { events: ServerEvent[] } | { snapshot: Snapshot } | { error: string };
+/**
+ * Server's ack to `sync`: the missed events in order, or a snapshot when too far
+ * behind, or a refusal; `retryAfterMs` says how long to wait before asking again.
+ */
+export type SyncResponse =
+  { events: ServerEvent[] } | { snapshot: Snapshot } | { error: string; retryAfterMs?: number };
 
 export interface ServerToClientEvents {
   snapshot: (snapshot: Snapshot) => void;

@@ -12,7 +12,7 @@ import type { DossierKind } from './domain.js';
 
 const DAY_MS = 86_400_000;
 
-/** Days of the questionnaire (DOMAIN.md): 20 jours francs for an AT, 30 for an MP. */
+/** Days of the questionnaire (docs/domain.md): 20 jours francs for an AT, 30 for an MP. */
 export const QUESTIONNAIRE_DAYS: Record<DossierKind, number> = { AT: 20, MP: 30 };
 
 /** Easter Sunday of a Gregorian year (anonymous Gregorian algorithm, Meeus/Jones/Butcher). */

@@ -1,5 +1,5 @@
 /**
- * The client half of the realtime protocol (API.md, "Socket.IO"): keeps a
+ * The client half of the realtime protocol (docs/api.md, "Socket.IO"): keeps a
  * panel's state equal to the server's whatever the network does.
  *
  *   snapshot ──────────────► replace the state
@@ -13,7 +13,8 @@
  *
  * One sync runs at a time; events arriving meanwhile wait in a buffer and go
  * through the same checks once it ends, so nothing is applied twice or out of
- * order. No DOM, Node or Socket.IO import: the panel and the server's tests
+ * order. A refused sync (the server bounds each socket's rate) is retried
+ * after a delay, never at once. No DOM, Node or Socket.IO import: the panel and the server's tests
  * both use it with their own socket.
  */
 import type { ResumePoint, ServerEvent, Snapshot, SyncRequest, SyncResponse } from './events.js';
@@ -53,6 +54,9 @@ export interface LiveSyncOptions {
 }
 
 type SyncKind = 'events' | 'snapshot';
+
+/** The longest a refused sync waits on the server's word (`retryAfterMs`). */
+const MAX_RETRY_AFTER_MS = 60_000;
 
 export class LiveSync {
   private current: Snapshot | null = null;
@@ -220,7 +224,7 @@ export class LiveSync {
       this.syncing = false;
       if ('error' in response) {
         this.options.onSyncError?.(response.error);
-        this.scheduleRetry(kind);
+        this.scheduleRetry(kind, response.retryAfterMs);
         return;
       }
       if ('snapshot' in response) this.handleSnapshot(response.snapshot);
@@ -270,13 +274,21 @@ export class LiveSync {
     }
   }
 
-  private scheduleRetry(kind: SyncKind): void {
+  /** Retries after `retryDelayMs`, or after the server's `retryAfterMs` when longer. */
+  private scheduleRetry(kind: SyncKind, retryAfterMs?: unknown): void {
     if (this.connection !== 'connected') return;
     this.clearRetry();
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = null;
-      this.requestSync(this.awaitingSnapshot ? 'snapshot' : kind);
-    }, this.retryDelayMs);
+    const asked =
+      typeof retryAfterMs === 'number' && Number.isFinite(retryAfterMs)
+        ? Math.min(retryAfterMs, MAX_RETRY_AFTER_MS)
+        : 0;
+    this.retryTimer = setTimeout(
+      () => {
+        this.retryTimer = null;
+        this.requestSync(this.awaitingSnapshot ? 'snapshot' : kind);
+      },
+      Math.max(this.retryDelayMs, asked),
+    );
   }
 
   private clearRetry(): void {

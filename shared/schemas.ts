@@ -50,10 +50,10 @@ export const unlockCodeSchema = z
   .max(MAX_UNLOCK_CODE_LENGTH, FIELD_MESSAGES.unlockCodeInvalid);
 
 export const idParamSchema = z.coerce
-  .number({ error: 'Identifiant invalide.' })
-  .int('Identifiant invalide.')
-  .positive('Identifiant invalide.')
-  .max(2 ** 31 - 1, 'Identifiant invalide.');
+  .number()
+  .int()
+  .positive()
+  .max(2 ** 31 - 1, "L'identifiant n'est pas valide.");
 
 /** Invitation and session tokens are base64url strings of 43 characters (256 bits). */
 export const tokenSchema = z

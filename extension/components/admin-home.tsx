@@ -18,7 +18,7 @@ export interface AdminHomeProps {
   state: AdminSnapshot;
 }
 
-/** The support agent's screen: invitations across spaces, live, and lock-outs. */
+/** The support agent's screen: invitations across spaces, live, lock-outs and alerts. */
 export function AdminHome({ state }: AdminHomeProps) {
   return (
     <>
@@ -116,25 +116,31 @@ function LockList({ locks }: LockListProps) {
       ) : (
         <ul class="rows">
           {locks.map((lock) => {
-            const who = lock.email ?? 'Inscription sans compte';
+            // An alert blocks nobody: support looks into it, then acknowledges it,
+            // which starts its count again.
+            const alert = lock.scope === 'signup_alert';
+            const who = lock.email ?? (alert ? 'Alerte inscription' : 'Inscription sans compte');
+            const action = alert ? 'Acquitter' : 'Réinitialiser';
+            const siret = lock.siret ? `SIRET ${formatSiret(lock.siret)}` : null;
+            // Without an e-mail, the SIRET tells the rows' buttons apart when read aloud.
+            const target = lock.email === null && siret ? `${who} ${siret}` : who;
             return (
               <li key={lock.id} class="row">
                 <div>
                   <span class="lock-who">{who}</span>
                   <span class="cell-detail">
                     {LOCK_SCOPE_LABELS[lock.scope]}
-                    {lock.siret && ` · SIRET ${formatSiret(lock.siret)}`} ·{' '}
-                    {plural(lock.failures, 'échec', 'échecs')} · depuis le{' '}
-                    {formatDateTime(lock.lockedAt)}
+                    {siret && ` · ${siret}`} · {plural(lock.failures, 'échec', 'échecs')} ·{' '}
+                    {alert ? 'signalée le' : 'depuis le'} {formatDateTime(lock.lockedAt)}
                   </span>
                 </div>
                 <Button
                   variant="primary"
-                  aria-label={`Réinitialiser ${who} (${LOCK_SCOPE_LABELS[lock.scope]})`}
+                  aria-label={`${action} ${target} (${LOCK_SCOPE_LABELS[lock.scope]})`}
                   busy={store.isBusy(`resetLock:${lock.id}`)}
                   onClick={() => store.resetLock(lock.id)}
                 >
-                  Réinitialiser
+                  {action}
                 </Button>
               </li>
             );

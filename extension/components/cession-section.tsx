@@ -1,26 +1,48 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { Button } from './button.js';
 import { ConfirmDialog } from './dialog.js';
 import { useStore } from './store-context.js';
 import { TextField } from './text-field.js';
 import { useEmailField } from './use-email-field.js';
 
-/** Part 1 of the Paramétrage: hand every SIRET over to another principal user. */
+/**
+ * Part 1 of the Paramétrage: hand every SIRET over to another principal user.
+ * The address is checked by the server first (own address, a secondary's, an
+ * unknown one are refused at the field); the cession, which cannot be undone,
+ * is confirmed last, naming the address the server accepted.
+ */
 export function CessionSection() {
   const store = useStore();
   const field = useEmailField();
-  const [confirming, setConfirming] = useState(false);
+  /** The address the server accepted, awaiting the principal's confirmation. */
+  const [target, setTarget] = useState<string | null>(null);
+  const checking = store.isBusy('checkCessionTarget');
+  const [refusals, setRefusals] = useState(0);
 
-  function onSubmit(event: Event) {
-    event.preventDefault();
-    if (field.validate()) setConfirming(true);
+  // After a refusal the field takes the focus, which reads its message out (aria-describedby);
+  // as an effect, so that it comes after a closing dialog gives the focus back.
+  useEffect(() => {
+    if (refusals > 0) field.fieldProps.inputRef.current?.focus();
+  }, [refusals]);
+
+  function refuse(message: string) {
+    field.setProblem(message);
+    setRefusals((count) => count + 1);
   }
 
-  async function onConfirm() {
-    const result = await store.cede(field.email.trim());
-    setConfirming(false);
+  async function onSubmit(event: Event) {
+    event.preventDefault();
+    if (checking || !field.validate()) return;
+    const result = await store.checkCessionTarget(field.email.trim());
+    if (result.ok) setTarget(result.email);
+    else refuse(result.message);
+  }
+
+  async function onConfirm(email: string) {
+    const result = await store.cede(email);
+    setTarget(null);
     if (result.ok) field.clear();
-    else field.setProblem(result.message);
+    else refuse(result.message);
   }
 
   return (
@@ -35,25 +57,25 @@ export function CessionSection() {
         L'adresse mail à renseigner doit être celle d'un utilisateur principal, toute autre adresse
         sera refusée (en cas de blocage, contactez le 3679 pour une réinitialisation).
       </p>
-      <form onSubmit={onSubmit} noValidate class="form">
+      <form onSubmit={(event) => void onSubmit(event)} noValidate class="form">
         <TextField
           label="Adresse e-mail de l'utilisateur principal destinataire"
           {...field.fieldProps}
         />
-        <Button type="submit" variant="primary" busy={store.isBusy('cede')}>
+        <Button type="submit" variant="primary" busy={checking || store.isBusy('cede')}>
           Céder les SIRETs
         </Button>
       </form>
-      {confirming && (
+      {target !== null && (
         <ConfirmDialog
           title="Céder les SIRETs"
           busy={store.isBusy('cede')}
-          onCancel={() => setConfirming(false)}
-          onConfirm={() => void onConfirm()}
+          onCancel={() => setTarget(null)}
+          onConfirm={() => void onConfirm(target)}
         >
           <p>
             Tous les SIRETs de votre espace et vos utilisateurs secondaires passeront dans l'espace
-            de <strong>{field.email.trim()}</strong>.
+            de <strong>{target}</strong>.
           </p>
           <p>
             Vous deviendrez utilisateur secondaire de cet espace et n'aurez plus accès au

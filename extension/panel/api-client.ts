@@ -24,6 +24,8 @@ export interface ApiClient {
   signup(body: SignupBody): Promise<SessionView>;
   logout(): Promise<void>;
   me(): Promise<MeView>;
+  /** The address as the server stores it when a cession to it would be accepted. */
+  checkCessionTarget(email: string): Promise<string>;
   cede(email: string): Promise<MeView>;
   addSiret(body: AddSiretBody): Promise<void>;
   deleteSiret(siret: string): Promise<void>;
@@ -84,6 +86,8 @@ export function createHttpApiClient(
     signup: (body) => json('POST', '/auth/signup', body),
     logout: () => none('POST', '/auth/logout'),
     me: async () => (await json<{ user: MeView }>('GET', '/me')).user,
+    checkCessionTarget: async (email) =>
+      (await json<{ email: string }>('POST', '/cession/check', { email })).email,
     cede: async (email) => (await json<{ user: MeView }>('POST', '/cession', { email })).user,
     addSiret: (body) => none('POST', '/sirets', body),
     deleteSiret: (siret) => none('DELETE', `/sirets/${encodeURIComponent(siret)}`),

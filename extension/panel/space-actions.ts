@@ -14,8 +14,20 @@ export interface SpaceActionDeps {
   today(): string;
 }
 
+export type CessionCheck = { ok: true; email: string } | Extract<ActionResult, { ok: false }>;
+
 export function createSpaceActions({ api, run, saveFile, today }: SpaceActionDeps) {
   return {
+    /** Asks the server whether the cession to this address would be accepted, ceding nothing. */
+    checkCessionTarget: async (email: string): Promise<CessionCheck> => {
+      let target = email;
+      const result = await run(
+        'checkCessionTarget',
+        async () => (target = await api.checkCessionTarget(email)),
+      );
+      return result.ok ? { ok: true, email: target } : result;
+    },
+
     cede: (email: string): Promise<ActionResult> =>
       run('cede', () => api.cede(email), { success: `SIRETs cédés à ${email}.` }),
 

@@ -94,13 +94,19 @@ export interface SessionsTable {
 export interface FailedAttemptsTable {
   id: Generated<number>;
   scope: LockScope;
-  /** What is counted: `space:<id>` for a cession, `space:<id>:<siret>` for an added SIRET, `siret:<siret>` for a signup. */
+  /**
+   * What is counted: `space:<id>` for a cession, `space:<id>:<siret>` for an
+   * added SIRET, `siret:<siret>:<client address>` for a signup, `siret:<siret>`
+   * for a SIRET's signups from every address (`signup_alert`).
+   */
   subject: string;
   /** The principal the counter belongs to, when there is one (admin reset by user). */
   userId: number | null;
   siret: string | null;
   failures: number;
   lockedAt: NullableTimestamp;
+  /** When a counter that never locks (`signup_alert`) alerted the support agents. */
+  alertedAt: NullableTimestamp;
   updatedAt: DefaultTimestamp;
 }
 
@@ -108,6 +114,12 @@ export interface RateLimitsTable {
   key: string;
   windowStart: Timestamp;
   hits: number;
+}
+
+export interface SignInAddressesTable {
+  /** SHA-256 of the e-mail and the client address (`db/queries/sign-in-addresses.ts`). */
+  keyHash: string;
+  lastSignedInAt: DefaultTimestamp;
 }
 
 export interface EventStreamsTable {
@@ -140,6 +152,7 @@ export interface Database {
   sessions: SessionsTable;
   failedAttempts: FailedAttemptsTable;
   rateLimits: RateLimitsTable;
+  signInAddresses: SignInAddressesTable;
   eventStreams: EventStreamsTable;
   events: EventsTable;
 }

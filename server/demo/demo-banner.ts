@@ -1,5 +1,20 @@
+import type { AccountStanding } from '../db/queries/account-standings.js';
 import { PORTAL_STAND_IN_PATH } from '../http/pages/portal-stand-in.js';
-import { DEMO_ADMIN, DEMO_OTHER_PRINCIPAL, DEMO_PRINCIPAL, DEMO_SECONDARIES } from './demo-data.js';
+import {
+  DEMO_ADMIN,
+  DEMO_OTHER_PRINCIPAL,
+  DEMO_PRINCIPAL,
+  DEMO_SECONDARIES,
+  type DemoLogin,
+} from './demo-data.js';
+
+/** Every demo login, in the banner's order. */
+export const DEMO_LOGINS: readonly DemoLogin[] = [
+  DEMO_PRINCIPAL,
+  DEMO_OTHER_PRINCIPAL,
+  ...DEMO_SECONDARIES,
+  DEMO_ADMIN,
+];
 
 /** What a newcomer needs after `npm start`, printed once the server listens. */
 export function printDemoBanner(info: {
@@ -8,13 +23,8 @@ export function printDemoBanner(info: {
   extensionDir: string;
   mail: string;
   database: string;
+  standings: AccountStanding[];
 }): void {
-  const local = info.url.replace('127.0.0.1', 'localhost');
-  const secondaries = DEMO_SECONDARIES.map((s) =>
-    s.password
-      ? `    ${s.email.padEnd(28)} ${s.password}   (utilisateur secondaire)`
-      : `    ${s.email.padEnd(28)} (invitation en attente : voir les e-mails)`,
-  );
   console.log(
     [
       '',
@@ -24,17 +34,46 @@ export function printDemoBanner(info: {
       '     chrome://extensions → turn on "Developer mode" → "Load unpacked" → choose',
       `     ${info.extensionDir}`,
       '2. Open the stand-in page of the questionnaire site (the "Paramétrage" launcher appears on it):',
-      `     ${local}${PORTAL_STAND_IN_PATH}`,
+      `     ${info.url}${PORTAL_STAND_IN_PATH}`,
       "   or click the extension's toolbar button to open the side panel.",
-      `3. Sign in from the panel (server address: ${local}) with one of these demo logins:`,
-      `    ${DEMO_PRINCIPAL.email.padEnd(28)} ${DEMO_PRINCIPAL.password}   (utilisateur principal)`,
-      `    ${DEMO_OTHER_PRINCIPAL.email.padEnd(28)} ${DEMO_OTHER_PRINCIPAL.password}   (autre utilisateur principal, pour la cession)`,
-      ...secondaries,
-      `    ${DEMO_ADMIN.email.padEnd(28)} ${DEMO_ADMIN.password}   (support 3679)`,
+      `3. Sign in from the panel (server address: ${info.url}) with one of these demo logins, as they stand now:`,
+      ...demoLoginLines(info.standings),
       '',
       `E-mails (invitation links) land in: ${info.mail}`,
       `API description: ${info.url}/api/v1/openapi.json    Stop with Ctrl+C.`,
       '',
     ].join('\n'),
   );
+}
+
+/**
+ * One line per demo login with its role as the data says now: a cession or a
+ * removal made during an earlier run shows here, not the roles as seeded.
+ */
+export function demoLoginLines(standings: AccountStanding[]): string[] {
+  return DEMO_LOGINS.map((login) => {
+    const standing = standings.find((s) => s.email === login.email);
+    const password =
+      standing?.status === 'pending' || !standing
+        ? ''
+        : (login.password ?? '(mot de passe choisi)');
+    return `    ${login.email.padEnd(28)} ${password.padEnd(22)} ${describeStanding(standing)}`.trimEnd();
+  });
+}
+
+function describeStanding(standing: AccountStanding | undefined): string {
+  if (!standing) return '(compte supprimé)';
+  if (standing.status === 'pending') return '(invitation en attente : voir les e-mails)';
+  switch (standing.role) {
+    case 'admin':
+      return '(support 3679)';
+    case 'principal':
+      return `(utilisateur principal, ${plural(standing.siretCount, 'SIRET')})`;
+    case 'secondary':
+      return `(utilisateur secondaire de ${standing.principalEmail ?? 'un espace sans principal'}, ${plural(standing.siretCount, 'SIRET attribué', 'SIRETs attribués')})`;
+  }
+}
+
+function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count > 1 ? many : one}`;
 }

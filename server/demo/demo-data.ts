@@ -1,6 +1,12 @@
 /** The demo's people and SIRETs: what `npm start` creates on first run and prints. */
 import type { DossierKind, DossierStatus } from '../../shared/domain.js';
 
+/** A demo account; `password: null` for the invitation left pending. */
+export interface DemoLogin {
+  email: string;
+  password: string | null;
+}
+
 export const DEMO_ADMIN = { email: 'support@exemple.fr', password: 'support-3679-demo' };
 
 export const DEMO_PRINCIPAL = { email: 'employeur@exemple.fr', password: 'employeur-demo' };

@@ -80,6 +80,7 @@ async function signUp(
       passwordHash,
       siret: first,
       unlockCode: codeOf(first),
+      clientAddress: 'demo-seed',
     }),
   );
   const actor = { userId: user.id };

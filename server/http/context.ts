@@ -15,7 +15,9 @@ export interface RealtimePort {
 
 export interface AppDeps {
   db: Kysely<Database>;
-  config: Pick<ServerConfig, 'publicUrl' | 'allowedOrigins' | 'rateLimits'>;
+  /** `trustProxy` absent: no proxy is trusted, limits key on the peer. */
+  config: Pick<ServerConfig, 'publicUrl' | 'allowedOrigins' | 'rateLimits'> &
+    Partial<Pick<ServerConfig, 'trustProxy'>>;
   mailer: Mailer;
   logger: Logger;
   realtime: RealtimePort;
@@ -30,5 +32,7 @@ export type AppEnv = {
   Variables: {
     requestId: string;
     auth: Authenticated | null;
+    /** Where the request comes from (`client-address.ts`): what rate limits key on. */
+    clientAddress: string;
   };
 };

@@ -12,6 +12,7 @@ import { DomainError } from '../rules/domain-error.js';
 import { runRule } from '../rules/run-rule.js';
 import type { AppDeps, AppEnv, AppServices } from './context.js';
 import { bodySizeLimit } from './body-size-limit.js';
+import { resolveClientAddress } from './client-address.js';
 import type { RouteRegistry } from './define-route.js';
 import { handleError } from './handle-error.js';
 import { buildOpenApi } from './openapi.js';
@@ -40,6 +41,7 @@ export function createApp(deps: AppDeps): { app: Hono<AppEnv>; registry: RouteRe
     const requestId = randomUUID();
     c.set('requestId', requestId);
     c.set('auth', null);
+    c.set('clientAddress', resolveClientAddress(c, deps.config.trustProxy));
     const started = performance.now();
     await next();
     c.header('X-Request-Id', requestId);

@@ -6,8 +6,10 @@ import type { Context, Hono } from 'hono';
 import type { z } from 'zod';
 import type { Authenticated } from '../auth/sessions.js';
 import { authenticateToken } from '../auth/sessions.js';
+import { ERRORS } from '../../shared/errors.js';
 import { DomainError } from '../rules/domain-error.js';
 import type { AppEnv, AppServices } from './context.js';
+import { frenchIssueMessage } from './french-validation.js';
 
 export type Access = 'public' | 'user' | 'principal' | 'member' | 'admin';
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -21,6 +23,8 @@ export interface RouteSpec<
   /** Hono path with `:params`, relative to the API base. */
   path: string;
   summary: string;
+  /** Longer than the summary when a client must know more (Markdown, French). */
+  description?: string;
   tag: string;
   access: Access;
   body?: B;
@@ -100,21 +104,9 @@ async function readJson(c: Context<AppEnv>): Promise<unknown> {
 }
 
 function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  const result = schema.safeParse(value);
+  // The schemas' own messages win; frenchIssueMessage words every other issue.
+  const result = schema.safeParse(value, { error: frenchIssueMessage });
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const message =
-    issue && !issue.message.startsWith('Invalid') && !issue.message.startsWith('Unrecognized')
-      ? issue.message
-      : describeIssue(issue);
+  const message = result.error.issues[0]?.message ?? ERRORS.VALIDATION_FAILED.message;
   throw new DomainError('VALIDATION_FAILED', { message });
-}
-
-function describeIssue(issue: z.core.$ZodIssue | undefined): string {
-  if (!issue) return 'Les informations saisies ne sont pas valides.';
-  const field = issue.path.join('.');
-  if (issue.code === 'unrecognized_keys') return `Champ inconnu : ${issue.keys.join(', ')}.`;
-  return field
-    ? `Le champ « ${field} » n'est pas valide.`
-    : 'Les informations saisies ne sont pas valides.';
 }

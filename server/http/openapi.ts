@@ -24,6 +24,7 @@ export function buildOpenApi(registry: RouteRegistry, base: string, serverUrl: s
         ]),
       ),
     };
+    if (spec.description) operation.description = spec.description;
     if (spec.access !== 'public') operation.security = [{ bearer: [] }];
     if (spec.body) {
       operation.requestBody = {

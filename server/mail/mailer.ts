@@ -3,6 +3,7 @@
  * is written as one `.eml` file in `MAIL_DIR`, a local outbox a person (or a
  * test) can open.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
@@ -45,13 +46,29 @@ export function createMailer(options: { smtpUrl: string | null; mailDir: string 
     async send(message) {
       const info = await transport.sendMail({ from: FROM, ...message });
       mkdirSync(options.mailDir, { recursive: true });
-      const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-      const safeTo = message.to.replace(/[^a-z0-9@._-]/gi, '_');
       counter += 1;
-      const file = join(options.mailDir, `${stamp}-${process.pid}-${counter}-${safeTo}.eml`);
+      const file = join(options.mailDir, outboxFileName(message.to, process.pid, counter));
       writeFileSync(file, info.message as Buffer, { mode: 0o600 });
     },
     describe: () => options.mailDir,
     close: () => transport.close(),
   };
+}
+
+/** Room left for the address in a file name: systems cap a name at 255 bytes. */
+const MAX_ADDRESS_IN_NAME = 64;
+
+/**
+ * `<time>-<pid>-<n>-<address>.eml`. A long address (up to 254 characters are
+ * valid) is cut, with a digest of the whole address so that the name still
+ * tells addresses apart.
+ */
+export function outboxFileName(to: string, pid: number, counter: number): string {
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  let safeTo = to.replace(/[^a-z0-9@._-]/gi, '_');
+  if (safeTo.length > MAX_ADDRESS_IN_NAME) {
+    const digest = createHash('sha256').update(to).digest('hex').slice(0, 12);
+    safeTo = `${safeTo.slice(0, MAX_ADDRESS_IN_NAME - 13)}~${digest}`;
+  }
+  return `${stamp}-${pid}-${counter}-${safeTo}.eml`;
 }

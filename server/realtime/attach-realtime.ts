@@ -22,8 +22,10 @@ import {
   normalizeOrigin,
 } from './authenticate-socket.js';
 import { deliverHereFirst } from './deliver-here-first.js';
+import { sendProtocolRefusalsInFrench } from './french-protocol-messages.js';
 import { traceDelivery } from './delivery-trace.js';
 import { handleConnection } from './handle-connection.js';
+import { SYNC_BUDGET, type SyncBudgetOptions } from './sync-budget.js';
 import { createPresenceNotifier } from './presence.js';
 import { promptPublisher, type PromptPublisher } from './prompt-publisher.js';
 import { endSession, publishEvents, type SessionEndReason } from './publish-events.js';
@@ -48,6 +50,8 @@ export interface RealtimeOptions {
   adapter?: RealtimeAdapter;
   /** How often this node re-checks the sessions of its sockets (default 15 s). */
   sessionSweepMs?: number;
+  /** How many `sync`s a socket may ask for (default `SYNC_BUDGET`). */
+  syncBudget?: SyncBudgetOptions;
   logger?: RealtimeLogger;
 }
 
@@ -83,6 +87,8 @@ export function createRealtime(options: RealtimeOptions): Realtime {
         .map(normalizeOrigin),
     },
   });
+
+  sendProtocolRefusalsInFrench(io);
 
   // Engine.IO answers a long-polling request of any other method with a 500:
   // refuse it first, as the bad request it is (400).
@@ -143,7 +149,10 @@ export function createRealtime(options: RealtimeOptions): Realtime {
   });
   io.use(createSocketAuthentication(options.db, logger));
   io.on('connection', (socket) =>
-    handleConnection({ io, db: options.db, presence, logger }, socket),
+    handleConnection(
+      { io, db: options.db, presence, logger, syncBudget: options.syncBudget ?? SYNC_BUDGET },
+      socket,
+    ),
   );
 
   return {

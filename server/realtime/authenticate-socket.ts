@@ -48,7 +48,8 @@ export function createOriginCheck(
     const origin = req.headers.origin;
     if (origin === undefined) return callback(null, true);
     if (allowed.has(normalizeOrigin(origin))) return callback(null, true);
-    callback('ORIGIN_NOT_ALLOWED', false);
+    // Engine.IO sends this text to the client as the refusal's message.
+    callback(ERRORS.FORBIDDEN.message, false);
   };
 }
 

@@ -4,20 +4,27 @@
  * `sync`, leave. What a socket follows is decided from the database each time
  * (on connect and on every `sync`), never trusted from an earlier answer: a
  * cession can turn a principal into a secondary of another space at any time.
+ *
+ * A socket's `sync`s cost the server whatever it asks, so they are bounded: one
+ * runs at a time, one more waits (a newer request takes its place, the older
+ * one is answered `SYNC_SUPERSEDED`), and beyond a rate (sync-budget.ts) they
+ * are refused with `SYNC_RATE_LIMITED`; a socket that keeps flooding is closed.
  */
 import type { Kysely } from 'kysely';
-import type { Snapshot, SyncResponse } from '../../shared/events.js';
+import type { Snapshot, SyncRequest, SyncResponse } from '../../shared/events.js';
 import type { ErrorCode } from '../../shared/errors.js';
 import { authenticateToken } from '../auth/sessions.js';
 import type { Database } from '../db/schema.js';
 import { ADMIN_STREAM, spaceStream, type StreamKey } from '../events/append-events.js';
 import { resumePointOf, tokenOf, viewerOf } from './authenticate-socket.js';
 import { buildSnapshot } from './build-snapshot.js';
+import { findJoinPosition } from './join-position.js';
 import type { PresenceNotifier } from './presence.js';
 import { projectEvent } from './project-event.js';
 import type { RealtimeServer, RealtimeSocket } from './realtime-server.js';
 import type { RealtimeLogger } from './realtime-logger.js';
 import { isSameView, roomsOf, type Viewer } from './rooms.js';
+import { createSyncBudget, type SyncBudgetOptions } from './sync-budget.js';
 import { parseSince, readStreamSince } from './sync-events.js';
 
 export interface ConnectionContext {
@@ -25,6 +32,7 @@ export interface ConnectionContext {
   db: Kysely<Database>;
   presence: PresenceNotifier;
   logger: RealtimeLogger;
+  syncBudget: SyncBudgetOptions;
 }
 
 interface SyncAnswer {
@@ -48,9 +56,29 @@ export function handleConnection(context: ConnectionContext, socket: RealtimeSoc
     });
   };
 
+  const budget = createSyncBudget(context.syncBudget);
+  /** The `sync` queued behind the running task, not started yet. */
+  let waitingSync: { request: SyncRequest; ack: (response: SyncResponse) => void } | null = null;
+  let flooding = false;
+
   socket.on('sync', (request, ack) => {
     if (typeof ack !== 'function') return;
+    const admission = budget.take();
+    if (!admission.admitted) {
+      ack({ error: 'SYNC_RATE_LIMITED' satisfies ErrorCode, retryAfterMs: admission.retryAfterMs });
+      if (admission.flooding) closeFlooding();
+      return;
+    }
+    if (waitingSync) {
+      // Only the newest request is worth its cost; the one it replaces is told so at once.
+      waitingSync.ack({ error: 'SYNC_SUPERSEDED' satisfies ErrorCode });
+      waitingSync = { request, ack };
+      return;
+    }
+    waitingSync = { request, ack };
     serially(async () => {
+      const { request, ack } = waitingSync!;
+      waitingSync = null;
       const sent = watchSentEvents(socket);
       let answer: SyncAnswer;
       try {
@@ -64,6 +92,17 @@ export function handleConnection(context: ConnectionContext, socket: RealtimeSoc
       if (answer.snapshot) afterSnapshot(answer.snapshot, highestSent);
     });
   });
+
+  /** Closes the socket once the `sync`s already admitted are answered. */
+  function closeFlooding(): void {
+    if (flooding) return;
+    flooding = true;
+    logger.warn({ userId: socket.data.viewer.userId }, 'sync flood: socket closed');
+    serially(async () => {
+      // After the last ack: engine.io flushes what it holds before it closes.
+      setImmediate(() => socket.disconnect(true));
+    });
+  }
 
   socket.on('disconnect', () => {
     const { orgId } = socket.data.viewer;
@@ -105,12 +144,26 @@ export function handleConnection(context: ConnectionContext, socket: RealtimeSoc
     if (since !== null && isSameView(viewer, socket.data.viewer)) {
       const missed = await readStreamSince(db, streamOf(viewer), since);
       if (missed.kind === 'events') {
-        return { response: { events: missed.events.map((event) => projectEvent(event, viewer)) } };
+        const joinedAt = missed.events.length > 0 ? await joinPositionOf(viewer) : 0;
+        return {
+          response: {
+            events: missed.events.map((event) => projectEvent(event, viewer, joinedAt)),
+          },
+        };
       }
     }
     const snapshot = await enterView(viewer);
     if (!snapshot) return refuse();
     return { response: { snapshot }, snapshot };
+  }
+
+  /** Read once per view: a member's join position does not move while they stay. */
+  let joined: { viewer: Viewer; position: number } | null = null;
+  async function joinPositionOf(viewer: Viewer): Promise<number> {
+    if (joined && isSameView(joined.viewer, viewer)) return joined.position;
+    const position = await findJoinPosition(db, viewer);
+    joined = { viewer, position };
+    return position;
   }
 
   function refuse(): SyncAnswer {
@@ -175,7 +228,8 @@ export function handleConnection(context: ConnectionContext, socket: RealtimeSoc
       if (!socket.connected) return;
       const missed = await readStreamSince(db, streamOf(viewer), snapshot.lastEventId);
       if (missed.kind !== 'events' || !isSameView(viewer, socket.data.viewer)) return;
-      for (const event of missed.events) socket.emit('event', projectEvent(event, viewer));
+      // The viewer was in the space when the snapshot was read: all that follows is theirs.
+      for (const event of missed.events) socket.emit('event', projectEvent(event, viewer, 0));
     });
   }
 }

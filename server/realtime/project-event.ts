@@ -3,7 +3,8 @@
  * stream: the principal sees every event in detail; an event whose audience is
  * null is for every member; otherwise only the principal and the listed users
  * see it, and everyone else gets a `hidden` event with the same id, so that a
- * hole in the ids always means a missed event.
+ * hole in the ids always means a missed event. Nobody sees in detail an event
+ * from before they came into the space (join-position.ts).
  */
 import type { EphemeralEventType, EventPayloads, ServerEvent } from '../../shared/events.js';
 import { toServerEvent, type StoredEvent } from '../events/append-events.js';
@@ -20,8 +21,12 @@ export function hiddenEvent(event: Pick<StreamEvent, 'seq' | 'at'>): ServerEvent
   return { id: event.seq, type: 'hidden', at: event.at, data: {} };
 }
 
-export function projectEvent(event: StreamEvent, viewer: Viewer): ServerEvent {
-  if (!seesInDetail(event, viewer)) return hiddenEvent(event);
+/**
+ * `joinedAt` is the first position the viewer may see (`findJoinPosition`):
+ * what came before reaches them as `hidden`, like an event of another audience.
+ */
+export function projectEvent(event: StreamEvent, viewer: Viewer, joinedAt: number): ServerEvent {
+  if (event.seq < joinedAt || !seesInDetail(event, viewer)) return hiddenEvent(event);
   const detailed = toServerEvent(event);
   return viewer.role === 'secondary' ? forSecondaries(detailed) : detailed;
 }

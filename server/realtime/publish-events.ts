@@ -71,7 +71,7 @@ function publishEvent(sockets: Broadcaster, event: StoredEvent): void {
   }
   switch (event.type) {
     case 'secondary.removed':
-      // DOMAIN.md: a removed secondary's sessions end at once.
+      // docs/domain.md rule 4: a removed secondary's sessions end at once.
       endSockets(sockets.in(userRoom(event.data.userId)), 'removed');
       break;
     // No room change here for `org.ceded`: with several nodes a room change can

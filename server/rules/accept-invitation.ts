@@ -1,5 +1,5 @@
 /**
- * DOMAIN.md rule 4: the invited person sets their password through the link
+ * docs/domain.md rule 4: the invited person sets their password through the link
  * and becomes "Actif"; the principal and the admins see it live. A link serves
  * once, and only before it expires.
  */

@@ -1,5 +1,5 @@
 /**
- * DOMAIN.md rule 4, "Enregistrer nouvel utilisateur secondaire": the principal
+ * docs/domain.md rule 4, "Enregistrer nouvel utilisateur secondaire": the principal
  * adds a person by e-mail; the account is created "En attente de validation"
  * and the person receives a link to choose a password.
  */
@@ -28,7 +28,7 @@ export interface AddSecondaryResult {
 /**
  * Adds a pending secondary user to the actor's space (principal only) and
  * issues their invitation. Refused with `EMAIL_ALREADY_USED` when anyone, in
- * any space or an admin, holds that e-mail (DOMAIN.md: one space per person).
+ * any space or an admin, holds that e-mail (docs/domain.md: one space per person).
  */
 export async function addSecondary(
   trx: Transaction<Database>,
@@ -62,7 +62,7 @@ export async function addSecondary(
     sirets: [],
   };
   const events = await appendEvents(trx, [
-    // Every member sees the team (DOMAIN.md "Who"); a new member has no SIRET yet.
+    // Every member sees the team (docs/domain.md "Who"); a new member has no SIRET yet.
     draft(spaceStream(orgId), 'secondary.added', { member }, null),
     ...invitationEventDrafts(orgId, 'invitation.created', {
       invitation: toInvitationView(invitation),

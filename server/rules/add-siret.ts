@@ -1,5 +1,5 @@
 /**
- * "Ajouter un SIRET" (DOMAIN.md rule 2): the principal proves the employer
+ * "Ajouter un SIRET" (docs/domain.md rule 2): the principal proves the employer
  * handles the SIRET with the unlock code of one of its dossiers in progress.
  * Wrong codes are counted per space and SIRET; the fifth locks until an admin
  * reset.

@@ -1,5 +1,5 @@
 /**
- * "Céder les SIRETs" (DOMAIN.md rule 1): the principal hands the whole space
+ * "Céder les SIRETs" (docs/domain.md rule 1): the principal hands the whole space
  * to the principal of another space, at once and atomically. SIRETs,
  * secondaries (with their lists) and pending invitations move; the ceding
  * principal stays, as a secondary of the target space holding every ceded
@@ -10,40 +10,31 @@ import type { Transaction } from 'kysely';
 import { moveInvitations } from '../db/queries/invitations.js';
 import { dissolveSpace, lockSpaces } from '../db/queries/spaces.js';
 import { attributeSirets, moveSirets } from '../db/queries/sirets.js';
-import {
-  findUserByEmail,
-  findUserById,
-  makeSecondaryOf,
-  moveSecondaries,
-} from '../db/queries/users.js';
-import type { Database, User } from '../db/schema.js';
+import { findUserById, makeSecondaryOf, moveSecondaries } from '../db/queries/users.js';
+import type { Database } from '../db/schema.js';
 import { appendEvents, draft, spaceStream, type StoredEvent } from '../events/append-events.js';
 import type { Actor } from './actor.js';
-import { DomainError, type AttemptKey } from './domain-error.js';
-import { clearFailedAttempts, lockAttemptCounter } from './record-failed-attempt.js';
+import {
+  findCessionTarget,
+  isActivePrincipal,
+  isPrincipalOfAnotherSpace,
+} from './check-cession-target.js';
+import { DomainError } from './domain-error.js';
+import { clearFailedAttempts } from './record-failed-attempt.js';
 
 /**
  * Cedes every SIRET of the actor's space to the principal whose e-mail is
- * given. Refuses `FORBIDDEN` (not a principal), `LOCKED`, then
- * `CESSION_TARGET_NOT_PRINCIPAL` (counted) for any address that is not the
- * principal of another space.
+ * given. Refuses as `findCessionTarget` does (the panel's check before the
+ * confirmation): `FORBIDDEN`, `LOCKED`, `CESSION_TARGET_SELF`, then
+ * `CESSION_TARGET_NOT_PRINCIPAL` (counted).
  */
 export async function cedeSirets(
   trx: Transaction<Database>,
   actor: Actor,
   input: { email: string },
 ): Promise<{ events: StoredEvent[] }> {
-  const before = await findUserById(trx, actor.userId);
-  if (!isActivePrincipal(before)) throw new DomainError('FORBIDDEN');
+  const { principal: before, target, attempt } = await findCessionTarget(trx, actor, input.email);
   const fromOrgId = before.orgId;
-  const subject = `space:${fromOrgId}`;
-  const attempt: AttemptKey = { scope: 'cession', subject, userId: before.id, siret: null };
-  if (await lockAttemptCounter(trx, attempt)) throw new DomainError('LOCKED');
-
-  const target = await findUserByEmail(trx, input.email);
-  if (!isPrincipalOfAnotherSpace(target, fromOrgId)) {
-    throw new DomainError('CESSION_TARGET_NOT_PRINCIPAL', { attempt });
-  }
   const toOrgId = target.orgId;
 
   // Both spaces, lowest id first: crossed cessions (A to B, B to A) queue instead of
@@ -70,7 +61,7 @@ export async function cedeSirets(
   await attributeSirets(trx, principal.id, sirets);
   // The space keeps its history (events, removed members) but has no member left.
   await dissolveSpace(trx, fromOrgId);
-  await clearFailedAttempts(trx, 'cession', subject);
+  await clearFailedAttempts(trx, 'cession', attempt.subject);
 
   const data = { fromOrgId, toOrgId, formerPrincipalId: principal.id, sirets };
   const events = await appendEvents(trx, [
@@ -78,23 +69,4 @@ export async function cedeSirets(
     draft(spaceStream(toOrgId), 'org.ceded', data, null),
   ]);
   return { events };
-}
-
-function isActivePrincipal(
-  user: User | undefined,
-): user is User & { role: 'principal'; orgId: number } {
-  return user?.status === 'active' && user.role === 'principal' && user.orgId !== null;
-}
-
-function isPrincipalOfAnotherSpace(
-  user: User | undefined,
-  orgId: number,
-): user is User & { orgId: number } {
-  return (
-    user !== undefined &&
-    user.status !== 'removed' &&
-    user.role === 'principal' &&
-    user.orgId !== null &&
-    user.orgId !== orgId
-  );
 }

@@ -1,5 +1,5 @@
 /**
- * "Supprimer un SIRET" (DOMAIN.md rule 3): refused while any dossier of the
+ * "Supprimer un SIRET" (docs/domain.md rule 3): refused while any dossier of the
  * SIRET is still at "Compléter dossier"; otherwise the SIRET leaves the space
  * and every secondary user's list.
  */

@@ -1,12 +1,27 @@
 import { ERRORS, type ErrorCode } from '../../shared/errors.js';
 import type { LockScope } from '../../shared/domain.js';
 
-/** What a refused attempt counts against (DOMAIN.md: 5 failures lock the scope). */
+/** What a refused attempt counts against (docs/domain.md: 5 failures lock the scope). */
 export interface AttemptKey {
   scope: LockScope;
   subject: string;
   userId: number | null;
   siret: string | null;
+  /** A wider count the same failure adds to, which never locks (see `AlertKey`). */
+  alsoCounts?: AlertKey;
+}
+
+/**
+ * A count of failures across many attempt keys (a SIRET's signups from every
+ * address): reaching `alertAfter` alerts the support agents once, and locks
+ * nothing, so that guesses spread over many addresses are seen without
+ * anyone being able to lock the right code out.
+ */
+export interface AlertKey {
+  scope: LockScope;
+  subject: string;
+  siret: string | null;
+  alertAfter: number;
 }
 
 /**

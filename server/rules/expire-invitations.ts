@@ -1,5 +1,5 @@
 /**
- * DOMAIN.md rule 4: an invitation link is valid 7 days. A periodic job marks
+ * docs/domain.md rule 4: an invitation link is valid 7 days. A periodic job marks
  * the links that ran out; the principal may then send a new one.
  */
 import type { Transaction } from 'kysely';

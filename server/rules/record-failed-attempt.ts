@@ -1,21 +1,30 @@
 /**
- * DOMAIN.md: refused cessions and wrong unlock codes are counted; the fifth
- * failure locks the scope until an admin reset ("contactez le 3679").
+ * docs/domain.md: refused cessions and wrong unlock codes are counted; the fifth
+ * failure locks the scope until an admin reset ("contactez le 3679"). A
+ * failure may also add to a wider count that never locks and alerts the
+ * support agents instead (a SIRET's signups from every address).
  */
 import { sql, type Transaction } from 'kysely';
 import { MAX_FAILED_ATTEMPTS } from '../../shared/domain.js';
 import type { Database } from '../db/schema.js';
-import { ADMIN_STREAM, appendEvents, draft, type StoredEvent } from '../events/append-events.js';
-import type { AttemptKey } from './domain-error.js';
+import {
+  ADMIN_STREAM,
+  appendEvents,
+  draft,
+  type EventDraft,
+  type StoredEvent,
+} from '../events/append-events.js';
+import type { AlertKey, AttemptKey } from './domain-error.js';
 import { findLockView } from '../db/queries/locks.js';
 
 export async function recordFailedAttempt(
   trx: Transaction<Database>,
   key: AttemptKey,
 ): Promise<{ events: StoredEvent[]; locked: boolean }> {
+  const { alsoCounts, ...counter } = key;
   const row = await trx
     .insertInto('failedAttempts')
-    .values({ ...key, failures: 1 })
+    .values({ ...counter, failures: 1 })
     .onConflict((oc) =>
       oc.columns(['scope', 'subject']).doUpdateSet({
         failures: sql<number>`failed_attempts.failures + 1`,
@@ -24,19 +33,50 @@ export async function recordFailedAttempt(
     )
     .returning(['id', 'failures', 'lockedAt'])
     .executeTakeFirstOrThrow();
-  if (row.lockedAt !== null || row.failures < MAX_FAILED_ATTEMPTS) {
-    return { events: [], locked: row.lockedAt !== null };
+  const drafts: EventDraft[] = [];
+  let locked = row.lockedAt !== null;
+  if (!locked && row.failures >= MAX_FAILED_ATTEMPTS) {
+    await trx
+      .updateTable('failedAttempts')
+      .set({ lockedAt: sql<Date>`now()` })
+      .where('id', '=', row.id)
+      .execute();
+    locked = true;
+    const lock = await findLockView(trx, row.id);
+    if (lock) drafts.push(draft(ADMIN_STREAM, 'lock.locked', { lock }));
   }
+  // Taken after the attempt's own counter, as every try of the wider count does:
+  // concurrent tries never wait on each other in a circle.
+  if (alsoCounts) drafts.push(...(await countTowardsAlert(trx, alsoCounts)));
+  return { events: drafts.length > 0 ? await appendEvents(trx, drafts) : [], locked };
+}
+
+/**
+ * Adds one failure to a count that never locks; the failure that reaches
+ * `alertAfter` alerts the support agents, on the admin stream where locks
+ * appear (`lock.locked`, its scope saying it is an alert). The row stays
+ * locked until commit, so among concurrent failures exactly one alerts.
+ */
+async function countTowardsAlert(trx: Transaction<Database>, key: AlertKey): Promise<EventDraft[]> {
+  const row = await trx
+    .insertInto('failedAttempts')
+    .values({ scope: key.scope, subject: key.subject, userId: null, siret: key.siret, failures: 1 })
+    .onConflict((oc) =>
+      oc.columns(['scope', 'subject']).doUpdateSet({
+        failures: sql<number>`failed_attempts.failures + 1`,
+        updatedAt: sql<Date>`now()`,
+      }),
+    )
+    .returning(['id', 'failures', 'alertedAt'])
+    .executeTakeFirstOrThrow();
+  if (row.alertedAt !== null || row.failures < key.alertAfter) return [];
   await trx
     .updateTable('failedAttempts')
-    .set({ lockedAt: sql<Date>`now()` })
+    .set({ alertedAt: sql<Date>`now()` })
     .where('id', '=', row.id)
     .execute();
   const lock = await findLockView(trx, row.id);
-  const events = lock
-    ? await appendEvents(trx, [draft(ADMIN_STREAM, 'lock.locked', { lock })])
-    : [];
-  return { events, locked: true };
+  return lock ? [draft(ADMIN_STREAM, 'lock.locked', { lock })] : [];
 }
 
 /**
@@ -51,9 +91,10 @@ export async function lockAttemptCounter(
   trx: Transaction<Database>,
   key: AttemptKey,
 ): Promise<boolean> {
+  const { alsoCounts: _wider, ...counter } = key;
   const row = await trx
     .insertInto('failedAttempts')
-    .values({ ...key, failures: 0 })
+    .values({ ...counter, failures: 0 })
     .onConflict((oc) =>
       oc
         .columns(['scope', 'subject'])
@@ -64,7 +105,7 @@ export async function lockAttemptCounter(
   return row.lockedAt !== null;
 }
 
-/** A success forgets the failures counted so far (unless already locked). */
+/** A success forgets the failures counted so far (unless they already locked or alerted). */
 export async function clearFailedAttempts(
   trx: Transaction<Database>,
   scope: AttemptKey['scope'],
@@ -75,5 +116,6 @@ export async function clearFailedAttempts(
     .where('scope', '=', scope)
     .where('subject', '=', subject)
     .where('lockedAt', 'is', null)
+    .where('alertedAt', 'is', null)
     .execute();
 }

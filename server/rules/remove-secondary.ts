@@ -1,5 +1,5 @@
 /**
- * DOMAIN.md rule 4, "Supprimer" (after confirmation): the secondary loses
+ * docs/domain.md rule 4, "Supprimer" (after confirmation): the secondary loses
  * access at once. The account row stays, marked removed, for the history; the
  * e-mail becomes free for another space.
  */

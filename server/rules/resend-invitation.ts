@@ -1,5 +1,5 @@
 /**
- * DOMAIN.md rule 4: invitations expire and can be sent again. A new link
+ * docs/domain.md rule 4: invitations expire and can be sent again. A new link
  * replaces the old ones, which stop working at once.
  */
 import type { Transaction } from 'kysely';

@@ -1,6 +1,6 @@
 /**
  * The "3679" reset: an admin lifts lock-outs caused by failed attempts
- * (DOMAIN.md rules 1 and 2). The counters are deleted, so the next attempt
+ * (docs/domain.md rules 1 and 2). The counters are deleted, so the next attempt
  * starts again from zero.
  */
 import type { Transaction } from 'kysely';

@@ -1,5 +1,5 @@
 /**
- * DOMAIN.md ("Beyond the portal"): the principal may revoke a pending
+ * docs/domain.md ("Beyond the portal"): the principal may revoke a pending
  * invitation. The secondary stays "En attente de validation": the principal
  * may send a new link or remove them.
  */
@@ -59,7 +59,7 @@ type InvitationEventType =
 /**
  * An invitation event goes to the space's principal (audience `[]`: the
  * secondaries see the member's status, not the invitations) and to the admins,
- * who watch invitations across every space (API.md).
+ * who watch invitations across every space (docs/api.md).
  */
 export function invitationEventDrafts<T extends InvitationEventType>(
   orgId: number,

@@ -1,5 +1,5 @@
 /**
- * DOMAIN.md rule 4, "Gestion sirets" → "Liste SIRETs": the principal ticks the
+ * docs/domain.md rule 4, "Gestion sirets" → "Liste SIRETs": the principal ticks the
  * space's SIRETs a secondary handles. The secondary is told at once and gets
  * the dossiers of the SIRETs just attributed.
  */

@@ -25,7 +25,7 @@ const RUNS = 2_000;
 const WARM_UP = 300;
 const url = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-useBuiltServer();
+await useBuiltServer();
 const database = await createPostgresDatabase(url, { prefix: 'qrp_bench_cost', poolSize: 4 });
 try {
   const space = await createPrincipalWithSpace(database.db, { sirets: 6 });

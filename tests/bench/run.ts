@@ -81,7 +81,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number, id: string): Promise<T>
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-useBuiltServer();
+await useBuiltServer();
 const started = new Date();
 const results: MeasureResult[] = [];
 const errors: { id: string; error: string }[] = [];

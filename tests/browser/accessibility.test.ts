@@ -181,9 +181,16 @@ describe.skipIf(!browserTestsEnabled())('accessibility of the panel', () => {
     await checkScreen(principal.page, 'dialog-refusal-fermer');
     await refusal.getByRole('button', { name: 'FERMER' }).click();
 
+    // An address that is no principal's is refused at the field, before any confirmation.
+    const cessionAddress = principal.page.getByLabel(
+      "Adresse e-mail de l'utilisateur principal destinataire",
+    );
+    await cessionAddress.fill('personne@example.fr');
+    await principal.page.getByRole('button', { name: 'Céder les SIRETs' }).click();
     await principal.page
-      .getByLabel("Adresse e-mail de l'utilisateur principal destinataire")
-      .fill('personne@example.fr');
+      .locator('.field-error', { hasText: "L'adresse mail à renseigner doit être celle" })
+      .waitFor();
+    await cessionAddress.fill((await createSpace()).email);
     await principal.page.getByRole('button', { name: 'Céder les SIRETs' }).click();
     const cession = principal.dialog('Céder les SIRETs');
     await cession.waitFor();

@@ -1,5 +1,6 @@
 import { fireEvent, screen, within } from '@testing-library/preact';
 import { describe, expect, it } from 'vitest';
+import { LOCK_SCOPE_LABELS } from '../../shared/domain.js';
 import { ERRORS } from '../../shared/errors.js';
 import { clickButton, refusal, renderPanel, typeInto } from './support/panel-harness.js';
 import { ADMIN, adminSnapshot, event, invitation, lock } from './support/snapshots.js';
@@ -101,6 +102,34 @@ describe('Admin', () => {
     );
     const locks = screen.getByRole('region', { name: 'Comptes bloqués' });
     expect(within(locks).getByText('autre@exemple.fr')).toBeTruthy();
+  });
+
+  it('shows an alert of wrong signup codes from many addresses apart, and acknowledges it', async () => {
+    const { panel } = await openAdmin();
+    await panel.server((socket) =>
+      socket.sendEvent(
+        event(4, 'lock.locked', {
+          lock: lock({
+            id: 9,
+            scope: 'signup_alert',
+            userId: null,
+            email: null,
+            siret: '73282932000074',
+            failures: 20,
+          }),
+        }),
+      ),
+    );
+    const locks = screen.getByRole('region', { name: 'Comptes bloqués' });
+    const row = within(locks).getByText('Alerte inscription').closest('li')!;
+    expect(row.textContent).toContain(LOCK_SCOPE_LABELS.signup_alert);
+    expect(row.textContent).toContain('SIRET 732 829 320 00074');
+    expect(row.textContent).toContain('20 échecs');
+    expect(row.textContent).toContain('signalée le');
+    await clickButton(/^Acquitter Alerte inscription SIRET 732 829 320 00074/, locks);
+    expect(panel.api.resetLock).toHaveBeenCalledWith(9);
+    await panel.server((socket) => socket.sendEvent(event(5, 'lock.reset', { lockId: 9 })));
+    expect(within(locks).queryByText('Alerte inscription')).toBeNull();
   });
 
   it("shows the server's refusal when a reset fails", async () => {

@@ -158,17 +158,26 @@ describe('Sign up', () => {
     expect(panel.sockets).toHaveLength(1);
   });
 
-  it("shows the server's refusal when the unlock code is wrong", async () => {
+  it("shows the server's refusal when the SIRET and the unlock code prove nothing", async () => {
     const panel = await openSignUp();
-    panel.api.signup.mockRejectedValue(refusal('SIRET_UNLOCK_CODE_INVALID'));
+    panel.api.signup.mockRejectedValue(refusal('SIGNUP_PROOF_REFUSED'));
     type('Adresse e-mail', 'nouveau@exemple.fr');
     type('Mot de passe', 'motdepasse-solide');
     type('SIRET', '73282932000074');
     type('Code de déblocage', 'FAUX');
     await click('Créer mon espace');
-    expect(screen.getByRole('alert').textContent).toContain(
-      ERRORS.SIRET_UNLOCK_CODE_INVALID.message,
-    );
+    expect(screen.getByRole('alert').textContent).toContain(ERRORS.SIGNUP_PROOF_REFUSED.message);
+  });
+
+  it('tells the holder of the unlock code that the SIRET is already managed', async () => {
+    const panel = await openSignUp();
+    panel.api.signup.mockRejectedValue(refusal('SIRET_ALREADY_MANAGED'));
+    type('Adresse e-mail', 'nouveau@exemple.fr');
+    type('Mot de passe', 'motdepasse-solide');
+    type('SIRET', '73282932000074');
+    type('Code de déblocage', 'ABC123');
+    await click('Créer mon espace');
+    expect(screen.getByRole('alert').textContent).toContain(ERRORS.SIRET_ALREADY_MANAGED.message);
   });
 });
 

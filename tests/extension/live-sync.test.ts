@@ -250,6 +250,45 @@ describe('LiveSync', () => {
     expect(live.lastEventId).toBe(7);
   });
 
+  it('waits as long as the server says before asking again after a sync refused for its rate', async () => {
+    vi.useFakeTimers();
+    const onSyncError = vi.fn();
+    const { socket, live } = setup({ retryDelayMs: 50, onSyncError });
+    socket.sendEvent(added(7, 21));
+    expect(socket.syncRequests).toHaveLength(1);
+    socket.answerSync({ error: 'SYNC_RATE_LIMITED', retryAfterMs: 2000 });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(onSyncError).toHaveBeenCalledWith('SYNC_RATE_LIMITED');
+    // Not at once, nor after its own shorter delay: after the server's.
+    await vi.advanceTimersByTimeAsync(1990);
+    expect(socket.syncRequests).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(socket.syncRequests.map((item) => item.request)).toEqual([{ since: 5 }]);
+    socket.answerSync({ events: [added(6, 20), added(7, 21)] });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(live.lastEventId).toBe(7);
+  });
+
+  it('retries after its own delay a sync superseded or refused without a delay, never at once', async () => {
+    vi.useFakeTimers();
+    const { socket, live } = setup({ retryDelayMs: 300 });
+    socket.sendEvent(added(7, 21));
+    for (const refusal of [
+      { error: 'SYNC_SUPERSEDED' },
+      { error: 'SYNC_RATE_LIMITED', retryAfterMs: Number.NaN },
+      { error: 'SYNC_RATE_LIMITED', retryAfterMs: -5 },
+    ]) {
+      socket.answerSync(refusal);
+      await vi.advanceTimersByTimeAsync(299);
+      expect(socket.syncRequests, JSON.stringify(refusal)).toHaveLength(0);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(socket.syncRequests).toHaveLength(1);
+    }
+    socket.answerSync({ events: [added(6, 20), added(7, 21)] });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(live.lastEventId).toBe(7);
+  });
+
   it('buffers events that arrive before the first snapshot', () => {
     const socket = new FakeSocket();
     const live = attachLiveSync(socket);

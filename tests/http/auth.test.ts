@@ -94,7 +94,7 @@ describeOnEachDatabase('accounts and sessions', (getHandle) => {
     expect(http.published.some((e) => e.type === 'secondary.removed')).toBe(true);
   });
 
-  it('refuses signups with a used e-mail, a managed SIRET, no dossier, or a wrong code, changing nothing', async () => {
+  it('refuses signups with a used e-mail, a managed SIRET, no dossier, or a wrong code, changing nothing and telling only the holder of the code why', async () => {
     const { db } = getHandle();
     const http = createHttpHarness(db);
     const space = await createPrincipalWithSpace(db, { sirets: 1 });
@@ -110,13 +110,18 @@ describeOnEachDatabase('accounts and sessions', (getHandle) => {
         { email: uniqueEmail('n'), siret: space.sirets[0], unlockCode: UNLOCK_CODE },
         'SIRET_ALREADY_MANAGED',
       ],
+      // Without the code, nothing is said of the SIRET nor of the e-mail.
+      [
+        { email: space.principal.email, siret: space.sirets[0], unlockCode: WRONG_UNLOCK_CODE },
+        'SIGNUP_PROOF_REFUSED',
+      ],
       [
         { email: uniqueEmail('n'), siret: noDossier, unlockCode: UNLOCK_CODE },
-        'SIRET_NO_DOSSIER_IN_PROGRESS',
+        'SIGNUP_PROOF_REFUSED',
       ],
       [
         { email: uniqueEmail('n'), siret: withDossier, unlockCode: WRONG_UNLOCK_CODE },
-        'SIRET_UNLOCK_CODE_INVALID',
+        'SIGNUP_PROOF_REFUSED',
       ],
       [
         { email: uniqueEmail('n'), siret: '73282932000075', unlockCode: UNLOCK_CODE },
@@ -138,10 +143,10 @@ describeOnEachDatabase('accounts and sessions', (getHandle) => {
     }
   });
 
-  it('rate-limits logins per e-mail with RATE_LIMITED', async () => {
+  it('rate-limits failed logins per e-mail and address with RATE_LIMITED and Retry-After', async () => {
     const { db } = getHandle();
     const http = createHttpHarness(db, {
-      rateLimits: { loginPerEmail: { max: 3, windowMs: 60_000 } },
+      rateLimits: { loginFailuresPerEmailAndAddress: { max: 3, windowMs: 60_000 } },
     });
     const email = uniqueEmail('target');
     const statuses: number[] = [];
@@ -159,6 +164,25 @@ describeOnEachDatabase('accounts and sessions', (getHandle) => {
       body: { email, password: 'mauvais-mdp-123' },
     });
     expect(last.body.error).toEqual({ code: 'RATE_LIMITED', message: ERRORS.RATE_LIMITED.message });
+    expect(last.headers.get('retry-after')).toBe('60');
+  });
+
+  it('counts failed logins, not sign-ins, and forgives an address its failures once it signs in', async () => {
+    const { db } = getHandle();
+    const http = createHttpHarness(db, {
+      rateLimits: { loginFailuresPerEmailAndAddress: { max: 3, windowMs: 60_000 } },
+    });
+    const space = await createPrincipalWithSpace(db, { sirets: 1 });
+    const login = (password: string) =>
+      http.call('POST', '/api/v1/auth/login', {
+        body: { email: space.principal.email, password },
+      });
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await login(PASSWORD)).status);
+    statuses.push((await login('mauvais-mdp-123')).status, (await login('mauvais-mdp-123')).status);
+    statuses.push((await login(PASSWORD)).status);
+    for (let i = 0; i < 4; i++) statuses.push((await login('mauvais-mdp-123')).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 401, 401, 200, 401, 401, 401, 429]);
   });
 
   it('never writes a password, token or unlock code into its logs', async () => {
@@ -198,10 +222,6 @@ describeOnEachDatabase('signup limits', (getHandle) => {
     for (let i = 0; i < 3; i++) {
       codes.push((await http.call('POST', '/api/v1/auth/signup', { body })).body.error.code);
     }
-    expect(codes).toEqual([
-      'SIRET_NO_DOSSIER_IN_PROGRESS',
-      'SIRET_NO_DOSSIER_IN_PROGRESS',
-      'RATE_LIMITED',
-    ]);
+    expect(codes).toEqual(['SIGNUP_PROOF_REFUSED', 'SIGNUP_PROOF_REFUSED', 'RATE_LIMITED']);
   });
 });

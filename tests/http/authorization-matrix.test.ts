@@ -56,6 +56,13 @@ const CASES: Record<string, Case> = {
     // A principal may cede, but not to themselves.
     refusedByRule: { otherPrincipal: 422 },
   },
+  'POST /cession/check': {
+    path: () => '/api/v1/cession/check',
+    body: (w) => ({ email: w.spaceB.principal.email }),
+    allowed: ['principal'],
+    // Their own address, for the other principal.
+    refusedByRule: { otherPrincipal: 422 },
+  },
   'GET /secondaries': {
     path: () => '/api/v1/secondaries',
     allowed: ['otherPrincipal', 'principal'],

@@ -22,6 +22,7 @@ import {
   type RealtimeAdapter,
   type RealtimeLogger,
 } from '../../server/realtime/attach-realtime.js';
+import type { SyncBudgetOptions } from '../../server/realtime/sync-budget.js';
 import { recordTestSecret, testLogger } from '../security/support/secrets-log-files.js';
 
 export const quietLogger: RealtimeLogger = { info() {}, warn() {}, error() {} };
@@ -38,6 +39,7 @@ export async function startRealtimeServer(
     allowedOrigins?: string[];
     publicOrigin?: string | null;
     adapter?: RealtimeAdapter;
+    syncBudget?: SyncBudgetOptions;
   } = {},
 ): Promise<RealtimeTestServer> {
   const httpServer = createServer((_req, res) => {
@@ -50,6 +52,7 @@ export async function startRealtimeServer(
     allowedOrigins: options.allowedOrigins ?? [],
     publicOrigin: options.publicOrigin ?? null,
     adapter: options.adapter ?? { kind: 'memory' },
+    ...(options.syncBudget ? { syncBudget: options.syncBudget } : {}),
     // Tests run the session check themselves (`sweepSessions`), when they mean to.
     sessionSweepMs: 60 * 60 * 1000,
     // Written to this run's log files, which are scanned for secrets after the suite.

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_FAILED_ATTEMPTS } from '../../shared/domain.js';
 import { ADMIN_STREAM, spaceStream } from '../../server/events/append-events.js';
 import type { Actor } from '../../server/rules/actor.js';
 import { addSiret } from '../../server/rules/add-siret.js';
 import { cedeSirets } from '../../server/rules/cede-sirets.js';
+import { checkCessionTarget } from '../../server/rules/check-cession-target.js';
 import { resetUserLocks } from '../../server/rules/reset-lock.js';
 import { runRule } from '../../server/rules/run-rule.js';
 import { describeOnEachDatabase } from '../support/databases.js';
@@ -157,7 +159,6 @@ describeOnEachDatabase('cedeSirets', (getHandle) => {
       await markUserRemoved(db, formerPrincipal.principal.id);
       const addresses = [
         uniqueEmail('nobody'),
-        space.principal.email,
         own.user.email,
         otherSecondary.user.email,
         admin.user.email,
@@ -190,6 +191,47 @@ describeOnEachDatabase('cedeSirets', (getHandle) => {
           'CESSION_TARGET_NOT_PRINCIPAL',
         );
       }
+    });
+
+    it("refuses one's own address with its own code, without counting it", async () => {
+      const { db } = getHandle();
+      const space = await createPrincipalWithSpace(db);
+      for (let i = 0; i <= MAX_FAILED_ATTEMPTS; i++) {
+        await expectRefusedWithoutChange(
+          db,
+          () => cede(space.actor, space.principal.email),
+          'CESSION_TARGET_SELF',
+          ['spaces', 'users', 'sirets', 'attributions', 'invitations', 'events', 'failed_attempts'],
+        );
+        await expect(
+          runRule(db, (trx) =>
+            checkCessionTarget(trx, space.actor, { email: space.principal.email }),
+          ),
+        ).rejects.toMatchObject({ code: 'CESSION_TARGET_SELF' });
+      }
+    });
+
+    it('checks an address as the cession would, counting its refusals in the same counter', async () => {
+      const { db } = getHandle();
+      const space = await createPrincipalWithSpace(db);
+      const target = await createPrincipalWithSpace(db);
+      const check = (email: string) =>
+        runRule(db, (trx) => checkCessionTarget(trx, space.actor, { email }));
+      expect(await check(target.principal.email)).toEqual({
+        events: [],
+        email: target.principal.email,
+      });
+      for (let i = 1; i < MAX_FAILED_ATTEMPTS; i++) {
+        await expect(check(uniqueEmail('nobody'))).rejects.toMatchObject({
+          code: 'CESSION_TARGET_NOT_PRINCIPAL',
+        });
+      }
+      // Checking a good address gives back none of the refusals.
+      await check(target.principal.email);
+      await expect(cede(space.actor, uniqueEmail('nobody'))).rejects.toMatchObject({
+        code: 'LOCKED',
+      });
+      await expect(check(target.principal.email)).rejects.toMatchObject({ code: 'LOCKED' });
     });
 
     it('refuses a secondary or an admin', async () => {

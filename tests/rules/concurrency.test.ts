@@ -1,5 +1,5 @@
 /**
- * DOMAIN.md's invariants under concurrency, on a real PostgreSQL (the
+ * docs/domain.md's invariants under concurrency, on a real PostgreSQL (the
  * embedded database runs one transaction at a time, so it cannot race):
  * many rules at once on the same spaces, SIRETs and people. After every
  * round the invariants hold and the events table holds exactly the events of
@@ -337,7 +337,13 @@ describe.skipIf(!hasPostgres())('concurrent commands [postgres]', () => {
           run((trx) => addSecondary(trx, a.actor, { email })),
           run((trx) => addSecondary(trx, b.actor, { email: email.toUpperCase() })),
           run((trx) =>
-            signUpPrincipal(trx, { email, passwordHash: password, siret, unlockCode: UNLOCK_CODE }),
+            signUpPrincipal(trx, {
+              email,
+              passwordHash: password,
+              siret,
+              unlockCode: UNLOCK_CODE,
+              clientAddress: '192.0.2.1',
+            }),
           ),
         ]),
       );
@@ -396,6 +402,7 @@ describe.skipIf(!hasPostgres())('concurrent commands [postgres]', () => {
                 passwordHash: password,
                 siret,
                 unlockCode: i % 4 === 3 ? WRONG_UNLOCK_CODE : UNLOCK_CODE,
+                clientAddress: `192.0.2.${i + 1}`,
               }),
             ),
         ),
@@ -410,9 +417,11 @@ describe.skipIf(!hasPostgres())('concurrent commands [postgres]', () => {
 
       expect(outcomes.filter(isOk)).toHaveLength(1);
       for (const refused of outcomes.filter((o) => !isOk(o))) {
-        expect(['SIRET_ALREADY_MANAGED', 'SIRET_UNLOCK_CODE_INVALID']).toContain(
-          refusedCode(refused),
-        );
+        expect([
+          'SIRET_ALREADY_MANAGED',
+          'SIRET_UNLOCK_CODE_INVALID',
+          'SIGNUP_PROOF_REFUSED',
+        ]).toContain(refusedCode(refused));
       }
       const winner = outcomes.findIndex(isOk);
       const owner = await siretOwner(siret);

@@ -1,5 +1,5 @@
 /**
- * DOMAIN.md's invariants after long random sequences of commands: every rule,
+ * docs/domain.md's invariants after long random sequences of commands: every rule,
  * over a small pool of people, SIRETs and dossiers so that commands collide
  * often (the same e-mail invited twice, a SIRET deleted then attributed, a
  * cession to someone who just ceded...). Refusals are expected; any other error,
@@ -179,7 +179,7 @@ interface Pool {
   admin: Actor;
 }
 
-describeOnEachDatabase('the invariants of DOMAIN.md', (getHandle, kind) => {
+describeOnEachDatabase('the invariants of docs/domain.md', (getHandle, kind) => {
   it('are reported one by one when the tables break them', async () => {
     // A database of its own: the corruption must not leak into the property below.
     const handle = await createTestDatabase(kind);
@@ -277,6 +277,7 @@ describeOnEachDatabase('the invariants of DOMAIN.md', (getHandle, kind) => {
                 passwordHash: password,
                 siret: pool.sirets[i]!,
                 unlockCode: UNLOCK_CODE,
+                clientAddress: '192.0.2.1',
               }),
             );
           }
@@ -343,6 +344,7 @@ async function execute(
             passwordHash: secrets.password,
             siret: pool.sirets[cmd.siret]!,
             unlockCode: code(cmd.rightCode),
+            clientAddress: '192.0.2.1',
           }),
         ),
       );

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
+import type { LockScope } from '../../shared/domain.js';
+import { listLockViews } from '../../server/db/queries/locks.js';
+import * as signupAttemptsPerAddress from '../../server/db/migrations/0003-signup-attempts-per-address.js';
 import type { Database } from '../../server/db/schema.js';
 import { ADMIN_STREAM } from '../../server/events/append-events.js';
 import { resetLock, resetUserLocks } from '../../server/rules/reset-lock.js';
@@ -19,7 +22,7 @@ import {
 async function insertCounter(
   db: Kysely<Database>,
   values: {
-    scope: 'signup' | 'add_siret' | 'cession';
+    scope: LockScope;
     subject: string;
     userId: number | null;
     siret: string | null;
@@ -47,13 +50,29 @@ function insertCessionCounter(db: Kysely<Database>, space: SpaceFixture, locked:
   );
 }
 
-/** The locked or counting signup counter of a SIRET. */
+/** The locked or counting signup counter of a SIRET from one address. */
 function insertSignupCounter(db: Kysely<Database>, siret: string, locked: boolean) {
   return insertCounter(
     db,
-    { scope: 'signup', subject: `siret:${siret}`, userId: null, siret },
+    { scope: 'signup', subject: `siret:${siret}:192.0.2.10`, userId: null, siret },
     locked,
   );
+}
+
+/** A SIRET's count of wrong signup codes from every address, which alerted support. */
+function insertAlertedCounter(db: Kysely<Database>, siret: string) {
+  return db
+    .insertInto('failedAttempts')
+    .values({
+      scope: 'signup_alert',
+      subject: `siret:${siret}`,
+      userId: null,
+      siret,
+      failures: 20,
+      alertedAt: new Date(),
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 /** What a refused reset may not change. */
@@ -174,6 +193,29 @@ describeOnEachDatabase('resetting locks', (getHandle) => {
       expect(events).toEqual([]);
     });
 
+    it('lists an alert of wrong signup codes with the locks, and lifts it like one', async () => {
+      const { db } = getHandle();
+      const admin = await createAdmin(db);
+      const siret = validSiret();
+      const alert = await insertAlertedCounter(db, siret);
+      expect(await listLockViews(db)).toContainEqual({
+        id: alert.id,
+        scope: 'signup_alert',
+        userId: null,
+        email: null,
+        siret,
+        failures: 20,
+        lockedAt: alert.alertedAt?.toISOString(),
+      });
+      const { events } = await runRule(db, (trx) =>
+        resetLock(trx, admin.actor, { lockId: alert.id }),
+      );
+      expect(events).toEqual([
+        expect.objectContaining({ type: 'lock.reset', data: { lockId: alert.id } }),
+      ]);
+      expect((await listLockViews(db)).map((lock) => lock.id)).not.toContain(alert.id);
+    });
+
     it('refuses an unknown lock, and anyone but an admin', async () => {
       const { db } = getHandle();
       const admin = await createAdmin(db);
@@ -193,5 +235,55 @@ describeOnEachDatabase('resetting locks', (getHandle) => {
         LOCK_TABLES,
       );
     });
+  });
+});
+
+describeOnEachDatabase('the migration to signup counters per address', (getHandle) => {
+  it("turns a SIRET's former signup lock into an alert, and back", async () => {
+    const { db } = getHandle();
+    const untyped = db as unknown as Kysely<unknown>;
+    const [counting, locked] = [validSiret(), validSiret()];
+    await insertSignupCounter(db, counting, false);
+    await insertCounter(
+      db,
+      { scope: 'signup_alert', subject: `siret:${counting}`, userId: null, siret: counting },
+      false,
+    );
+    await insertAlertedCounter(db, locked);
+    const ofSirets = () =>
+      db
+        .selectFrom('failedAttempts')
+        .select(['scope', 'subject', 'failures', 'lockedAt'])
+        .where('siret', 'in', [counting, locked])
+        .orderBy('subject')
+        .execute();
+
+    // Down: the counts across addresses become the former per-SIRET counters, and
+    // those per address go.
+    await signupAttemptsPerAddress.down(untyped);
+    const before = await ofSirets();
+    expect(before).toMatchObject([
+      { scope: 'signup', subject: `siret:${counting}`, failures: 2, lockedAt: null },
+      { scope: 'signup', subject: `siret:${locked}`, failures: 20, lockedAt: expect.any(Date) },
+    ]);
+    expect(before).toHaveLength(2);
+
+    // Up: a former lock becomes an alert raised at the same time; nothing stays locked.
+    await signupAttemptsPerAddress.up(untyped);
+    const after = await db
+      .selectFrom('failedAttempts')
+      .select(['scope', 'subject', 'lockedAt', 'alertedAt'])
+      .where('siret', 'in', [counting, locked])
+      .orderBy('subject')
+      .execute();
+    expect(after).toEqual([
+      { scope: 'signup_alert', subject: `siret:${counting}`, lockedAt: null, alertedAt: null },
+      {
+        scope: 'signup_alert',
+        subject: `siret:${locked}`,
+        lockedAt: null,
+        alertedAt: before[1]!.lockedAt,
+      },
+    ]);
   });
 });

@@ -131,7 +131,7 @@ describe('Origin check of the socket endpoint', () => {
   it('lets a client with no Origin (no browser page) open a transport, but still wants a token', async () => {
     // Browsers always send Origin on WebSocket and cross-site requests; its
     // absence means a script or a test, which holds no browser credentials:
-    // the token check alone decides (API.md: any client may use the contract).
+    // the token check alone decides (docs/api.md: any client may use the contract).
     expect(await upgradeStatus(server.url, undefined)).toBe(101);
     expect((await connectError(server.url, undefined)).message).toBe('UNAUTHENTICATED');
     expect((await connectError(server.url, 'A'.repeat(43))).message).toBe('UNAUTHENTICATED');

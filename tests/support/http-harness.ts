@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
-import type { RateLimitRule } from '../../server/config.js';
+import type { RateLimitRule, ServerConfig } from '../../server/config.js';
 import type { Database } from '../../server/db/schema.js';
 import type { StoredEvent } from '../../server/events/append-events.js';
 import type { RealtimePort } from '../../server/http/context.js';
@@ -40,12 +40,7 @@ export interface CallResult {
 export function createHttpHarness(
   db: Kysely<Database>,
   options: {
-    rateLimits?: Partial<
-      Record<
-        'loginPerEmail' | 'loginPerAddress' | 'signupPerEmail' | 'signupPerAddress',
-        RateLimitRule
-      >
-    >;
+    rateLimits?: Partial<ServerConfig['rateLimits']>;
     /** Also given what is published and ended (a real realtime side over a real port). */
     realtime?: RealtimePort;
   } = {},
@@ -62,10 +57,13 @@ export function createHttpHarness(
       publicUrl: PUBLIC_URL,
       allowedOrigins: [EXTENSION_ORIGIN],
       rateLimits: {
-        loginPerEmail: options.rateLimits?.loginPerEmail ?? GENEROUS,
-        loginPerAddress: options.rateLimits?.loginPerAddress ?? GENEROUS,
-        signupPerEmail: options.rateLimits?.signupPerEmail ?? GENEROUS,
-        signupPerAddress: options.rateLimits?.signupPerAddress ?? GENEROUS,
+        loginFailuresPerAddress: GENEROUS,
+        loginFailuresPerEmailAndAddress: GENEROUS,
+        loginFailuresPerEmail: { ...GENEROUS, delayMs: 0 },
+        signupPerEmail: GENEROUS,
+        signupPerAddress: GENEROUS,
+        invitationFailuresPerAddress: GENEROUS,
+        ...options.rateLimits,
       },
     },
     mailer: createMailer({ smtpUrl: null, mailDir }),

@@ -1,5 +1,5 @@
 /**
- * The invariants of DOMAIN.md as queries over the real tables. Each check
+ * The invariants of docs/domain.md as queries over the real tables. Each check
  * returns the rows that break it, described in a sentence; an empty list means
  * the database is in a state the domain allows. Checked globally: every rule
  * must leave the whole database valid, whatever other tests did before.

@@ -25,11 +25,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addCheckConstraint('users_admin_has_no_space', sql`(role = 'admin') = (org_id is null)`)
     .execute();
-  // DOMAIN.md: a person (e-mail, case-insensitive) is in at most one space.
+  // docs/domain.md: a person (e-mail, case-insensitive) is in at most one space.
   await sql`create unique index users_email_unique on users (email) where status <> 'removed'`.execute(
     db,
   );
-  // DOMAIN.md: a space has exactly one principal.
+  // docs/domain.md: a space has exactly one principal.
   await sql`create unique index users_one_principal_per_space on users (org_id) where role = 'principal' and status <> 'removed'`.execute(
     db,
   );

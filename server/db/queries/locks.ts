@@ -2,12 +2,21 @@ import type { Kysely } from 'kysely';
 import type { LockView } from '../../../shared/views.js';
 import type { Database } from '../schema.js';
 
+/** Counters a support agent must look at: those that locked, and those that alerted. */
 function selectLocks(db: Kysely<Database>) {
   return db
     .selectFrom('failedAttempts as f')
     .leftJoin('users as u', 'u.id', 'f.userId')
-    .select(['f.id', 'f.scope', 'f.userId', 'u.email', 'f.siret', 'f.failures', 'f.lockedAt'])
-    .where('f.lockedAt', 'is not', null);
+    .select((eb) => [
+      'f.id',
+      'f.scope',
+      'f.userId',
+      'u.email',
+      'f.siret',
+      'f.failures',
+      eb.fn.coalesce('f.lockedAt', 'f.alertedAt').as('lockedAt'),
+    ])
+    .where((eb) => eb.or([eb('f.lockedAt', 'is not', null), eb('f.alertedAt', 'is not', null)]));
 }
 
 function toLockView(row: {
@@ -28,11 +37,14 @@ export async function findLockView(db: Kysely<Database>, id: number): Promise<Lo
 }
 
 export async function listLockViews(db: Kysely<Database>): Promise<LockView[]> {
-  const rows = await selectLocks(db).orderBy('f.lockedAt', 'desc').execute();
+  const rows = await selectLocks(db).orderBy('lockedAt', 'desc').execute();
   return rows.map(toLockView);
 }
 
-/** Deletes the failed-attempt counters of a user; returns what was deleted. */
+/**
+ * Deletes the failed-attempt counters of a user; returns what was deleted,
+ * `lockedAt` set for those the support agents were shown (locked or alerted).
+ */
 export async function deleteFailedAttemptsOfUser(
   db: Kysely<Database>,
   userId: number,
@@ -40,11 +52,11 @@ export async function deleteFailedAttemptsOfUser(
   return db
     .deleteFrom('failedAttempts')
     .where('userId', '=', userId)
-    .returning(['id', 'lockedAt'])
+    .returning((eb) => ['id', eb.fn.coalesce('lockedAt', 'alertedAt').as('lockedAt')])
     .execute();
 }
 
-/** Deletes one failed-attempt counter; returns it when it existed. */
+/** Deletes one failed-attempt counter; returns it when it existed (`lockedAt` as above). */
 export async function deleteFailedAttempt(
   db: Kysely<Database>,
   id: number,
@@ -52,6 +64,6 @@ export async function deleteFailedAttempt(
   return db
     .deleteFrom('failedAttempts')
     .where('id', '=', id)
-    .returning(['id', 'lockedAt'])
+    .returning((eb) => ['id', eb.fn.coalesce('lockedAt', 'alertedAt').as('lockedAt')])
     .execute();
 }

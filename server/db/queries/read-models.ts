@@ -1,4 +1,4 @@
-/** What the panel reads: each viewer sees only what their role allows (DOMAIN.md, "Who"). */
+/** What the panel reads: each viewer sees only what their role allows (docs/domain.md, "Who"). */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DossierView, MemberView, Page, SecondaryView } from '../../../shared/views.js';
 import type { UserStatus } from '../../../shared/domain.js';
@@ -26,7 +26,7 @@ export async function listVisibleDossiers(db: Db, viewer: User): Promise<Dossier
 
 /**
  * Every member of the viewer's space. A secondary sees the team without the
- * SIRET lists of the others (DOMAIN.md: never another secondary's list).
+ * SIRET lists of the others (docs/domain.md: never another secondary's list).
  */
 export async function listTeam(db: Db, viewer: User): Promise<MemberView[]> {
   if (viewer.orgId === null) return [];

@@ -1,6 +1,4 @@
 import type { Hono } from 'hono';
-import { getConnInfo } from '@hono/node-server/conninfo';
-import type { Context } from 'hono';
 import { loginBody, signupBody } from '../../../shared/schemas.js';
 import { createSession, revokeSession } from '../../auth/sessions.js';
 import { toMeView } from '../../auth/me-view.js';
@@ -10,7 +8,8 @@ import { signUpPrincipal } from '../../rules/sign-up-principal.js';
 import { decoySecretHash, hashSecret, verifySecret } from '../../security/secrets.js';
 import type { AppEnv, AppServices } from '../context.js';
 import { defineRoute, type RouteRegistry } from '../define-route.js';
-import { hitRateLimit } from '../rate-limit.js';
+import { beginLoginAttempt } from '../login-limits.js';
+import { limitAttempt } from '../rate-limit.js';
 
 export function authRoutes(
   app: Hono<AppEnv>,
@@ -41,8 +40,13 @@ export function authRoutes(
       },
     },
     async (c, { body }) => {
-      await hitRateLimit(db, `signup:addr:${clientAddress(c)}`, config.rateLimits.signupPerAddress);
-      await hitRateLimit(db, `signup:email:${body.email}`, config.rateLimits.signupPerEmail);
+      await limitAttempt(
+        c,
+        db,
+        `signup:addr:${c.get('clientAddress')}`,
+        config.rateLimits.signupPerAddress,
+      );
+      await limitAttempt(c, db, `signup:email:${body.email}`, config.rateLimits.signupPerEmail);
       const passwordHash = await hashSecret(body.password);
       const { user } = await services.run((trx) =>
         signUpPrincipal(trx, {
@@ -50,6 +54,7 @@ export function authRoutes(
           passwordHash,
           siret: body.siret,
           unlockCode: body.unlockCode,
+          clientAddress: c.get('clientAddress'),
         }),
       );
       const { token } = await createSession(db, user.id);
@@ -75,8 +80,7 @@ export function authRoutes(
       },
     },
     async (c, { body }) => {
-      await hitRateLimit(db, `login:addr:${clientAddress(c)}`, config.rateLimits.loginPerAddress);
-      await hitRateLimit(db, `login:email:${body.email}`, config.rateLimits.loginPerEmail);
+      const attempt = await beginLoginAttempt(c, services, body.email);
       const user = await findUserByEmail(db, body.email);
       // The same work whether the account exists or not: no timing tells them apart.
       const hash = user?.passwordHash ?? (await decoySecretHash());
@@ -84,6 +88,7 @@ export function authRoutes(
       if (!user || !user.passwordHash || !matches || user.status !== 'active') {
         throw new DomainError('INVALID_CREDENTIALS');
       }
+      await attempt.succeeded();
       const { token } = await createSession(db, user.id);
       return c.json({ token, user: toMeView(user) });
     },
@@ -122,13 +127,4 @@ export function authRoutes(
     },
     (c, { auth }) => c.json({ user: toMeView(auth.user) }),
   );
-}
-
-/** The peer address; behind a proxy, the proxy's (no forwarded header is trusted). */
-export function clientAddress(c: Context<AppEnv>): string {
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
 }

@@ -1,4 +1,4 @@
-import type { Hono } from 'hono';
+import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 import { acceptInvitationBody, tokenSchema } from '../../../shared/schemas.js';
 import { createSession } from '../../auth/sessions.js';
@@ -9,6 +9,7 @@ import { acceptInvitation } from '../../rules/accept-invitation.js';
 import { hashSecret } from '../../security/secrets.js';
 import type { AppEnv, AppServices } from '../context.js';
 import { defineRoute, type RouteRegistry } from '../define-route.js';
+import { limitAttempt, type CountedAttempt } from '../rate-limit.js';
 
 const tokenParams = z.object({ token: tokenSchema });
 
@@ -58,18 +59,42 @@ export function invitationRoutes(
         200: 'Compte actif, session ouverte',
         400: 'Saisie invalide',
         410: 'Invitation expirée ou déjà utilisée',
+        429: 'Trop de tentatives',
       },
     },
     async (c, { params, body }) => {
+      const attempt = await limitInvitationAttempt(c, services);
       const user = await acceptWithPassword(services, params.token, body.password);
+      await attempt.release();
       const { token } = await createSession(services.db, user.id);
       return c.json({ token, user: toMeView(user) });
     },
   );
 }
 
+/**
+ * Failed accepts (unknown, used or expired links) count against the client's
+ * address; past the limit it is refused (429). An accepted link gives its place back.
+ */
+export function limitInvitationAttempt(
+  c: Context<AppEnv>,
+  services: AppServices,
+): Promise<CountedAttempt> {
+  return limitAttempt(
+    c,
+    services.db,
+    `invitation:addr:${c.get('clientAddress')}`,
+    services.config.rateLimits.invitationFailuresPerAddress,
+  );
+}
+
 /** Shared by the JSON route and the invitation page. */
 export async function acceptWithPassword(services: AppServices, token: string, password: string) {
+  // The link first: hashing costs 19 MiB and tens of milliseconds of a core, which a
+  // link nobody can accept must not cost. The rule checks it again under its locks.
+  if (!(await findInvitationByToken(services.db, token))) {
+    throw new DomainError('INVITATION_INVALID');
+  }
   const passwordHash = await hashSecret(password);
   const { user } = await services.run((trx) => acceptInvitation(trx, { token, passwordHash }));
   return user;

@@ -17,6 +17,7 @@ import { listAttributionRows, listSecondariesPage } from '../../db/queries/read-
 import { addSiret } from '../../rules/add-siret.js';
 import { deleteSiret } from '../../rules/delete-siret.js';
 import { cedeSirets } from '../../rules/cede-sirets.js';
+import { checkCessionTarget } from '../../rules/check-cession-target.js';
 import { addSecondary } from '../../rules/add-secondary.js';
 import { removeSecondary } from '../../rules/remove-secondary.js';
 import { setSecondarySirets } from '../../rules/set-secondary-sirets.js';
@@ -115,12 +116,49 @@ export function parametrageRoutes(
       tag: TAG,
       access: 'principal',
       body: cessionBody,
-      responses: { 200: 'Cession faite', 422: 'Adresse refusée', 423: 'Bloqué' },
+      responses: {
+        200: 'Cession faite',
+        400: 'Adresse e-mail invalide',
+        403: 'Réservé à l’utilisateur principal',
+        422: 'Adresse refusée (CESSION_TARGET_NOT_PRINCIPAL, compté) ou sa propre adresse (CESSION_TARGET_SELF)',
+        423: 'Cession bloquée après 5 adresses refusées',
+      },
     },
     async (c, { auth, body }) => {
       await services.run((trx) => cedeSirets(trx, { userId: auth.user.id }, { email: body.email }));
       const user = await findUserById(db, auth.user.id);
       return c.json({ user: toMeView(user!) });
+    },
+  );
+
+  route(
+    {
+      method: 'post',
+      path: '/cession/check',
+      summary: 'Vérifier l’adresse du destinataire d’une cession, sans céder',
+      description:
+        'À appeler avant de demander confirmation de la cession. Répond 200 `{ email }` (l’adresse ' +
+        'telle qu’enregistrée) quand c’est celle de l’utilisateur principal d’un autre espace, sinon ' +
+        'le même refus que `POST /cession` avec la même adresse. Une adresse refusée compte comme ' +
+        'une cession refusée : la cinquième bloque la cession jusqu’à une réinitialisation (3679). ' +
+        'Sa propre adresse est refusée avec `CESSION_TARGET_SELF`, sans compter.',
+      tag: TAG,
+      access: 'principal',
+      body: cessionBody,
+      responses: {
+        200: 'Adresse acceptée : { email }',
+        400: 'Adresse e-mail invalide',
+        401: 'Non connecté',
+        403: 'Réservé à l’utilisateur principal',
+        422: 'Adresse refusée (CESSION_TARGET_NOT_PRINCIPAL, compté) ou sa propre adresse (CESSION_TARGET_SELF)',
+        423: 'Cession bloquée après 5 adresses refusées',
+      },
+    },
+    async (c, { auth, body }) => {
+      const { email } = await services.run((trx) =>
+        checkCessionTarget(trx, { userId: auth.user.id }, { email: body.email }),
+      );
+      return c.json({ email });
     },
   );
 

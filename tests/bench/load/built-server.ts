@@ -1,28 +1,24 @@
 /**
  * The benchmarks measure the server as `npm start` and `npm run server` run
- * it: built by `npm run build:server` into one file that Node runs without
+ * it: built into one file (`scripts/fresh-builds.mjs`, as `npm run build:server`) that Node runs without
  * tsx. Every server node a measure starts then uses that build.
  */
-import { execFileSync } from 'node:child_process';
+import { buildSync } from 'esbuild';
+import {
+  ensureServerBundle,
+  SERVER_BUILD_OPTIONS,
+  SERVER_BUNDLE,
+} from '../../../scripts/fresh-builds.mjs';
 
-export const BUILT_SERVER = 'dist/server/main.mjs';
+export const BUILT_SERVER = SERVER_BUNDLE;
 
-export function useBuiltServer(): void {
-  execFileSync('npm', ['run', '--silent', 'build:server'], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  process.env.SERVER_ENTRY = BUILT_SERVER;
+export async function useBuiltServer(): Promise<void> {
+  await ensureServerBundle();
+  process.env.SERVER_ENTRY = SERVER_BUNDLE;
 }
 
 /** A bare peer built as `npm run build:server` builds the server, for a fair baseline. */
 export function buildBarePeer(entry: string, outfile: string): string {
-  const options = ['--bundle', '--platform=node', '--format=esm', '--packages=external'];
-  execFileSync(
-    'node_modules/.bin/esbuild',
-    [entry, ...options, '--log-level=warning', `--outfile=${outfile}`],
-    {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
+  buildSync({ ...SERVER_BUILD_OPTIONS, entryPoints: [entry], outfile });
   return outfile;
 }

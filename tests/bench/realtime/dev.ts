@@ -24,7 +24,7 @@ if (!measure) {
   console.error(`usage: dev.ts ${Object.keys(measures).join('|')} [--quick]`);
   process.exit(2);
 }
-useBuiltServer();
+await useBuiltServer();
 const started = performance.now();
 const result = await measure({
   postgresUrl: process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test',

@@ -3,13 +3,12 @@
  * Without Chromium the browser tests are skipped with a clear message, except
  * under CI where a missing browser is a failure.
  */
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { chromium, type BrowserContext } from 'playwright-core';
+import { ensureExtensionBuild } from '../../../scripts/fresh-builds.mjs';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -20,9 +19,6 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
  */
 const BUILD_MODE = 'browser-test';
 export const EXTENSION_DIR = resolve(`.output/chrome-mv3-${BUILD_MODE}`);
-
-/** What the extension is built from: a change to any of these calls for a new build. */
-const BUILD_INPUTS = ['extension', 'shared', 'wxt.config.ts', 'package.json', 'tsconfig.json'];
 
 export const hasChromium = existsSync(CHROMIUM_PATH);
 
@@ -41,33 +37,12 @@ export function browserTestsEnabled(): boolean {
 }
 
 /**
- * Builds the Chrome extension (`wxt build`) unless the build on disk is newer
- * than every source file: the first test file of a run builds, the next ones
- * reuse it.
+ * Builds the Chrome extension in the tests' own mode unless its sources are
+ * unchanged since the last build: the first test file of a run builds, the
+ * next ones reuse it.
  */
 export async function ensureExtensionBuilt(): Promise<void> {
-  const manifest = join(EXTENSION_DIR, 'manifest.json');
-  if (existsSync(manifest) && newestMtime(BUILD_INPUTS) < statSync(manifest).mtimeMs) return;
-  await promisify(execFile)('npx', ['wxt', 'build', '--mode', BUILD_MODE], {
-    cwd: resolve('.'),
-    timeout: 120_000,
-  });
-  if (!existsSync(manifest)) throw new Error(`wxt build left no manifest in ${EXTENSION_DIR}`);
-}
-
-function newestMtime(paths: string[]): number {
-  let newest = 0;
-  for (const path of paths) {
-    if (!existsSync(path)) continue;
-    const stat = statSync(path);
-    if (stat.isDirectory()) {
-      const children = readdirSync(path).map((child) => join(path, child));
-      newest = Math.max(newest, stat.mtimeMs, newestMtime(children));
-    } else {
-      newest = Math.max(newest, stat.mtimeMs);
-    }
-  }
-  return newest;
+  ensureExtensionBuild({ mode: BUILD_MODE });
 }
 
 /**

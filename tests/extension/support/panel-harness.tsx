@@ -32,6 +32,8 @@ export function fakeApi(): FakeApi {
     me: vi.fn(async () => {
       throw new ApiError('NETWORK', 'hors ligne', 0);
     }),
+    // Every address is accepted unless a test says otherwise.
+    checkCessionTarget: vi.fn(async (email: string) => email),
     cede: vi.fn(),
     addSiret: resolved(undefined),
     deleteSiret: resolved(undefined),

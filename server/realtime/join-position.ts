@@ -1,0 +1,86 @@
+/**
+ * Where a member came into their space's stream: a replay (`sync`) shows
+ * nothing from before it in detail (project-event.ts), so a latecomer learns
+ * nothing of members removed before they joined, nor of anything else they
+ * could not see at the time.
+ *
+ * It is read from the stream's own events, never from the client:
+ * - invited: their `secondary.added` (the last one, should the same account
+ *   ever be added again);
+ * - a former principal who ceded: the `org.ceded` of the receiving space that
+ *   names them;
+ * - a member of a ceded space (invited there, or brought there by an earlier
+ *   cession): the `org.ceded` by which that space, directly or through a chain
+ *   of cessions, came into theirs.
+ * A principal founded their space (no event says so) and sees it from its
+ * start, as does an admin the admin stream; so does a member no event names
+ * (an account written straight into the database).
+ */
+import { sql, type Kysely } from 'kysely';
+import { createBatchedLookup } from '../db/batched-lookup.js';
+import type { Database } from '../db/schema.js';
+import type { Viewer } from './rooms.js';
+
+/** The lowest position of their stream the viewer may see in detail (0: all of it). */
+export async function findJoinPosition(db: Kysely<Database>, viewer: Viewer): Promise<number> {
+  if (viewer.orgId === null) return 0;
+  return (await joinReaderOf(db)(`${viewer.userId}:${viewer.orgId}`)) ?? 0;
+}
+
+/** Lookups per statement. */
+const VIEWERS_PER_READ = 100;
+/** Cessions followed back from a space; a chain is never this long (a ceded space is dissolved). */
+const MAX_CESSION_DEPTH = 32;
+
+type JoinReader = (userAndOrg: string) => Promise<number | undefined>;
+const joinReaders = new WeakMap<Kysely<Database>, JoinReader>();
+
+function joinReaderOf(db: Kysely<Database>): JoinReader {
+  let reader = joinReaders.get(db);
+  if (!reader) {
+    // A node's panels reconnecting together each ask once: they share statements.
+    reader = createBatchedLookup((keys: string[]) => readJoinPositions(db, keys), VIEWERS_PER_READ);
+    joinReaders.set(db, reader);
+  }
+  return reader;
+}
+
+/** For each `user:org` key, the position at which that user came into that space (absent: none). */
+async function readJoinPositions(
+  db: Kysely<Database>,
+  keys: string[],
+): Promise<Map<string, number>> {
+  const wanted = keys.map((key) => {
+    const [userId, orgId] = key.split(':').map(Number) as [number, number];
+    return { key, userId, orgId };
+  });
+  // `spaces` holds the wanted space and every space ceded into it, directly or not;
+  // `via` is where, in the wanted space's stream, the members of that space arrived
+  // (null for the wanted space itself, whose own events say when each member came).
+  const { rows } = await sql<{ key: string; joined: number | null }>`
+    with recursive wanted (key, user_id, org_id) as (
+      select * from unnest(${wanted.map((w) => w.key)}::text[],
+                           ${wanted.map((w) => w.userId)}::int[],
+                           ${wanted.map((w) => w.orgId)}::int[])
+    ), spaces (key, org_id, via, depth) as (
+      select key, org_id, null::int, 0 from wanted
+      union all
+      select s.key, (e.data->>'fromOrgId')::int, coalesce(s.via, e.seq), s.depth + 1
+      from spaces s
+      join events e on e.stream = 'space:' || s.org_id and e.type = 'org.ceded'
+        and (e.data->>'toOrgId')::int = s.org_id
+      where s.depth < ${MAX_CESSION_DEPTH}
+    )
+    select w.key, max(coalesce(s.via, e.seq)) as joined
+    from wanted w
+    join spaces s on s.key = w.key
+    join events e on e.stream = 'space:' || s.org_id
+      and e.type in ('secondary.added', 'org.ceded')
+    where (e.type = 'secondary.added' and (e.data->'member'->>'id')::int = w.user_id)
+       or (e.type = 'org.ceded' and (e.data->>'toOrgId')::int = s.org_id
+           and (e.data->>'formerPrincipalId')::int = w.user_id)
+    group by w.key`.execute(db);
+  const found = new Map<string, number>();
+  for (const row of rows) if (row.joined !== null) found.set(row.key, row.joined);
+  return found;
+}
