@@ -12,6 +12,7 @@ import {
 import type { MemberSnapshot, ServerEvent, Snapshot } from '../../shared/events.js';
 import type { LiveChange } from '../../shared/live-sync.js';
 import { formatSiret } from '../../shared/siret.js';
+import type { LockView } from '../../shared/views.js';
 
 export interface SiretNoticeText {
   kind: 'attributed' | 'removed' | 'ceded';
@@ -93,9 +94,9 @@ export function describeEvent(event: ServerEvent, state: Snapshot | null): strin
     case 'invitation.revoked':
       return `Invitation ${INVITATION_STATUS_LABELS.revoked.toLowerCase()} : ${invitationEmail(state, event.data.invitationId) ?? 'un utilisateur'}.`;
     case 'lock.locked':
-      return `Blocage : ${event.data.lock.email ?? 'inscription'} (${LOCK_SCOPE_LABELS[event.data.lock.scope]}).`;
+      return describeLock(event.data.lock);
     case 'lock.reset':
-      return 'Blocage levé.';
+      return isSignupAlert(state, event.data.lockId) ? 'Alerte acquittée.' : 'Blocage levé.';
     case 'org.ceded':
     case 'presence.changed':
     case 'hidden':
@@ -104,6 +105,23 @@ export function describeEvent(event: ServerEvent, state: Snapshot | null): strin
     default:
       return null;
   }
+}
+
+/**
+ * A sign-up alert blocks nobody: read out as a « Blocage », it would send
+ * support looking for a lock that does not exist.
+ */
+function describeLock(lock: LockView): string {
+  if (lock.scope === 'signup_alert') {
+    const siret = lock.siret ? `SIRET ${formatSiret(lock.siret)}, ` : '';
+    return `Alerte inscription : ${siret}${lock.failures} codes de déblocage faux depuis plusieurs adresses ; rien n’est bloqué.`;
+  }
+  return `Blocage : ${lock.email ?? 'inscription'} (${LOCK_SCOPE_LABELS[lock.scope]}).`;
+}
+
+function isSignupAlert(state: Snapshot | null, lockId: number): boolean {
+  if (state?.kind !== 'admin') return false;
+  return state.locks.some((item) => item.id === lockId && item.scope === 'signup_alert');
 }
 
 function emailOf(state: Snapshot | null, userId: number): string | null {

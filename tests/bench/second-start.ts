@@ -111,9 +111,23 @@ async function timeStart(
   } finally {
     if (child.exitCode === null) process.kill(-child.pid!, 'SIGTERM');
     await exited;
-    // The group's last processes may outlive the leader briefly.
+    // The group's last processes (the server under `npm start`) outlive the leader
+    // while they close the database: the next start needs its data folder free.
+    await waitGroupGone(child.pid!);
     await waitPortFree(port);
   }
+}
+
+async function waitGroupGone(groupId: number): Promise<void> {
+  for (let i = 0; i < 1500; i++) {
+    try {
+      process.kill(-groupId, 0);
+    } catch {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`process group ${groupId} still running after 30 s`);
 }
 
 async function waitPortFree(port: number): Promise<void> {

@@ -102,6 +102,9 @@ describe('Admin', () => {
     );
     const locks = screen.getByRole('region', { name: 'Comptes bloqués' });
     expect(within(locks).getByText('autre@exemple.fr')).toBeTruthy();
+    expect(screen.getByTestId('live-announcer').textContent).toBe(
+      `Blocage : autre@exemple.fr (${LOCK_SCOPE_LABELS.add_siret}).`,
+    );
   });
 
   it('shows an alert of wrong signup codes from many addresses apart, and acknowledges it', async () => {
@@ -120,6 +123,10 @@ describe('Admin', () => {
         }),
       ),
     );
+    // An alert locks nobody: it is announced as an alert, never as a « Blocage ».
+    expect(screen.getByTestId('live-announcer').textContent).toBe(
+      'Alerte inscription : SIRET 732 829 320 00074, 20 codes de déblocage faux depuis plusieurs adresses ; rien n’est bloqué.',
+    );
     const locks = screen.getByRole('region', { name: 'Comptes bloqués' });
     const row = within(locks).getByText('Alerte inscription').closest('li')!;
     expect(row.textContent).toContain(LOCK_SCOPE_LABELS.signup_alert);
@@ -130,6 +137,7 @@ describe('Admin', () => {
     expect(panel.api.resetLock).toHaveBeenCalledWith(9);
     await panel.server((socket) => socket.sendEvent(event(5, 'lock.reset', { lockId: 9 })));
     expect(within(locks).queryByText('Alerte inscription')).toBeNull();
+    expect(screen.getByTestId('live-announcer').textContent).toBe('Alerte acquittée.');
   });
 
   it("shows the server's refusal when a reset fails", async () => {

@@ -23,13 +23,18 @@ export async function callApi(
   path: string,
   body?: unknown,
   timeoutMs = 20_000,
+  headers: Record<string, string> = {},
 ): Promise<ApiOutcome> {
   let response: Response;
   let text: string;
   try {
     response = await fetch(`${baseUrl}/api/v1${path}`, {
       method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        ...headers,
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(timeoutMs),
     });
