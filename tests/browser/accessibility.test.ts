@@ -190,6 +190,7 @@ describe.skipIf(!browserTestsEnabled())('accessibility of the panel', () => {
     await principal.page
       .locator('.field-error', { hasText: "L'adresse mail à renseigner doit être celle" })
       .waitFor();
+    await checkScreen(principal.page, 'screen-parametrage-cession-refused');
     await cessionAddress.fill((await createSpace()).email);
     await principal.page.getByRole('button', { name: 'Céder les SIRETs' }).click();
     const cession = principal.dialog('Céder les SIRETs');

@@ -11,7 +11,12 @@ import { uniqueEmail, validSiret } from '../support/fixtures.js';
 import { InvitationPage } from './pages/invitation-page.js';
 import { apiOf, type ApiCaller } from './support/api.js';
 import { browserTestsEnabled, CHROMIUM_PATH } from './support/chromium.js';
-import { axeViolations, describeViolations } from './support/screens.js';
+import {
+  axeViolations,
+  describeViolations,
+  horizontalOverflow,
+  screenshot,
+} from './support/screens.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
 const MISMATCH = 'Les deux mots de passe ne sont pas identiques.';
@@ -53,7 +58,12 @@ describe.skipIf(!browserTestsEnabled())('the invitation page checks its form in 
 
   /** A browser in English, whose own popups would be in English. */
   async function open(link: string, javaScriptEnabled = true): Promise<Page> {
-    const context = await browser.newContext({ locale: 'en-US', javaScriptEnabled });
+    // The narrowest phone a person may open the e-mailed link on.
+    const context = await browser.newContext({
+      locale: 'en-US',
+      javaScriptEnabled,
+      viewport: { width: 360, height: 740 },
+    });
     contexts.push(context);
     return (await InvitationPage.open(context, link)).page;
   }
@@ -94,6 +104,8 @@ describe.skipIf(!browserTestsEnabled())('the invitation page checks its form in 
     expect(await page.locator('#confirmation-error').isVisible()).toBe(false);
     expect(requests).not.toContain('POST');
     expect(describeViolations(await axeViolations(page))).toEqual([]);
+    expect(await horizontalOverflow(page)).toEqual([]);
+    await screenshot(page, 'invitation-page-short-password');
 
     // The message follows the typing once shown, and a good form goes through.
     await page.getByLabel('Mot de passe', { exact: true }).fill('un-mot-de-passe-solide');
