@@ -287,7 +287,7 @@ describe('the contract documents', () => {
       for (const match of text.matchAll(citation)) {
         const doc = match[1] as keyof typeof headings;
         // A quoted name may be wrapped over lines (and comment markers) like any text.
-        const name = match[2]!.replace(/[\s*/#]+/g, ' ').trim();
+        const name = match[2]!.replace(/\s*\n[\s*/#]*/g, ' ').trim();
         if (!headings[doc].some((heading) => heading.includes(name))) {
           problems.push(`${path} cites ${doc} "${name}", which has no such section`);
         }

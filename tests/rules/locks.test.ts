@@ -242,7 +242,8 @@ describeOnEachDatabase('the migration to signup counters per address', (getHandl
   it("turns a SIRET's former signup lock into an alert, and back", async () => {
     const { db } = getHandle();
     const untyped = db as unknown as Kysely<unknown>;
-    const [counting, locked] = [validSiret(), validSiret()];
+    // Sorted, as the rows are read back by subject.
+    const [counting, locked] = [validSiret(), validSiret()].sort() as [string, string];
     await insertSignupCounter(db, counting, false);
     await insertCounter(
       db,
