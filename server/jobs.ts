@@ -3,10 +3,14 @@
  * as the others: a rule, its events, their publication.
  */
 import type { Kysely } from 'kysely';
+import { deleteRateLimitWindowsBefore } from './db/queries/rate-limits.js';
+import {
+  forgetSignInAddressesBefore,
+  SIGN_IN_ADDRESS_MEMORY_MS,
+} from './db/queries/sign-in-addresses.js';
 import type { Database } from './db/schema.js';
 import type { StoredEvent } from './events/append-events.js';
 import type { Logger } from './logger.js';
-import { pruneRateLimits } from './http/rate-limit.js';
 import { expireInvitations } from './rules/expire-invitations.js';
 import { runRule } from './rules/run-rule.js';
 
@@ -29,7 +33,12 @@ export function startJobs(options: {
         options.publish,
       );
       if (expired > 0) options.logger.info({ expired }, 'invitations expired');
-      await pruneRateLimits(options.db, DAY_MS);
+      // Old rate-limit windows and addresses no longer remembered are dead weight.
+      await deleteRateLimitWindowsBefore(options.db, new Date(Date.now() - DAY_MS));
+      await forgetSignInAddressesBefore(
+        options.db,
+        new Date(Date.now() - SIGN_IN_ADDRESS_MEMORY_MS),
+      );
     } catch (error) {
       options.logger.error({ err: error }, 'background job failed');
     } finally {

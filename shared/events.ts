@@ -83,10 +83,6 @@ export type ServerEvent = {
 
 export type EventOf<T extends EventType> = Extract<ServerEvent, { type: T }>;
 
-export function isEphemeral(event: ServerEvent): boolean {
-  return (EPHEMERAL_EVENT_TYPES as readonly string[]).includes(event.type);
-}
-
 /** Everything a member's panel shows, as of `lastEventId` of their space's stream. */
 export interface MemberSnapshot {
   kind: 'member';

@@ -10,6 +10,14 @@
  */
 import type { AdminSnapshot, EventOf, MemberSnapshot, ServerEvent, Snapshot } from './events.js';
 import type { DossierView, InvitationView, LockView, MemberView, SiretView } from './views.js';
+import {
+  compareMembers,
+  isOwnSiretList,
+  listsInvitation,
+  memberAsSeenBy,
+  showsDossier,
+  type Onlooker,
+} from './visibility.js';
 
 /** The next state once `event` is applied to `state`. */
 export function applyEvent(state: Snapshot, event: ServerEvent): Snapshot {
@@ -32,7 +40,7 @@ function applyMemberEvent(state: MemberSnapshot, event: ServerEvent): MemberSnap
     case 'secondary.added':
       return {
         ...state,
-        members: upsertMember(state.members, visibleMember(state, event.data.member)),
+        members: upsertMember(state.members, memberAsSeenBy(viewerOf(state), event.data.member)),
       };
     case 'secondary.removed':
       return {
@@ -46,7 +54,7 @@ function applyMemberEvent(state: MemberSnapshot, event: ServerEvent): MemberSnap
     case 'secondary.sirets_changed':
       return changeSecondarySirets(state, event);
     case 'dossier.added':
-      if (!state.sirets.some((item) => item.siret === event.data.dossier.siret)) return state;
+      if (!showsDossier(state.sirets, event.data.dossier)) return state;
       return { ...state, dossiers: upsertDossiers(state.dossiers, [event.data.dossier]) };
     case 'dossier.status_changed':
       return {
@@ -56,8 +64,7 @@ function applyMemberEvent(state: MemberSnapshot, event: ServerEvent): MemberSnap
         ),
       };
     case 'invitation.created':
-      // Only a principal's panel lists the space's pending invitations.
-      if (state.me.role !== 'principal' || event.data.invitation.status !== 'pending') return state;
+      if (!listsInvitation(viewerOf(state), event.data.invitation)) return state;
       return { ...state, invitations: upsertInvitation(state.invitations, event.data.invitation) };
     case 'invitation.accepted':
       return {
@@ -161,7 +168,7 @@ function changeSecondarySirets(
   const members = state.members.map((member) =>
     member.id === userId ? { ...member, sirets: [...sirets] } : member,
   );
-  if (state.me.role !== 'secondary' || state.me.id !== userId) return { ...state, members };
+  if (!isOwnSiretList(viewerOf(state), userId)) return { ...state, members };
   const kept = new Set(sirets);
   const addedAt = new Map(state.sirets.map((item) => [item.siret, item.addedAt]));
   return {
@@ -206,18 +213,15 @@ function upsertDossiers(dossiers: DossierView[], incoming: DossierView[]): Dossi
   return [...kept, ...incoming.filter((dossier) => !known.has(dossier.id))];
 }
 
-/** A secondary never holds another secondary's SIRET list, as in their snapshot. */
-function visibleMember(state: MemberSnapshot, member: MemberView): MemberView {
-  const hidden = state.me.role === 'secondary' && member.id !== state.me.id;
-  return hidden ? { ...member, sirets: null } : member;
+/** Whose panel this is, as shared/visibility.ts asks it. */
+function viewerOf(state: MemberSnapshot): Onlooker {
+  return { userId: state.me.id, role: state.me.role, orgId: state.orgId };
 }
 
-/** Members in the snapshot's order: the principal first, then by e-mail. */
+/** Members in the snapshot's order, whatever the order they arrived in. */
 function upsertMember(members: MemberView[], member: MemberView): MemberView[] {
   const others = members.filter((item) => item.id !== member.id);
-  return [...others, member].sort(
-    (a, b) => a.role.localeCompare(b.role) || a.email.localeCompare(b.email),
-  );
+  return [...others, member].sort(compareMembers);
 }
 
 function upsertInvitation(items: InvitationView[], invitation: InvitationView): InvitationView[] {

@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
-import { sql } from 'kysely';
 import { errorBody } from '../../shared/errors.js';
+import { pingDatabase } from '../db/queries/health.js';
 import { DomainError } from '../rules/domain-error.js';
 import { runRule } from '../rules/run-rule.js';
 import type { AppDeps, AppEnv, AppServices } from './context.js';
@@ -77,7 +77,7 @@ export function createApp(deps: AppDeps): { app: Hono<AppEnv>; registry: RouteRe
   );
 
   app.get('/health', async (c) => {
-    await sql`select 1`.execute(deps.db);
+    await pingDatabase(deps.db);
     return c.json({ ok: true });
   });
 

@@ -1,6 +1,6 @@
 /**
- * Fixed-window counters kept in the database, so every node of a cluster
- * counts the same attempts.
+ * Fixed-window counters kept in the database (`db/queries/rate-limits.ts`), so
+ * every node of a cluster counts the same attempts.
  *
  * Most limits count failures, not attempts: an attempt takes its place in the
  * window before it is checked (so a thousand simultaneous guesses cannot all
@@ -8,12 +8,13 @@
  * it succeeds.
  */
 import type { Context } from 'hono';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { RateLimitRule } from '../config.js';
 import {
-  forgetSignInAddressesBefore,
-  SIGN_IN_ADDRESS_MEMORY_MS,
-} from '../db/queries/sign-in-addresses.js';
+  countHitInWindow,
+  deleteRateLimitWindow,
+  uncountHitInWindow,
+} from '../db/queries/rate-limits.js';
 import type { Database } from '../db/schema.js';
 import { DomainError } from '../rules/domain-error.js';
 
@@ -31,31 +32,12 @@ export async function countAttempt(
   rule: RateLimitRule,
 ): Promise<CountedAttempt & { windowStart: Date }> {
   // The clock of this process for both branches: the window start read back is the one stored.
-  const now = new Date();
-  const expired = new Date(now.getTime() - rule.windowMs);
-  const row = await db
-    .insertInto('rateLimits')
-    .values({ key, windowStart: now, hits: 1 })
-    .onConflict((oc) =>
-      oc.column('key').doUpdateSet({
-        hits: sql<number>`case when rate_limits.window_start < ${expired} then 1 else rate_limits.hits + 1 end`,
-        windowStart: sql<Date>`case when rate_limits.window_start < ${expired} then ${now} else rate_limits.window_start end`,
-      }),
-    )
-    .returning(['hits', 'windowStart'])
-    .executeTakeFirstOrThrow();
+  const row = await countHitInWindow(db, key, new Date(), rule.windowMs);
   return {
     hits: row.hits,
     windowStart: row.windowStart,
-    release: async () => {
-      // Only from the window it was counted in: a newer window holds other attempts.
-      await db
-        .updateTable('rateLimits')
-        .set({ hits: sql<number>`greatest(hits - 1, 0)` })
-        .where('key', '=', key)
-        .where('windowStart', '=', row.windowStart)
-        .execute();
-    },
+    // Only from the window it was counted in: a newer window holds other attempts.
+    release: () => uncountHitInWindow(db, key, row.windowStart),
   };
 }
 
@@ -82,14 +64,5 @@ export async function limitAttempt(
 
 /** Forgets a key's window: its failures no longer count. */
 export async function clearRateLimit(db: Kysely<Database>, key: string): Promise<void> {
-  await db.deleteFrom('rateLimits').where('key', '=', key).execute();
-}
-
-/** Old windows are dead weight: drop them now and then, with the addresses no longer remembered. */
-export async function pruneRateLimits(db: Kysely<Database>, olderThanMs: number): Promise<void> {
-  await db
-    .deleteFrom('rateLimits')
-    .where('windowStart', '<', new Date(Date.now() - olderThanMs))
-    .execute();
-  await forgetSignInAddressesBefore(db, new Date(Date.now() - SIGN_IN_ADDRESS_MEMORY_MS));
+  await deleteRateLimitWindow(db, key);
 }

@@ -14,6 +14,7 @@ import { listTeam, listVisibleDossiers } from '../db/queries/read-models.js';
 import { listSiretsOfSpace, listSiretsOfUser } from '../db/queries/sirets.js';
 import { findUserById } from '../db/queries/users.js';
 import type { Database } from '../db/schema.js';
+import { memberRowScope } from '../../shared/visibility.js';
 import { ADMIN_STREAM, spaceStream, type StreamKey } from '../events/append-events.js';
 
 /** How many invitations an admin's panel starts with (newest first). */
@@ -50,17 +51,19 @@ async function readSnapshot(trx: Transaction<Database>, userId: number): Promise
       lastEventId: await streamHead(trx, ADMIN_STREAM),
     };
   }
-  const isPrincipal = user.role === 'principal';
+  const scope = memberRowScope(user);
   return {
     kind: 'member',
     me,
     orgId: user.orgId,
-    sirets: isPrincipal
-      ? await listSiretsOfSpace(trx, user.orgId)
-      : await listSiretsOfUser(trx, user.id),
+    sirets:
+      scope.sirets === 'space'
+        ? await listSiretsOfSpace(trx, user.orgId)
+        : await listSiretsOfUser(trx, user.id),
     members: await listTeam(trx, user),
     dossiers: await listVisibleDossiers(trx, user),
-    invitations: isPrincipal ? await listPendingInvitationViews(trx, user.orgId) : [],
+    invitations:
+      scope.invitations === 'pending' ? await listPendingInvitationViews(trx, user.orgId) : [],
     online: [],
     lastEventId: await streamHead(trx, spaceStream(user.orgId)),
   };

@@ -1,12 +1,14 @@
 /**
  * Where a member came into their space's stream: a replay (`sync`) shows
- * nothing from before it in detail (project-event.ts), so a latecomer learns
+ * nothing from before it in detail (shared/visibility.ts), so a latecomer learns
  * nothing of members removed before they joined, nor of anything else they
  * could not see at the time.
  *
  * It is read from the stream's own events, never from the client:
- * - invited: their `secondary.added` (the last one, should the same account
- *   ever be added again);
+ * - invited: the acceptance of their invitation (`secondary.status_changed`
+ *   to active, the last one should the same account ever be added again): they
+ *   cannot connect before, so what happened while the invitation was pending
+ *   (someone else invited and removed meanwhile) is none of theirs;
  * - a former principal who ceded: the `org.ceded` of the receiving space that
  *   names them;
  * - a member of a ceded space (invited there, or brought there by an earlier
@@ -24,7 +26,7 @@ import type { Viewer } from './rooms.js';
 /** The lowest position of their stream the viewer may see in detail (0: all of it). */
 export async function findJoinPosition(db: Kysely<Database>, viewer: Viewer): Promise<number> {
   if (viewer.orgId === null) return 0;
-  return (await joinReaderOf(db)(`${viewer.userId}:${viewer.orgId}`)) ?? 0;
+  return (await joinReaderOf(db)(`${viewer.userId}:${viewer.orgId}:${viewer.role}`)) ?? 0;
 }
 
 /** Lookups per statement. */
@@ -45,23 +47,24 @@ function joinReaderOf(db: Kysely<Database>): JoinReader {
   return reader;
 }
 
-/** For each `user:org` key, the position at which that user came into that space (absent: none). */
+/** For each `user:org:role` key, the position at which that user came into that space (absent: none). */
 async function readJoinPositions(
   db: Kysely<Database>,
   keys: string[],
 ): Promise<Map<string, number>> {
   const wanted = keys.map((key) => {
-    const [userId, orgId] = key.split(':').map(Number) as [number, number];
-    return { key, userId, orgId };
+    const [userId, orgId, role] = key.split(':') as [string, string, string];
+    return { key, userId: Number(userId), orgId: Number(orgId), isSecondary: role === 'secondary' };
   });
   // `spaces` holds the wanted space and every space ceded into it, directly or not;
   // `via` is where, in the wanted space's stream, the members of that space arrived
   // (null for the wanted space itself, whose own events say when each member came).
   const { rows } = await sql<{ key: string; joined: number | null }>`
-    with recursive wanted (key, user_id, org_id) as (
+    with recursive wanted (key, user_id, org_id, is_secondary) as (
       select * from unnest(${wanted.map((w) => w.key)}::text[],
                            ${wanted.map((w) => w.userId)}::int[],
-                           ${wanted.map((w) => w.orgId)}::int[])
+                           ${wanted.map((w) => w.orgId)}::int[],
+                           ${wanted.map((w) => w.isSecondary)}::bool[])
     ), spaces (key, org_id, via, depth) as (
       select key, org_id, null::int, 0 from wanted
       union all
@@ -75,8 +78,10 @@ async function readJoinPositions(
     from wanted w
     join spaces s on s.key = w.key
     join events e on e.stream = 'space:' || s.org_id
-      and e.type in ('secondary.added', 'org.ceded')
+      and e.type in ('secondary.added', 'secondary.status_changed', 'org.ceded')
     where (e.type = 'secondary.added' and (e.data->'member'->>'id')::int = w.user_id)
+       or (e.type = 'secondary.status_changed' and w.is_secondary
+           and (e.data->>'userId')::int = w.user_id and e.data->>'status' = 'active')
        or (e.type = 'org.ceded' and (e.data->>'toOrgId')::int = s.org_id
            and (e.data->>'formerPrincipalId')::int = w.user_id)
     group by w.key`.execute(db);

@@ -1,6 +1,6 @@
 /**
  * After commit: each stored event goes to the rooms of the viewers concerned,
- * in detail or as `hidden`, and the events that change someone's access take
+ * in the form shared/visibility.ts gives each of them (in detail, or as `hidden`), and the events that change someone's access take
  * effect on their sockets at once.
  *
  * Each node does this for its own sockets (`io.local`): the committing node
@@ -15,7 +15,8 @@
 import type { BroadcastOperator } from 'socket.io';
 import type { EventOf, ServerToClientEvents } from '../../shared/events.js';
 import { ADMIN_STREAM, toServerEvent, type StoredEvent } from '../events/append-events.js';
-import { ephemeralEvent, forSecondaries, hiddenEvent } from './project-event.js';
+import { spaceDeliveries, type SpaceDelivery } from '../../shared/visibility.js';
+import { ephemeralEvent } from './project-event.js';
 import type { RealtimeServer, SocketData } from './realtime-server.js';
 import type { RealtimeLogger } from './realtime-logger.js';
 import {
@@ -52,22 +53,20 @@ function publishEvent(sockets: Broadcaster, event: StoredEvent): void {
     return;
   }
   const orgId = Number(event.stream.slice('space:'.length));
-  if (event.audience === null) {
-    const detailed = toServerEvent(event);
-    const forSecondary = forSecondaries(detailed);
-    if (forSecondary === detailed) {
-      sockets.to(spaceRoom(orgId)).emit('event', detailed);
-    } else {
-      sockets.to(principalRoom(orgId)).emit('event', detailed);
-      sockets.to(spaceRoom(orgId)).except(principalRoom(orgId)).emit('event', forSecondary);
+  const deliveries = spaceDeliveries(event);
+  const named = (delivery: SpaceDelivery): string[] => [
+    ...(delivery.principal ? [principalRoom(orgId)] : []),
+    ...delivery.secondaries.map((userId) => memberRoom(orgId, userId)),
+  ];
+  for (const delivery of deliveries) {
+    if (!delivery.others) {
+      sockets.to(named(delivery)).emit('event', delivery.event);
+      continue;
     }
-  } else {
-    const detailRooms = [
-      principalRoom(orgId),
-      ...event.audience.map((userId) => memberRoom(orgId, userId)),
-    ];
-    sockets.to(detailRooms).emit('event', toServerEvent(event));
-    sockets.to(spaceRoom(orgId)).except(detailRooms).emit('event', hiddenEvent(event));
+    // Everyone in the space but those another form was sent to.
+    const elsewhere = deliveries.filter((other) => other !== delivery).flatMap(named);
+    const space = sockets.to(spaceRoom(orgId));
+    (elsewhere.length > 0 ? space.except(elsewhere) : space).emit('event', delivery.event);
   }
   switch (event.type) {
     case 'secondary.removed':

@@ -8,14 +8,20 @@ import { sql, type Kysely } from 'kysely';
 import { createBatchedLookup } from '../db/batched-lookup.js';
 import type { StoredEventType } from '../../shared/events.js';
 import type { Database } from '../db/schema.js';
-import type { StreamKey } from '../events/append-events.js';
+import { ADMIN_STREAM, spaceStream, type StreamKey } from '../events/append-events.js';
 import type { StreamEvent } from './project-event.js';
+import type { Viewer } from './rooms.js';
 
 /** Beyond this many missed events a snapshot is smaller and faster to apply. */
 export const MAX_SYNC_EVENTS = 500;
 
 /** Positions are `integer` columns: no stream goes beyond this one. */
 const MAX_POSITION = 2 ** 31 - 1;
+
+/** The stream a viewer follows: their space's, or the support agents'. */
+export function streamOfViewer(viewer: Viewer): StreamKey {
+  return viewer.orgId === null ? ADMIN_STREAM : spaceStream(viewer.orgId);
+}
 
 export type StreamCatchUp = { kind: 'events'; events: StreamEvent[] } | { kind: 'too_far' };
 

@@ -3,15 +3,20 @@
  * and becomes "Actif"; the principal and the admins see it live. A link serves
  * once, and only before it expires.
  */
-import { sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { Database, Invitation, User } from '../db/schema.js';
-import { findInvitationByTokenHash, lockInvitation } from '../db/queries/invitations.js';
+import {
+  findInvitationByTokenHash,
+  lockInvitation,
+  markInvitationAccepted,
+} from '../db/queries/invitations.js';
 import { lockSpaces } from '../db/queries/spaces.js';
-import { findUserById } from '../db/queries/users.js';
+import { activateUser, findUserById } from '../db/queries/users.js';
 import { appendEvents, draft, spaceStream, type StoredEvent } from '../events/append-events.js';
 import { hashToken } from '../security/secrets.js';
 import { DomainError } from './domain-error.js';
-import { invitationEventDrafts } from './revoke-invitation.js';
+import { invitationEventDrafts } from './shared/invitation-events.js';
+import { lockUntilStable, MOVED } from './shared/lock-until-stable.js';
 
 /**
  * Activates the invited account with this password hash (no actor: the token
@@ -35,17 +40,8 @@ export async function acceptInvitation(
   }
   const orgId = invitee.orgId;
 
-  const user = await trx
-    .updateTable('users')
-    .set({ passwordHash: input.passwordHash, status: 'active', updatedAt: sql<Date>`now()` })
-    .where('id', '=', invitee.id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  await trx
-    .updateTable('invitations')
-    .set({ status: 'accepted', acceptedAt: now })
-    .where('id', '=', invitation.id)
-    .execute();
+  const user = await activateUser(trx, invitee.id, input.passwordHash);
+  await markInvitationAccepted(trx, invitation.id, now);
 
   const events = await appendEvents(trx, [
     draft(
@@ -75,13 +71,13 @@ async function lockInvitationAndSpace(
   const found = await findInvitationByTokenHash(trx, tokenHash);
   if (!found) throw new DomainError('INVITATION_INVALID');
   let orgId = (await findUserById(trx, found.userId))?.orgId ?? found.orgId;
-  for (let tries = 0; tries < 3; tries++) {
+  return lockUntilStable(async () => {
     await lockSpaces(trx, [orgId]);
     const invitation = await lockInvitation(trx, found.id);
     const invitee = await findUserById(trx, found.userId);
     if (!invitation || !invitee) throw new DomainError('INVITATION_INVALID');
     if (invitee.orgId === null || invitee.orgId === orgId) return { invitation, invitee };
     orgId = invitee.orgId;
-  }
-  throw new DomainError('CONFLICT');
+    return MOVED;
+  });
 }

@@ -6,7 +6,9 @@
 import type { Transaction } from 'kysely';
 import type { Database, User } from '../db/schema.js';
 import { lockSpaceOfActiveUser } from '../db/queries/spaces.js';
+import { findActiveUser } from '../db/queries/users.js';
 import { DomainError } from './domain-error.js';
+import { lockUntilStable, MOVED } from './shared/lock-until-stable.js';
 
 export interface Actor {
   userId: number;
@@ -28,17 +30,16 @@ export async function lockActorSpace(
   actor: Actor,
   role: 'principal' | 'secondary' | 'member',
 ): Promise<LockedMember> {
-  for (let tries = 0; tries < 3; tries++) {
+  return lockUntilStable(async () => {
     const lockedOrgId = await lockSpaceOfActiveUser(trx, actor.userId);
     if (lockedOrgId === undefined) throw new DomainError('FORBIDDEN');
     const user = await findActiveUser(trx, actor.userId);
     if (!user || user.orgId === null) throw new DomainError('FORBIDDEN');
     // A cession moved the actor while we waited for the lock: lock their new space instead.
-    if (user.orgId !== lockedOrgId) continue;
+    if (user.orgId !== lockedOrgId) return MOVED;
     if (role !== 'member' && user.role !== role) throw new DomainError('FORBIDDEN');
     return { user, orgId: user.orgId };
-  }
-  throw new DomainError('CONFLICT');
+  });
 }
 
 /** Refuses unless the actor is an admin (admins belong to no space and never change role). */
@@ -46,16 +47,4 @@ export async function requireAdmin(trx: Transaction<Database>, actor: Actor): Pr
   const user = await findActiveUser(trx, actor.userId);
   if (!user || user.role !== 'admin') throw new DomainError('FORBIDDEN');
   return user;
-}
-
-async function findActiveUser(
-  trx: Transaction<Database>,
-  userId: number,
-): Promise<User | undefined> {
-  return trx
-    .selectFrom('users')
-    .selectAll()
-    .where('id', '=', userId)
-    .where('status', '=', 'active')
-    .executeTakeFirst();
 }

@@ -7,18 +7,13 @@ import type { Transaction } from 'kysely';
 import type { DossierKind, DossierStatus } from '../../shared/domain.js';
 import { dossierDueDate, todayInFrance } from '../../shared/jours-francs.js';
 import type { DossierView } from '../../shared/views.js';
-import {
-  hasDossierWithReference,
-  insertDossier,
-  lockDossiersOfSiret,
-  toDossierView,
-} from '../db/queries/dossiers.js';
-import { lockSpaces } from '../db/queries/spaces.js';
-import { findSiretOwner, listHoldersOfSiret } from '../db/queries/sirets.js';
+import { hasDossierWithReference, insertDossier, toDossierView } from '../db/queries/dossiers.js';
+import { listHoldersOfSiret } from '../db/queries/sirets.js';
 import type { Database } from '../db/schema.js';
 import { appendEvents, draft, spaceStream, type StoredEvent } from '../events/append-events.js';
 import { requireAdmin, type Actor } from './actor.js';
 import { DomainError } from './domain-error.js';
+import { lockSiretOwnerSpace } from './shared/lock-siret-owner-space.js';
 
 export interface AddDossierInput {
   reference: string;
@@ -61,24 +56,4 @@ export async function addDossier(
     draft(spaceStream(orgId), 'dossier.added', { dossier }, audience),
   ]);
   return { events, dossier };
-}
-
-/**
- * Locks the space managing a SIRET (if any), then the SIRET's dossiers, and
- * returns that space's id as it stands under the locks. The same order as
- * adding or deleting a SIRET (space, then dossiers), so that a dossier change
- * and a SIRET joining or leaving a space are ordered and never deadlock.
- */
-export async function lockSiretOwnerSpace(
-  trx: Transaction<Database>,
-  siret: string,
-): Promise<number | undefined> {
-  for (let tries = 0; tries < 3; tries++) {
-    const owner = await findSiretOwner(trx, siret);
-    if (owner !== undefined) await lockSpaces(trx, [owner]);
-    await lockDossiersOfSiret(trx, siret);
-    // A cession, an added or a deleted SIRET may have committed while we waited.
-    if ((await findSiretOwner(trx, siret)) === owner) return owner;
-  }
-  throw new DomainError('CONFLICT');
 }

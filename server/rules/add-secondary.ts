@@ -12,11 +12,11 @@ import {
   toIssuedInvitation,
   type IssuedInvitation,
 } from '../db/queries/invitations.js';
-import { findUserByEmail } from '../db/queries/users.js';
+import { findUserByEmail, insertUser } from '../db/queries/users.js';
 import { appendEvents, draft, spaceStream, type StoredEvent } from '../events/append-events.js';
 import { lockActorSpace, type Actor } from './actor.js';
 import { DomainError } from './domain-error.js';
-import { invitationEventDrafts } from './revoke-invitation.js';
+import { invitationEventDrafts } from './shared/invitation-events.js';
 
 export interface AddSecondaryResult {
   events: StoredEvent[];
@@ -41,11 +41,13 @@ export async function addSecondary(
   // e-mails then fails this insert and the rule runs again to refuse here.
   if (await findUserByEmail(trx, email)) throw new DomainError('EMAIL_ALREADY_USED');
 
-  const user = await trx
-    .insertInto('users')
-    .values({ email, role: 'secondary', status: 'pending', passwordHash: null, orgId })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const user = await insertUser(trx, {
+    email,
+    role: 'secondary',
+    status: 'pending',
+    passwordHash: null,
+    orgId,
+  });
   const { invitation, token } = await insertInvitation(trx, {
     userId: user.id,
     orgId,

@@ -61,7 +61,7 @@ export async function cedeSirets(
   await attributeSirets(trx, principal.id, sirets);
   // The space keeps its history (events, removed members) but has no member left.
   await dissolveSpace(trx, fromOrgId);
-  await clearFailedAttempts(trx, 'cession', attempt.subject);
+  await clearFailedAttempts(trx, attempt);
 
   const data = { fromOrgId, toOrgId, formerPrincipalId: principal.id, sirets };
   const events = await appendEvents(trx, [

@@ -15,8 +15,8 @@ import { listHoldersOfSiret } from '../db/queries/sirets.js';
 import type { Database } from '../db/schema.js';
 import { appendEvents, draft, spaceStream, type StoredEvent } from '../events/append-events.js';
 import { requireAdmin, type Actor } from './actor.js';
-import { lockSiretOwnerSpace } from './add-dossier.js';
 import { DomainError } from './domain-error.js';
+import { lockSiretOwnerSpace } from './shared/lock-siret-owner-space.js';
 
 /**
  * Sets a dossier's status. Refuses `FORBIDDEN` (not an admin) and

@@ -11,7 +11,7 @@ import {
 } from '../db/queries/invitations.js';
 import { lockSpaces } from '../db/queries/spaces.js';
 import { appendEvents, type StoredEvent } from '../events/append-events.js';
-import { invitationEventDrafts } from './revoke-invitation.js';
+import { invitationEventDrafts } from './shared/invitation-events.js';
 
 /**
  * Marks every pending invitation with `expiresAt <= now` as expired (system

@@ -4,8 +4,16 @@
  * failure may also add to a wider count that never locks and alerts the
  * support agents instead (a SIRET's signups from every address).
  */
-import { sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import { MAX_FAILED_ATTEMPTS } from '../../shared/domain.js';
+import {
+  addFailure,
+  deleteUnflaggedCounter,
+  markCounterAlerted,
+  markCounterLocked,
+  takeFailureCounter,
+} from '../db/queries/failed-attempts.js';
+import { findLockView } from '../db/queries/locks.js';
 import type { Database } from '../db/schema.js';
 import {
   ADMIN_STREAM,
@@ -15,39 +23,23 @@ import {
   type StoredEvent,
 } from '../events/append-events.js';
 import type { AlertKey, AttemptKey } from './domain-error.js';
-import { findLockView } from '../db/queries/locks.js';
 
 export async function recordFailedAttempt(
   trx: Transaction<Database>,
   key: AttemptKey,
 ): Promise<{ events: StoredEvent[]; locked: boolean }> {
-  const { alsoCounts, ...counter } = key;
-  const row = await trx
-    .insertInto('failedAttempts')
-    .values({ ...counter, failures: 1 })
-    .onConflict((oc) =>
-      oc.columns(['scope', 'subject']).doUpdateSet({
-        failures: sql<number>`failed_attempts.failures + 1`,
-        updatedAt: sql<Date>`now()`,
-      }),
-    )
-    .returning(['id', 'failures', 'lockedAt'])
-    .executeTakeFirstOrThrow();
+  const row = await addFailure(trx, key);
   const drafts: EventDraft[] = [];
   let locked = row.lockedAt !== null;
   if (!locked && row.failures >= MAX_FAILED_ATTEMPTS) {
-    await trx
-      .updateTable('failedAttempts')
-      .set({ lockedAt: sql<Date>`now()` })
-      .where('id', '=', row.id)
-      .execute();
+    await markCounterLocked(trx, row.id);
     locked = true;
     const lock = await findLockView(trx, row.id);
     if (lock) drafts.push(draft(ADMIN_STREAM, 'lock.locked', { lock }));
   }
   // Taken after the attempt's own counter, as every try of the wider count does:
   // concurrent tries never wait on each other in a circle.
-  if (alsoCounts) drafts.push(...(await countTowardsAlert(trx, alsoCounts)));
+  if (key.alsoCounts) drafts.push(...(await countTowardsAlert(trx, key.alsoCounts)));
   return { events: drafts.length > 0 ? await appendEvents(trx, drafts) : [], locked };
 }
 
@@ -58,23 +50,9 @@ export async function recordFailedAttempt(
  * locked until commit, so among concurrent failures exactly one alerts.
  */
 async function countTowardsAlert(trx: Transaction<Database>, key: AlertKey): Promise<EventDraft[]> {
-  const row = await trx
-    .insertInto('failedAttempts')
-    .values({ scope: key.scope, subject: key.subject, userId: null, siret: key.siret, failures: 1 })
-    .onConflict((oc) =>
-      oc.columns(['scope', 'subject']).doUpdateSet({
-        failures: sql<number>`failed_attempts.failures + 1`,
-        updatedAt: sql<Date>`now()`,
-      }),
-    )
-    .returning(['id', 'failures', 'alertedAt'])
-    .executeTakeFirstOrThrow();
+  const row = await addFailure(trx, { ...key, userId: null });
   if (row.alertedAt !== null || row.failures < key.alertAfter) return [];
-  await trx
-    .updateTable('failedAttempts')
-    .set({ alertedAt: sql<Date>`now()` })
-    .where('id', '=', row.id)
-    .execute();
+  await markCounterAlerted(trx, row.id);
   const lock = await findLockView(trx, row.id);
   return lock ? [draft(ADMIN_STREAM, 'lock.locked', { lock })] : [];
 }
@@ -91,31 +69,19 @@ export async function lockAttemptCounter(
   trx: Transaction<Database>,
   key: AttemptKey,
 ): Promise<boolean> {
-  const { alsoCounts: _wider, ...counter } = key;
-  const row = await trx
-    .insertInto('failedAttempts')
-    .values({ ...counter, failures: 0 })
-    .onConflict((oc) =>
-      oc
-        .columns(['scope', 'subject'])
-        .doUpdateSet({ failures: sql<number>`failed_attempts.failures` }),
-    )
-    .returning('lockedAt')
-    .executeTakeFirstOrThrow();
-  return row.lockedAt !== null;
+  const { lockedAt } = await takeFailureCounter(trx, key);
+  return lockedAt !== null;
 }
 
-/** A success forgets the failures counted so far (unless they already locked or alerted). */
+/**
+ * A success forgets the failures counted so far, the wider count's too
+ * (unless they already locked or alerted).
+ */
 export async function clearFailedAttempts(
   trx: Transaction<Database>,
-  scope: AttemptKey['scope'],
-  subject: string,
+  key: AttemptKey,
 ): Promise<void> {
-  await trx
-    .deleteFrom('failedAttempts')
-    .where('scope', '=', scope)
-    .where('subject', '=', subject)
-    .where('lockedAt', 'is', null)
-    .where('alertedAt', 'is', null)
-    .execute();
+  await deleteUnflaggedCounter(trx, key.scope, key.subject);
+  if (key.alsoCounts)
+    await deleteUnflaggedCounter(trx, key.alsoCounts.scope, key.alsoCounts.subject);
 }

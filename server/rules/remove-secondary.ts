@@ -3,13 +3,13 @@
  * access at once. The account row stays, marked removed, for the history; the
  * e-mail becomes free for another space.
  */
-import { sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { lockSecondaryOfSpace } from '../db/queries/users.js';
+import { lockSecondaryOfSpace, removeUserAndEndSessions } from '../db/queries/users.js';
 import { appendEvents, draft, spaceStream, type StoredEvent } from '../events/append-events.js';
 import { lockActorSpace, type Actor } from './actor.js';
 import { DomainError } from './domain-error.js';
-import { revokePendingInvitations } from './revoke-invitation.js';
+import { revokePendingInvitations } from './shared/revoke-pending-invitations.js';
 
 export interface RemoveSecondaryResult {
   events: StoredEvent[];
@@ -31,29 +31,12 @@ export async function removeSecondary(
   const secondary = await lockSecondaryOfSpace(trx, orgId, input.userId);
   if (!secondary) throw new DomainError('NOT_FOUND');
 
-  // The account marked removed, its SIRETs taken and its sessions ended: one statement.
-  const sessions = await trx
-    .with('removed', (db) =>
-      db
-        .updateTable('users')
-        .set({ status: 'removed', updatedAt: sql<Date>`now()` })
-        .where('id', '=', secondary.id)
-        .returning('id'),
-    )
-    .with('unattributed', (db) =>
-      db.deleteFrom('attributions').where('userId', '=', secondary.id).returning('siret'),
-    )
-    .updateTable('sessions')
-    .set({ revokedAt: sql<Date>`now()` })
-    .where('userId', '=', secondary.id)
-    .where('revokedAt', 'is', null)
-    .returning('id')
-    .execute();
+  const revokedSessionIds = await removeUserAndEndSessions(trx, secondary.id);
   const revoked = await revokePendingInvitations(trx, orgId, secondary.id);
 
   const events = await appendEvents(trx, [
     draft(spaceStream(orgId), 'secondary.removed', { userId: secondary.id }, null),
     ...revoked,
   ]);
-  return { events, revokedSessionIds: sessions.map((s) => s.id) };
+  return { events, revokedSessionIds };
 }

@@ -14,7 +14,8 @@ import { lockSecondaryOfSpace } from '../db/queries/users.js';
 import { appendEvents, type StoredEvent } from '../events/append-events.js';
 import { lockActorSpace, type Actor } from './actor.js';
 import { DomainError } from './domain-error.js';
-import { invitationEventDrafts, revokePendingInvitations } from './revoke-invitation.js';
+import { invitationEventDrafts } from './shared/invitation-events.js';
+import { revokePendingInvitations } from './shared/revoke-pending-invitations.js';
 
 /**
  * Issues a new invitation to a pending secondary of the actor's space

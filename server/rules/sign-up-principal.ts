@@ -12,16 +12,16 @@
  * the count across all addresses alerts the support agents and locks nothing.
  */
 import type { Transaction } from 'kysely';
-import { isDossierInProgress, SIGNUP_ALERT_FAILURES } from '../../shared/domain.js';
-import { listDossiersOfSirets, lockDossiersOfSiret } from '../db/queries/dossiers.js';
-import { findSiretOwner, insertSiret, toSiretView } from '../db/queries/sirets.js';
-import { findUserByEmail } from '../db/queries/users.js';
+import { SIGNUP_ALERT_FAILURES } from '../../shared/domain.js';
+import { findSiretOwner } from '../db/queries/sirets.js';
+import { insertSpace } from '../db/queries/spaces.js';
+import { findUserByEmail, insertUser } from '../db/queries/users.js';
 import type { Database, Dossier, User } from '../db/schema.js';
-import { appendEvents, draft, spaceStream, type StoredEvent } from '../events/append-events.js';
+import { appendEvents, type StoredEvent } from '../events/append-events.js';
 import { decoySecretHash, verifySecret } from '../security/secrets.js';
-import { unlockCodeMatches } from './add-siret.js';
 import { DomainError, type AttemptKey } from './domain-error.js';
 import { clearFailedAttempts, lockAttemptCounter } from './record-failed-attempt.js';
+import { addProvenSiret, lockDossiersInProgress, unlockCodeMatches } from './shared/siret-proof.js';
 
 export interface SignUpPrincipalInput {
   /** Lower-cased by the request schema. */
@@ -49,12 +49,11 @@ export async function signUpPrincipal(
   const attempt = signupAttempt(siret, input.clientAddress);
   // Two signups (or a signup and an added SIRET) for one SIRET queue on its dossiers;
   // the primary key of `sirets` and the e-mail's unique index stay the last guards.
-  const dossiers = await lockDossiersOfSiret(trx, siret);
+  const inProgress = await lockDossiersInProgress(trx, siret);
   if (await lockAttemptCounter(trx, attempt)) throw new DomainError('LOCKED');
 
   // Read whatever the outcome, so that every unproven case runs the same queries.
   const owner = await findSiretOwner(trx, siret);
-  const inProgress = dossiers.filter((d) => isDossierInProgress(d.status));
   if (!(await provesSiret(inProgress, input.unlockCode))) {
     throw new DomainError('SIGNUP_PROOF_REFUSED', { attempt });
   }
@@ -63,36 +62,17 @@ export async function signUpPrincipal(
   if (owner !== undefined) throw new DomainError('SIRET_ALREADY_MANAGED');
   if (await findUserByEmail(trx, email)) throw new DomainError('EMAIL_ALREADY_USED');
 
-  const space = await trx
-    .insertInto('spaces')
-    .values({ dissolvedAt: null })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const user = await trx
-    .insertInto('users')
-    .values({
-      email,
-      role: 'principal',
-      status: 'active',
-      passwordHash: input.passwordHash,
-      orgId: space.id,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  const siretRow = await insertSiret(trx, siret, space.id);
-  await clearFailedAttempts(trx, attempt.scope, attempt.subject);
-  if (attempt.alsoCounts) {
-    await clearFailedAttempts(trx, attempt.alsoCounts.scope, attempt.alsoCounts.subject);
-  }
-
-  const events = await appendEvents(trx, [
-    draft(
-      spaceStream(space.id),
-      'siret.added',
-      { siret: toSiretView(siretRow), dossiers: await listDossiersOfSirets(trx, [siret]) },
-      [],
-    ),
-  ]);
+  const orgId = await insertSpace(trx);
+  const user = await insertUser(trx, {
+    email,
+    role: 'principal',
+    status: 'active',
+    passwordHash: input.passwordHash,
+    orgId,
+  });
+  const { event } = await addProvenSiret(trx, siret, orgId);
+  await clearFailedAttempts(trx, attempt);
+  const events = await appendEvents(trx, [event]);
   return { events, user };
 }
 

@@ -13,7 +13,7 @@ import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '../../server/db/open-database.js';
 import type { Database } from '../../server/db/schema.js';
-import { tokenFor } from '../realtime/realtime-harness.js';
+import { tokenFor } from '../support/socket-clients.js';
 import {
   createAdmin,
   createDossier,
@@ -36,6 +36,7 @@ import {
 } from './support/api-outcomes.js';
 import { NodeGroup } from './support/node-group.js';
 import { hasPostgresBinaries, startOwnPostgres, type OwnPostgres } from './support/own-postgres.js';
+import { shuffled } from '../support/shuffled.js';
 
 const COMMANDS = 1000;
 
@@ -53,15 +54,6 @@ interface Race {
 
 const ok = (o: ApiOutcome) => o.kind === 'ok';
 const codeOf = (o: ApiOutcome) => (o.kind === 'refused' ? o.code : o.kind);
-
-function shuffle<T>(items: readonly T[]): T[] {
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1));
-    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
-  }
-  return copy;
-}
 
 describe.skipIf(!hasPostgresBinaries())('a thousand conflicting commands at once', () => {
   let cluster: OwnPostgres | undefined;
@@ -101,7 +93,7 @@ describe.skipIf(!hasPostgresBinaries())('a thousand conflicting commands at once
     const outcomes = races.map((race) => new Array<ApiOutcome>(race.commands.length));
     const sentAt = Date.now();
     await Promise.all(
-      shuffle(commands).map(async ({ r, k, command }, i) => {
+      shuffled(commands).map(async ({ r, k, command }, i) => {
         const url = group!.nodes[i % group!.nodes.length]!.url;
         outcomes[r]![k] = tally.add(command.what, await command.send(url));
       }),

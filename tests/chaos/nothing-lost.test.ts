@@ -21,7 +21,7 @@ import {
 import { ADAPTER_APPLICATION_NAME } from '../../server/realtime/attach-realtime.js';
 import { checkInvariants } from '../support/invariants.js';
 import { startTcpFront, type TcpFront } from '../support/server-node.js';
-import { LiveClient, TestClient, withoutPresence } from '../realtime/realtime-harness.js';
+import { comparableSnapshot, LiveClient, TestClient } from '../support/socket-clients.js';
 import { printSummary, progress } from './support/api-outcomes.js';
 import { AppliedLog, streamOfSnapshot } from './support/applied-log.js';
 import { createChaosWorld, type ChaosWorld, type PanelSeat } from './support/chaos-world.js';
@@ -41,36 +41,10 @@ interface Panel {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/**
- * Order of lists is presentation: compared sorted, presence left out. An
- * admin's feed keeps more invitations than a snapshot carries (the newest
- * ones): it is compared on those of the snapshot, pass `keep`.
- */
-function comparable(snapshot: Snapshot, keep?: Snapshot): Snapshot {
-  const state = withoutPresence(snapshot);
-  if (state.kind !== 'member') {
-    const kept = keep?.kind === 'admin' ? new Set(keep.invitations.map((i) => i.id)) : null;
-    return {
-      ...state,
-      invitations: state.invitations
-        .filter((i) => kept === null || kept.has(i.id))
-        .sort((x, y) => x.id - y.id),
-    };
-  }
-  const byId = <T extends { id: number }>(items: T[]) => [...items].sort((a, b) => a.id - b.id);
-  return {
-    ...state,
-    members: byId(state.members),
-    dossiers: byId(state.dossiers),
-    invitations: byId(state.invitations),
-    sirets: [...state.sirets].sort((a, b) => a.siret.localeCompare(b.siret)),
-  };
-}
-
 /** The fields where a panel's state and the fresh snapshot differ, with the first differing item. */
 function describeDifference(state: Snapshot | null, expected: Snapshot): string {
   if (!state) return 'no state';
-  const actual = comparable(state, expected) as unknown as Record<string, unknown>;
+  const actual = comparableSnapshot(state, expected) as unknown as Record<string, unknown>;
   const wanted = expected as unknown as Record<string, unknown>;
   const show = (value: unknown) => JSON.stringify(value)?.slice(0, 400);
   return Object.keys(wanted)
@@ -244,9 +218,9 @@ describe.skipIf(!hasPostgresBinaries())('nothing lost under chaos', () => {
     for (const panel of panels) {
       const fresh = await TestClient.connect(a.url, panel.seat.token);
       fresh.close();
-      const expected = comparable(fresh.snapshot);
+      const expected = comparableSnapshot(fresh.snapshot);
       const state = panel.client.live.state;
-      if (state && isDeepStrictEqual(comparable(state, expected), expected)) converged += 1;
+      if (state && isDeepStrictEqual(comparableSnapshot(state, expected), expected)) converged += 1;
       else {
         mismatches.push(
           `${panel.seat.name}: ${describeDifference(state, expected)}; applied ${panel.log.describe()}`,

@@ -9,7 +9,11 @@ import { afterAll, expect, it } from 'vitest';
 import { dumpTables, UNLOCK_CODE } from '../support/fixtures.js';
 import { describeOnEachDatabase } from '../support/databases.js';
 import { createHttpHarness } from '../support/http-harness.js';
-import { createWorld, type Caller, type World } from '../support/http-world.js';
+import {
+  createRouteCheckWorld,
+  type Caller,
+  type RouteCheckWorld,
+} from '../support/route-check-world.js';
 import {
   createUnauthenticatedCallers,
   UNAUTHENTICATED_CALLERS,
@@ -18,8 +22,8 @@ import {
 import { reportSecuritySummary } from '../security/support/security-summary.js';
 
 interface Case {
-  path: (w: World) => string;
-  body?: (w: World, caller: Caller) => unknown;
+  path: (w: RouteCheckWorld) => string;
+  body?: (w: RouteCheckWorld, caller: Caller) => unknown;
   /** Callers that must get a 2xx answer; every other caller must get a 4xx. */
   allowed: Caller[];
   /** Callers the route lets in but whose request the rule refuses (status expected). */
@@ -170,7 +174,7 @@ describeOnEachDatabase('the authorization matrix', (getHandle, kind) => {
     it(`lets only ${testCase.allowed.join(', ')} through ${route}`, async () => {
       const { db } = getHandle();
       const http = createHttpHarness(db);
-      const world = await createWorld(db);
+      const world = await createRouteCheckWorld(db);
       const { tokens: unauthenticated } = await createUnauthenticatedCallers(db, world.spaceA);
       const tokens: Record<MatrixCaller, string | null> = { ...world.tokens, ...unauthenticated };
       const method = route.split(' ')[0]!;

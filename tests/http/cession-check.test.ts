@@ -23,22 +23,17 @@ import {
   uniqueEmail,
   type SpaceFixture,
 } from '../support/fixtures.js';
-import { startLiveServer, type LiveServer } from '../security/support/authz-live-server.js';
-
-interface Answer {
-  status: number;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  body: any;
-}
+import { callOverHttp } from '../support/http-client.js';
+import { startInProcessServer, type InProcessServer } from '../support/in-process-server.js';
 
 describeOnEachDatabase('checking the address of a cession before confirming it', (getHandle) => {
-  let server: LiveServer;
+  let server: InProcessServer;
   let db: Kysely<Database>;
   let adminToken: string;
 
   beforeAll(async () => {
     db = getHandle().db;
-    server = await startLiveServer(db);
+    server = await startInProcessServer(db);
     const admin = await createAdmin(db);
     adminToken = (await createSession(db, admin.user.id)).token;
   });
@@ -46,14 +41,13 @@ describeOnEachDatabase('checking the address of a cession before confirming it',
     await server?.close();
   });
 
-  async function call(path: string, token: string, body?: unknown): Promise<Answer> {
-    const res = await fetch(`${server.url}/api/v1${path}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
+  /** What the panel reads of an answer: its status and body. */
+  async function call(path: string, token: string, body?: unknown) {
+    const { status, body: answer } = await callOverHttp(server.url, 'POST', `/api/v1${path}`, {
+      token,
+      body,
     });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
+    return { status, body: answer };
   }
 
   /** A principal with a secondary, signed in. */

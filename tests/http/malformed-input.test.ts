@@ -8,18 +8,18 @@ import { expect, it } from 'vitest';
 import { dumpTables } from '../support/fixtures.js';
 import { describeOnEachDatabase } from '../support/databases.js';
 import { createHttpHarness } from '../support/http-harness.js';
-import { createWorld, type World } from '../support/http-world.js';
+import { createRouteCheckWorld, type RouteCheckWorld } from '../support/route-check-world.js';
 import type { RouteRegistry } from '../../server/http/define-route.js';
 
 type Spec = RouteRegistry[number];
 
-function tokenFor(spec: Spec, world: World): string | null {
+function tokenFor(spec: Spec, world: RouteCheckWorld): string | null {
   if (spec.access === 'public') return null;
   return spec.access === 'admin' ? world.tokens.admin : world.tokens.principal;
 }
 
 /** A path with plausible parameters: the body is what is under test. */
-function concretePath(spec: Spec, world: World): string {
+function concretePath(spec: Spec, world: RouteCheckWorld): string {
   return `/api/v1${spec.path}`
     .replace(':siret', world.siretA)
     .replace(':token', world.pending.token ?? 'x')
@@ -59,7 +59,7 @@ describeOnEachDatabase('malformed requests', (getHandle) => {
   it('answer 4xx with a French message and change nothing, on every route with a body', async () => {
     const { db } = getHandle();
     const http = createHttpHarness(db);
-    const world = await createWorld(db);
+    const world = await createRouteCheckWorld(db);
     const before = await dumpTables(db);
     const withBody = http.registry.filter((spec) => spec.body);
     expect(withBody.length).toBeGreaterThan(8);
@@ -82,7 +82,7 @@ describeOnEachDatabase('malformed requests', (getHandle) => {
   it('refuse bad path and query parameters with VALIDATION_FAILED', async () => {
     const { db } = getHandle();
     const http = createHttpHarness(db);
-    const world = await createWorld(db);
+    const world = await createRouteCheckWorld(db);
     const before = await dumpTables(db);
     const cases: [string, string, string | null][] = [
       ['DELETE', '/api/v1/sirets/123', world.tokens.principal],

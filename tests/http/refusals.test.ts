@@ -7,7 +7,7 @@ import { ERRORS, type ErrorCode } from '../../shared/errors.js';
 import { dumpTables, UNLOCK_CODE, WRONG_UNLOCK_CODE, validSiret } from '../support/fixtures.js';
 import { describeOnEachDatabase } from '../support/databases.js';
 import { createHttpHarness, type CallResult } from '../support/http-harness.js';
-import { createWorld } from '../support/http-world.js';
+import { createRouteCheckWorld } from '../support/route-check-world.js';
 
 function expectRefusal(res: CallResult, code: ErrorCode): void {
   expect(res.status, res.text).toBe(ERRORS[code].status);
@@ -19,7 +19,7 @@ describeOnEachDatabase('refusals over HTTP', (getHandle) => {
   it('answers each refusal of the Paramétrage with its code and status, changing nothing', async () => {
     const { db } = getHandle();
     const http = createHttpHarness(db);
-    const w = await createWorld(db);
+    const w = await createRouteCheckWorld(db);
     const principal = w.tokens.principal;
     const cases: [string, string, unknown, ErrorCode][] = [
       [
@@ -74,7 +74,7 @@ describeOnEachDatabase('refusals over HTTP', (getHandle) => {
   it('locks adding a SIRET after five wrong codes, until the support resets it', async () => {
     const { db } = getHandle();
     const http = createHttpHarness(db);
-    const w = await createWorld(db);
+    const w = await createRouteCheckWorld(db);
     const add = (unlockCode: string) =>
       http.call('POST', '/api/v1/sirets', {
         token: w.tokens.principal,

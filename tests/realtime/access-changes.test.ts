@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import type { MemberSnapshot, Snapshot } from '../../shared/events.js';
+import type { MemberSnapshot } from '../../shared/events.js';
 import { createSession, revokeSession } from '../../server/auth/sessions.js';
 import { spaceStream } from '../../server/events/append-events.js';
 import { spaceRoom } from '../../server/realtime/rooms.js';
@@ -11,37 +11,28 @@ import { runRule } from '../../server/rules/run-rule.js';
 import { setSecondarySirets } from '../../server/rules/set-secondary-sirets.js';
 import { describeOnEachDatabase } from '../support/databases.js';
 import { createPrincipalWithSpace, createSecondary, uniqueEmail } from '../support/fixtures.js';
+import { startInProcessServer, type InProcessServer } from '../support/in-process-server.js';
 import {
+  comparableSnapshot,
   connectError,
   freshSnapshot,
   LiveClient,
-  startRealtimeServer,
   TestClient,
   tokenFor,
-  type RealtimeTestServer,
-} from './realtime-harness.js';
-import { createWorld, expectReceived, streamEvents, type World } from './realtime-world.js';
-
-/** A snapshot as two converged panels share it: presence aside, lists in a fixed order. */
-function comparable(snapshot: Snapshot): Snapshot {
-  if (snapshot.kind !== 'member') return snapshot;
-  const byId = <T extends { id: number }>(items: T[]) => [...items].sort((a, b) => a.id - b.id);
-  return {
-    ...snapshot,
-    online: [],
-    members: byId(snapshot.members),
-    dossiers: byId(snapshot.dossiers),
-    invitations: byId(snapshot.invitations),
-    sirets: [...snapshot.sirets].sort((a, b) => a.siret.localeCompare(b.siret)),
-  };
-}
+} from '../support/socket-clients.js';
+import {
+  createConnectedWorld,
+  expectReceived,
+  streamEvents,
+  type ConnectedWorld,
+} from '../support/connected-world.js';
 
 describeOnEachDatabase('access changes take effect at once', (getHandle) => {
-  let server: RealtimeTestServer;
-  let world: World | undefined;
+  let server: InProcessServer;
+  let world: ConnectedWorld | undefined;
   const opened: { close(): void }[] = [];
   beforeAll(async () => {
-    server = await startRealtimeServer(getHandle().db);
+    server = await startInProcessServer(getHandle().db);
   });
   afterAll(async () => {
     await server?.close();
@@ -53,7 +44,7 @@ describeOnEachDatabase('access changes take effect at once', (getHandle) => {
   });
 
   it('disconnects a removed secondary, who gets nothing more and cannot come back', async () => {
-    world = await createWorld(getHandle().db, server);
+    world = await createConnectedWorld(getHandle().db, server);
     const { space, first, second, clients } = world;
     const removal = await world.run((trx) =>
       removeSecondary(trx, space.actor, { userId: first.user.id }),
@@ -127,7 +118,7 @@ describeOnEachDatabase('access changes take effect at once', (getHandle) => {
   });
 
   it('hides the dossiers of a SIRET taken from a secondary from then on', async () => {
-    world = await createWorld(getHandle().db, server);
+    world = await createConnectedWorld(getHandle().db, server);
     const { space, first, clients } = world;
     await world.run((trx) =>
       setSecondarySirets(trx, space.actor, { userId: first.user.id, sirets: [] }),
@@ -173,15 +164,16 @@ describeOnEachDatabase('access changes take effect at once', (getHandle) => {
     await runRule(db, (trx) => cedeSirets(trx, from.actor, { email: to.principal.email }), publish);
 
     const converged = async (name: keyof typeof panels) => {
-      const expected = comparable(await freshSnapshot(server.url, tokens[name]));
+      const expected = comparableSnapshot(await freshSnapshot(server.url, tokens[name]));
       await panels[name]
         .until(
           (state) =>
-            state !== null && JSON.stringify(comparable(state)) === JSON.stringify(expected),
+            state !== null &&
+            JSON.stringify(comparableSnapshot(state)) === JSON.stringify(expected),
           `${name}'s panel to converge`,
         )
         .catch(() => {
-          expect(comparable(panels[name].state)).toEqual(expected);
+          expect(comparableSnapshot(panels[name].state)).toEqual(expected);
         });
     };
     await panels.former.until(

@@ -10,23 +10,19 @@ import {
   DELIVERY_CHANNEL,
   type DeliveryStage,
   type DeliveryStamp,
-} from '../../server/realtime/delivery-trace.js';
+} from '../../server/realtime/cluster/delivery-trace.js';
 import type { DatabaseHandle } from '../../server/db/open-database.js';
 import { createTestDatabase, hasPostgres, requirePostgresUrl } from '../support/databases.js';
 import { createPrincipalWithSpace, createSecondary } from '../support/fixtures.js';
-import {
-  startRealtimeServer,
-  TestClient,
-  tokenFor,
-  type RealtimeTestServer,
-} from './realtime-harness.js';
+import { startInProcessServer, type InProcessServer } from '../support/in-process-server.js';
+import { TestClient, tokenFor } from '../support/socket-clients.js';
 
 const describeWithPostgres = hasPostgres() ? describe : describe.skip;
 
 describeWithPostgres('the delivery stages of a commit', () => {
   let database: DatabaseHandle & { url: string | null };
-  let nodeA: RealtimeTestServer;
-  let nodeB: RealtimeTestServer;
+  let nodeA: InProcessServer;
+  let nodeB: InProcessServer;
   const stamps: DeliveryStamp[] = [];
   const record = (message: unknown) => stamps.push(message as DeliveryStamp);
 
@@ -34,8 +30,8 @@ describeWithPostgres('the delivery stages of a commit', () => {
     requirePostgresUrl();
     database = await createTestDatabase('postgres');
     const adapter = { kind: 'postgres', url: database.url! } as const;
-    nodeA = await startRealtimeServer(database.db, { adapter });
-    nodeB = await startRealtimeServer(database.db, { adapter });
+    nodeA = await startInProcessServer(database.db, { adapter });
+    nodeB = await startInProcessServer(database.db, { adapter });
     subscribe(DELIVERY_CHANNEL, record);
   }, 60_000);
   afterAll(async () => {

@@ -3,21 +3,16 @@ import { revokeSession } from '../../server/auth/sessions.js';
 import { createSession } from '../../server/auth/sessions.js';
 import { describeOnEachDatabase } from '../support/databases.js';
 import { createAdmin, createPrincipalWithSpace, createSecondary } from '../support/fixtures.js';
-import {
-  connectError,
-  startRealtimeServer,
-  TestClient,
-  tokenFor,
-  type RealtimeTestServer,
-} from './realtime-harness.js';
+import { startInProcessServer, type InProcessServer } from '../support/in-process-server.js';
+import { connectError, TestClient, tokenFor } from '../support/socket-clients.js';
 
 const EXTENSION_ORIGIN = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop';
 const PUBLIC_ORIGIN = 'http://localhost:8787';
 
 describeOnEachDatabase('Socket.IO handshake', (getHandle) => {
-  let server: RealtimeTestServer;
+  let server: InProcessServer;
   beforeAll(async () => {
-    server = await startRealtimeServer(getHandle().db, {
+    server = await startInProcessServer(getHandle().db, {
       allowedOrigins: [EXTENSION_ORIGIN],
       publicOrigin: `${PUBLIC_ORIGIN}/`,
     });
@@ -151,7 +146,7 @@ describeOnEachDatabase('Socket.IO handshake', (getHandle) => {
 
 describe('origin normalisation', () => {
   it('compares origins as browsers send them', async () => {
-    const { normalizeOrigin } = await import('../../server/realtime/authenticate-socket.js');
+    const { normalizeOrigin } = await import('../../server/realtime/check-origin.js');
     expect(normalizeOrigin('HTTP://LocalHost:8787/')).toBe('http://localhost:8787');
     expect(normalizeOrigin('https://example.fr:443')).toBe('https://example.fr');
     expect(normalizeOrigin('chrome-extension://abcdef/')).toBe('chrome-extension://abcdef');

@@ -27,27 +27,36 @@ function member(userId: number, orgId: number, role: Viewer['role'] = 'secondary
 }
 
 describeOnEachDatabase('the join position of a member', (getHandle) => {
-  it('is the last secondary.added of an invited member, and 0 for the founding principal', async () => {
+  it('is the acceptance of the last invitation of an invited member, and 0 for the founding principal', async () => {
     const { db } = getHandle();
     const space = await createPrincipalWithSpace(db);
+    const add = (email: string) => runRule(db, (trx) => addSecondary(trx, space.actor, { email }));
+    const accept = async (token: string) => {
+      const { events } = await runRule(db, async (trx) =>
+        acceptInvitation(trx, { token, passwordHash: await passwordHash() }),
+      );
+      return events.find((e) => e.type === 'secondary.status_changed')!.seq;
+    };
     const invite = async (email: string) => {
-      const { events, secondary, invitation } = await runRule(db, (trx) =>
-        addSecondary(trx, space.actor, { email }),
-      );
-      await runRule(db, async (trx) =>
-        acceptInvitation(trx, { token: invitation.token, passwordHash: await passwordHash() }),
-      );
-      return { id: secondary.id, addedAt: events.find((e) => e.type === 'secondary.added')!.seq };
+      const { secondary, invitation } = await add(email);
+      return { id: secondary.id, joinedAt: await accept(invitation.token) };
     };
     const first = await invite(uniqueEmail('first'));
     const email = uniqueEmail('back');
     const gone = await invite(email);
     await runRule(db, (trx) => removeSecondary(trx, space.actor, { userId: gone.id }));
     const back = await invite(email);
+    // Invited, then someone else is invited and removed before the first accepts: the
+    // pending period is none of theirs (they could not connect before accepting).
+    const late = await add(uniqueEmail('late'));
+    const passing = await add(uniqueEmail('passing'));
+    await runRule(db, (trx) => removeSecondary(trx, space.actor, { userId: passing.secondary.id }));
+    const lateJoinedAt = await accept(late.invitation.token);
 
-    expect(await findJoinPosition(db, member(first.id, space.orgId))).toBe(first.addedAt);
-    expect(await findJoinPosition(db, member(back.id, space.orgId))).toBe(back.addedAt);
-    expect(back.addedAt).toBeGreaterThan(first.addedAt);
+    expect(await findJoinPosition(db, member(first.id, space.orgId))).toBe(first.joinedAt);
+    expect(await findJoinPosition(db, member(back.id, space.orgId))).toBe(back.joinedAt);
+    expect(back.joinedAt).toBeGreaterThan(first.joinedAt);
+    expect(await findJoinPosition(db, member(late.secondary.id, space.orgId))).toBe(lateJoinedAt);
     expect(await findJoinPosition(db, member(space.principal.id, space.orgId, 'principal'))).toBe(
       0,
     );

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../server/db/open-database.js';
 import { createTestDatabase, hasPostgres, requirePostgresUrl } from '../support/databases.js';
+import { callOverHttp } from '../support/http-client.js';
 import { startServerNode, startTcpFront, type ServerNode } from '../support/server-node.js';
 import { createPrincipalWithSpace, createSecondary, uniqueEmail } from '../support/fixtures.js';
 import {
@@ -14,16 +15,12 @@ import {
   TestClient,
   tokenFor,
   withoutPresence,
-} from './realtime-harness.js';
+} from '../support/socket-clients.js';
 
 async function api(node: ServerNode, token: string, method: string, path: string, body: unknown) {
-  const response = await fetch(`${node.url}/api/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  expect(response.status, `${method} ${path}`).toBeLessThan(300);
-  return response;
+  const answer = await callOverHttp(node.url, method, `/api/v1${path}`, { token, body });
+  expect(answer.status, `${method} ${path}`).toBeLessThan(300);
+  return answer;
 }
 
 // Needs a real PostgreSQL: under CI its absence fails here instead of skipping.
@@ -81,10 +78,12 @@ describeWithPostgres('several server processes on one PostgreSQL', () => {
     const removedOnB = await TestClient.connect(nodeB.url, await tokenFor(db, removed.user.id));
     const stayingOnB = await TestClient.connect(nodeB.url, await tokenFor(db, staying.user.id));
     try {
-      const response = await fetch(`${nodeA.url}/api/v1/secondaries/${removed.user.id}`, {
-        method: 'DELETE',
-        headers: { authorization: `Bearer ${principalToken}` },
-      });
+      const response = await callOverHttp(
+        nodeA.url,
+        'DELETE',
+        `/api/v1/secondaries/${removed.user.id}`,
+        { token: principalToken },
+      );
       expect(response.status).toBe(204);
       await removedOnB.disconnected();
       expect(removedOnB.ofType('session.revoked').map((e) => e.data)).toEqual([

@@ -2,17 +2,13 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { PRESENCE_STORM_MAX_WAIT_MS } from '../../server/realtime/presence.js';
 import { describeOnEachDatabase } from '../support/databases.js';
 import { createPrincipalWithSpace, createSecondary } from '../support/fixtures.js';
-import {
-  startRealtimeServer,
-  TestClient,
-  tokenFor,
-  type RealtimeTestServer,
-} from './realtime-harness.js';
+import { startInProcessServer, type InProcessServer } from '../support/in-process-server.js';
+import { TestClient, tokenFor } from '../support/socket-clients.js';
 
 describeOnEachDatabase('presence', (getHandle) => {
-  let server: RealtimeTestServer;
+  let server: InProcessServer;
   beforeAll(async () => {
-    server = await startRealtimeServer(getHandle().db);
+    server = await startInProcessServer(getHandle().db);
   });
   afterAll(async () => {
     await server?.close();

@@ -5,7 +5,10 @@
  */
 import pg from 'pg';
 import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
-import { promptPublisher, type PromptPublisher } from '../../server/realtime/prompt-publisher.js';
+import {
+  promptPublisher,
+  type PromptPublisher,
+} from '../../server/realtime/cluster/prompt-publisher.js';
 import { createTestDatabase, hasPostgres, requirePostgresUrl } from '../support/databases.js';
 
 const describeWithPostgres = hasPostgres() ? describe : describe.skip;

@@ -20,23 +20,23 @@ import {
   validSiret,
   WRONG_UNLOCK_CODE,
 } from '../support/fixtures.js';
-import { startRealtimeServer, type RealtimeTestServer } from './realtime-harness.js';
+import { startInProcessServer, type InProcessServer } from '../support/in-process-server.js';
 import {
-  createWorld,
+  createConnectedWorld,
   expectNoStoredEvent,
   expectReceived,
   streamEvents,
-  type World,
-} from './realtime-world.js';
+  type ConnectedWorld,
+} from '../support/connected-world.js';
 
 /** acceptInvitation takes the hash the route computed; its value does not matter here. */
 const PASSWORD_HASH = '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo';
 
 describeOnEachDatabase('pushing committed events', (getHandle) => {
-  let server: RealtimeTestServer;
-  let world: World;
+  let server: InProcessServer;
+  let world: ConnectedWorld;
   beforeAll(async () => {
-    server = await startRealtimeServer(getHandle().db);
+    server = await startInProcessServer(getHandle().db);
   });
   afterAll(async () => {
     await server?.close();
@@ -50,7 +50,7 @@ describeOnEachDatabase('pushing committed events', (getHandle) => {
       event.audience === null || event.audience.includes(userId) ? 'full' : 'hidden';
 
   it('shows an added SIRET to the principal, hides it from the secondaries, and attributes it to each one privately', async () => {
-    world = await createWorld(getHandle().db, server);
+    world = await createConnectedWorld(getHandle().db, server);
     const { space, first, second, clients } = world;
     const siret = validSiret();
     await createDossier(world.db, { siret, status: 'completer_dossier' });
@@ -73,7 +73,7 @@ describeOnEachDatabase('pushing committed events', (getHandle) => {
   });
 
   it('shows a deleted SIRET to the principal and takes it from its holder only', async () => {
-    world = await createWorld(getHandle().db, server);
+    world = await createConnectedWorld(getHandle().db, server);
     const { space, first, clients } = world;
     const { events } = await world.run((trx) =>
       deleteSiret(trx, space.actor, { siret: space.sirets[0]! }),
@@ -88,7 +88,7 @@ describeOnEachDatabase('pushing committed events', (getHandle) => {
   });
 
   it('shows a new secondary to the whole team, its invitation to the principal and the admins only, then its acceptance', async () => {
-    world = await createWorld(getHandle().db, server);
+    world = await createConnectedWorld(getHandle().db, server);
     const { space, clients } = world;
     const email = uniqueEmail('nouveau');
     const added = await world.run((trx) => addSecondary(trx, space.actor, { email }));
@@ -119,7 +119,7 @@ describeOnEachDatabase('pushing committed events', (getHandle) => {
   });
 
   it('shows a revoked and an expired invitation to the principal and the admins', async () => {
-    world = await createWorld(getHandle().db, server);
+    world = await createConnectedWorld(getHandle().db, server);
     const { space, clients } = world;
     const revoked = await world.run((trx) =>
       addSecondary(trx, space.actor, { email: uniqueEmail('revoque') }),
@@ -153,7 +153,7 @@ describeOnEachDatabase('pushing committed events', (getHandle) => {
   });
 
   it("shows a change of a secondary's SIRETs to the principal and that secondary only", async () => {
-    world = await createWorld(getHandle().db, server);
+    world = await createConnectedWorld(getHandle().db, server);
     const { space, first, clients } = world;
     const { events } = await world.run((trx) =>
       setSecondarySirets(trx, space.actor, {
@@ -174,7 +174,7 @@ describeOnEachDatabase('pushing committed events', (getHandle) => {
   });
 
   it('shows a new dossier and its status changes to the principal and the holders of its SIRET', async () => {
-    world = await createWorld(getHandle().db, server);
+    world = await createConnectedWorld(getHandle().db, server);
     const { space, first, clients } = world;
     const admin = { userId: world.adminId };
     const added = await world.run(async (trx) =>
@@ -201,7 +201,7 @@ describeOnEachDatabase('pushing committed events', (getHandle) => {
   });
 
   it('tells the admins of a lock-out and its reset, and no member', async () => {
-    world = await createWorld(getHandle().db, server);
+    world = await createConnectedWorld(getHandle().db, server);
     const { space, clients } = world;
     const siret = validSiret();
     await createDossier(world.db, { siret, status: 'completer_dossier' });

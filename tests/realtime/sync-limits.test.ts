@@ -17,22 +17,16 @@ import { addSecondary } from '../../server/rules/add-secondary.js';
 import { runRule } from '../../server/rules/run-rule.js';
 import { describeOnEachDatabase } from '../support/databases.js';
 import { createPrincipalWithSpace, uniqueEmail } from '../support/fixtures.js';
-import {
-  freshSnapshot,
-  startRealtimeServer,
-  TestClient,
-  tokenFor,
-  withoutPresence,
-  type RealtimeTestServer,
-} from './realtime-harness.js';
+import { startInProcessServer, type InProcessServer } from '../support/in-process-server.js';
+import { freshSnapshot, TestClient, tokenFor, withoutPresence } from '../support/socket-clients.js';
 
 const BUDGET = { burst: 4, perSecond: 1, refusalsBeforeClose: 6 };
 
 describeOnEachDatabase('the sync limits of one socket', (getHandle) => {
-  let server: RealtimeTestServer;
+  let server: InProcessServer;
   const opened: { close(): void }[] = [];
   beforeAll(async () => {
-    server = await startRealtimeServer(getHandle().db, { syncBudget: BUDGET });
+    server = await startInProcessServer(getHandle().db, { syncBudget: BUDGET });
   });
   afterAll(async () => {
     for (const socket of opened) socket.close();

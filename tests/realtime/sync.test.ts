@@ -21,19 +21,20 @@ import { runRule } from '../../server/rules/run-rule.js';
 import { setSecondarySirets } from '../../server/rules/set-secondary-sirets.js';
 import { describeOnEachDatabase } from '../support/databases.js';
 import { createPrincipalWithSpace, uniqueReference, unlockCodeHash } from '../support/fixtures.js';
+import { startInProcessServer, type InProcessServer } from '../support/in-process-server.js';
+import { TestClient, tokenFor } from '../support/socket-clients.js';
 import {
-  startRealtimeServer,
-  TestClient,
-  tokenFor,
-  type RealtimeTestServer,
-} from './realtime-harness.js';
-import { createWorld, expectNoStoredEvent, streamEvents, type World } from './realtime-world.js';
+  createConnectedWorld,
+  expectNoStoredEvent,
+  streamEvents,
+  type ConnectedWorld,
+} from '../support/connected-world.js';
 
 describeOnEachDatabase('sync', (getHandle) => {
-  let server: RealtimeTestServer;
-  let world: World | undefined;
+  let server: InProcessServer;
+  let world: ConnectedWorld | undefined;
   beforeAll(async () => {
-    server = await startRealtimeServer(getHandle().db);
+    server = await startInProcessServer(getHandle().db);
   });
   afterAll(async () => {
     await server?.close();
@@ -44,7 +45,7 @@ describeOnEachDatabase('sync', (getHandle) => {
   });
 
   /** Changes committed in the world's space whose publish never happened (a crash after commit). */
-  async function commitUnpublished(w: World): Promise<StoredEvent[]> {
+  async function commitUnpublished(w: ConnectedWorld): Promise<StoredEvent[]> {
     const hidden = await runRule(w.db, (trx) =>
       setSecondarySirets(trx, w.space.actor, {
         userId: w.second.user.id,
@@ -87,7 +88,7 @@ describeOnEachDatabase('sync', (getHandle) => {
   }
 
   it('skips the snapshot of a client resuming in the same view; its sync brings what it missed', async () => {
-    world = await createWorld(getHandle().db, server);
+    world = await createConnectedWorld(getHandle().db, server);
     const before = world.clients.first.lastEventId;
     const missed = await commitUnpublished(world);
     const client = resumingClient(world.tokens.first, {
@@ -114,7 +115,7 @@ describeOnEachDatabase('sync', (getHandle) => {
   });
 
   it('sends the snapshot when the resume point names another view, or is malformed', async () => {
-    world = await createWorld(getHandle().db, server);
+    world = await createConnectedWorld(getHandle().db, server);
     const stale = [
       { orgId: world.space.orgId, role: 'principal', lastEventId: 0 },
       { orgId: world.space.orgId + 1000, role: 'secondary', lastEventId: 0 },
@@ -136,7 +137,7 @@ describeOnEachDatabase('sync', (getHandle) => {
   });
 
   it('recovers, by sync, a committed change whose publish never happened', async () => {
-    world = await createWorld(getHandle().db, server);
+    world = await createConnectedWorld(getHandle().db, server);
     const { clients } = world;
     const before = clients.first.lastEventId;
     const missed = await commitUnpublished(world);
@@ -153,7 +154,7 @@ describeOnEachDatabase('sync', (getHandle) => {
   });
 
   it('returns the events missed while away to a client that reconnects with its position', async () => {
-    world = await createWorld(getHandle().db, server);
+    world = await createConnectedWorld(getHandle().db, server);
     const position = world.clients.second.lastEventId;
     world.clients.second.close();
     const missed = await commitUnpublished(world);
@@ -176,7 +177,7 @@ describeOnEachDatabase('sync', (getHandle) => {
   });
 
   it('answers a sync without position with a fresh snapshot', async () => {
-    world = await createWorld(getHandle().db, server);
+    world = await createConnectedWorld(getHandle().db, server);
     const missed = await commitUnpublished(world);
     const response = await world.clients.first.sync(null);
     if (!('snapshot' in response) || response.snapshot.kind !== 'member') {

@@ -47,6 +47,7 @@ import {
   type SpaceFixture,
 } from '../support/fixtures.js';
 import { checkInvariants } from '../support/invariants.js';
+import { shuffled } from '../support/shuffled.js';
 
 const ROUNDS = 3;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -410,7 +411,7 @@ describe.skipIf(!hasPostgres())('concurrent commands [postgres]', () => {
       // Started in a random order; the outcomes stay in the order of `claims`.
       const outcomes: Outcome<RuleResult>[] = new Array(claims.length);
       await Promise.all(
-        shuffle(claims.map((claim, i) => ({ claim, i }))).map(async ({ claim, i }) => {
+        shuffled(claims.map((claim, i) => ({ claim, i }))).map(async ({ claim, i }) => {
           outcomes[i] = await claim();
         }),
       );
@@ -572,7 +573,7 @@ describe.skipIf(!hasPostgres())('concurrent commands [postgres]', () => {
     // Started in a random order; the outcomes stay in the order of `commands`.
     const outcomes: Outcome<RuleResult>[] = new Array(commands.length);
     await Promise.all(
-      shuffle(commands.map((command, i) => ({ command, i }))).map(async ({ command, i }) => {
+      shuffled(commands.map((command, i) => ({ command, i }))).map(async ({ command, i }) => {
         outcomes[i] = await command();
       }),
     );
@@ -618,12 +619,3 @@ describe.skipIf(!hasPostgres())('concurrent commands [postgres]', () => {
     }
   }, 120_000);
 });
-
-function shuffle<T>(items: readonly T[]): T[] {
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1));
-    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
-  }
-  return copy;
-}

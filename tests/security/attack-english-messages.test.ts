@@ -15,8 +15,8 @@ import { ERRORS, isErrorCode } from '../../shared/errors.js';
 import type { RouteRegistry } from '../../server/http/define-route.js';
 import { FIELD_LABELS } from '../../server/http/french-validation.js';
 import { describeOnEachDatabase } from '../support/databases.js';
-import { createWorld, type World } from '../support/http-world.js';
-import { startLiveServer, type LiveServer } from './support/authz-live-server.js';
+import { createRouteCheckWorld, type RouteCheckWorld } from '../support/route-check-world.js';
+import { startInProcessServer, type InProcessServer } from '../support/in-process-server.js';
 import { rawRequest, type RawResponse } from './support/fuzz-raw-http.js';
 import { reportSecuritySummary } from './support/security-summary.js';
 
@@ -60,14 +60,14 @@ function fieldsOf(schema: z.ZodType | undefined): string[] {
 }
 
 describeOnEachDatabase('messages a client receives', (getHandle, kind) => {
-  let server: LiveServer;
-  let world: World;
+  let server: InProcessServer;
+  let world: RouteCheckWorld;
   const counts = { requests: 0, refusals: 0, distinctMessages: 0, notFrench: 0 };
   const messages = new Set<string>();
 
   beforeAll(async () => {
-    server = await startLiveServer(getHandle().db);
-    world = await createWorld(getHandle().db);
+    server = await startInProcessServer(getHandle().db);
+    world = await createRouteCheckWorld(getHandle().db);
   });
   afterAll(async () => {
     await server?.close();

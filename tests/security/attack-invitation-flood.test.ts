@@ -8,11 +8,11 @@
 import { afterAll, expect, it } from 'vitest';
 import { configFromEnv } from '../../server/config.js';
 import { newToken } from '../../server/security/secrets.js';
+import { median, sleep } from '../support/timing.js';
 import {
+  acceptUnknownInvitation,
   describeOnEachAttackServer,
-  median,
   OWNER,
-  sleep,
   type AttackServer,
 } from './support/attack-server.js';
 import { reportSecuritySummary } from './support/security-summary.js';
@@ -24,10 +24,6 @@ const summary: Record<
   string,
   { quietMs: number; underPageFormsMs: number; underAcceptsMs: number }
 > = {};
-
-function acceptRandomLink(server: AttackServer, from: string) {
-  return server.post(`/api/v1/invitations/${newToken()}/accept`, { password: PASSWORD }, { from });
-}
 
 function submitPageForm(server: AttackServer, from: string) {
   return server.post(
@@ -61,7 +57,9 @@ describeOnEachAttackServer(
         // One address per request: no per-address limit hides what each request costs.
         const flood = Array.from({ length: FLOOD }, (_, i) => {
           const from = `198.51.${100 + round}.${i + 1}`;
-          return kind === 'accepts' ? acceptRandomLink(server, from) : submitPageForm(server, from);
+          return kind === 'accepts'
+            ? acceptUnknownInvitation(server, from)
+            : submitPageForm(server, from);
         });
         await sleep(30);
         times[kind].push(await login());
@@ -90,10 +88,10 @@ describeOnEachAttackServer(
       const other = '203.0.113.8';
       const statuses: number[] = [];
       for (let i = 0; i < max; i++)
-        statuses.push((await acceptRandomLink(server, attacker)).status);
+        statuses.push((await acceptUnknownInvitation(server, attacker)).status);
       expect(statuses).toEqual(Array<number>(max).fill(410));
 
-      const refused = await acceptRandomLink(server, attacker);
+      const refused = await acceptUnknownInvitation(server, attacker);
       expect(refused.status).toBe(429);
       expect(refused.body.error.code).toBe('RATE_LIMITED');
       expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
@@ -104,7 +102,7 @@ describeOnEachAttackServer(
       expect(Number(page.headers.get('retry-after'))).toBeGreaterThan(0);
 
       // Another client behind the same proxy is not refused.
-      expect((await acceptRandomLink(server, other)).status).toBe(410);
+      expect((await acceptUnknownInvitation(server, other)).status).toBe(410);
       expect((await submitPageForm(server, other)).status).toBe(410);
     });
   },

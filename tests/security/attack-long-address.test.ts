@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { MAX_EMAIL_LENGTH } from '../../shared/field-checks.js';
 import { validSiret } from '../support/fixtures.js';
+import { callOverHttp } from '../support/http-client.js';
 import { startServerNode } from '../support/server-node.js';
 
 const ADMIN = { email: 'support@exemple.fr', password: 'support-3679-test' };
@@ -32,17 +33,8 @@ it('writes the invitation of a 254-character address to the outbox', async () =>
     },
   });
   try {
-    const call = async (path: string, body: unknown, token?: string) => {
-      const response = await fetch(`${server.url}/api/v1${path}`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-        },
-        body: JSON.stringify(body),
-      });
-      return { status: response.status, body: (await response.json()) as Record<string, never> };
-    };
+    const call = (path: string, body: unknown, token?: string) =>
+      callOverHttp(server.url, 'POST', `/api/v1${path}`, { body, token });
     const admin = await call('/auth/login', ADMIN);
     const siret = validSiret();
     const dossier = await call(

@@ -10,26 +10,28 @@ import { describe, expect, it } from 'vitest';
 import { configFromEnv } from '../../server/config.js';
 import { clientAddressOf } from '../../server/http/client-address.js';
 import { parseTrustedProxies } from '../../server/http/trusted-proxies.js';
-import { newToken } from '../../server/security/secrets.js';
 import { uniqueEmail, validSiret } from '../support/fixtures.js';
 import { startServerNode } from '../support/server-node.js';
+import type { HttpAnswer } from '../support/http-client.js';
 import {
+  acceptUnknownInvitation,
   describeOnEachAttackServer,
   OWNER,
-  type Answer,
   type AttackServer,
 } from './support/attack-server.js';
-import { recordTestSecret } from './support/secrets-log-files.js';
 
 const WRONG_PASSWORD = 'pas-le-bon-mot-de-passe';
 const limits = configFromEnv({}).rateLimits;
 
 function signUp(server: AttackServer, from: string | undefined) {
-  const password = 'un-mot-de-passe-solide';
-  recordTestSecret(password);
   return server.post(
     '/api/v1/auth/signup',
-    { email: uniqueEmail('inscription'), password, siret: validSiret(), unlockCode: 'CODE-0000' },
+    {
+      email: uniqueEmail('inscription'),
+      password: 'un-mot-de-passe-solide',
+      siret: validSiret(),
+      unlockCode: 'CODE-0000',
+    },
     { from },
   );
 }
@@ -66,7 +68,7 @@ describeOnEachAttackServer(
       const client = '203.0.113.21';
       const max = limits.signupPerAddress.max;
       // A SIRET without a dossier: refused by the rule, after the limits.
-      const refusedByTheRule = (answer: Answer) =>
+      const refusedByTheRule = (answer: HttpAnswer) =>
         answer.status !== 429 && typeof answer.body.error?.code === 'string';
       for (let i = 0; i < max; i++)
         expect(refusedByTheRule(await signUp(server, client))).toBe(true);
@@ -78,12 +80,7 @@ describeOnEachAttackServer(
     it('walks X-Forwarded-For from the right past the trusted proxies only, and reads IPv4-mapped IPv6 as IPv4', async () => {
       const server = getServer();
       const max = limits.invitationFailuresPerAddress.max;
-      const accept = (from: string) =>
-        server.post(
-          `/api/v1/invitations/${newToken()}/accept`,
-          { password: 'x'.repeat(12) },
-          { from },
-        );
+      const accept = (from: string) => acceptUnknownInvitation(server, from);
       // A client forging the start of the header; the proxy appends what it saw.
       for (let i = 0; i < max; i++) {
         expect((await accept(`10.9.9.${i}, 203.0.113.22`)).status).toBe(410);
@@ -98,12 +95,7 @@ describeOnEachAttackServer(
     it('counts an IPv6 client by its /64 network, the block one subscriber holds', async () => {
       const server = getServer();
       const max = limits.invitationFailuresPerAddress.max;
-      const accept = (from: string) =>
-        server.post(
-          `/api/v1/invitations/${newToken()}/accept`,
-          { password: 'x'.repeat(12) },
-          { from },
-        );
+      const accept = (from: string) => acceptUnknownInvitation(server, from);
       for (let i = 0; i < max; i++) {
         expect((await accept(`2001:db8:1:2::${(i + 1).toString(16)}`)).status).toBe(410);
       }
@@ -123,15 +115,7 @@ describeOnEachAttackServer(
       const statuses: number[] = [];
       for (let i = 0; i <= max; i++) {
         const forged = `198.51.100.${100 + i}`;
-        statuses.push(
-          (
-            await server.post(
-              `/api/v1/invitations/${newToken()}/accept`,
-              { password: 'x'.repeat(12) },
-              { from: forged },
-            )
-          ).status,
-        );
+        statuses.push((await acceptUnknownInvitation(server, forged)).status);
       }
       expect(statuses).toEqual([...Array<number>(max).fill(410), 429]);
     });

@@ -17,12 +17,16 @@ import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_FAILED_ATTEMPTS, SIGNUP_ALERT_FAILURES } from '../../shared/domain.js';
 import { ERRORS } from '../../shared/errors.js';
-import type { DatabaseHandle } from '../../server/db/open-database.js';
 import { decoySecretHash, verifySecret } from '../../server/security/secrets.js';
-import { TestClient } from '../realtime/realtime-harness.js';
-import { createTestDatabase, testDatabaseKinds } from '../support/databases.js';
+import { TestClient } from '../support/socket-clients.js';
+import { testDatabaseKinds } from '../support/databases.js';
 import { uniqueEmail, uniqueReference, validSiret } from '../support/fixtures.js';
-import { startServerNode, type ServerNode } from '../support/server-node.js';
+import type { ServerNode } from '../support/server-node.js';
+import {
+  startServerNodeOn,
+  type ServerNodeOnDatabase,
+} from '../support/server-node-per-database.js';
+import { median } from '../support/timing.js';
 import { recordTestSecret } from './support/secrets-log-files.js';
 import { reportSecuritySummary } from './support/security-summary.js';
 
@@ -127,12 +131,6 @@ async function serverTime(node: ServerNode, answer: Answer): Promise<number> {
   throw new Error(`no log line for request ${requestId}`);
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
 function newUnlockCode(): string {
   const code = `LETTRE-${randomBytes(6).toString('hex').toUpperCase()}`;
   recordTestSecret(code);
@@ -143,22 +141,21 @@ function newUnlockCode(): string {
 function startAttackedServer(kind: 'embedded' | 'postgres') {
   const state = {} as {
     node: ServerNode;
-    database: (DatabaseHandle & { url: string | null }) | undefined;
+    started: ServerNodeOnDatabase | undefined;
     adminToken: string;
   };
   beforeAll(async () => {
-    state.database = kind === 'postgres' ? await createTestDatabase('postgres') : undefined;
-    state.node = await startServerNode({
+    state.started = await startServerNodeOn(kind, {
       env: {
         ADMIN_EMAIL: ADMIN.email,
         ADMIN_PASSWORD: ADMIN.password,
-        DATABASE_URL: state.database?.url ?? '',
         // As behind the TLS proxy the server is meant to run behind: requests
         // relayed by 127.0.0.1 are counted for the client it names; the other
         // loopback addresses are clients connecting directly.
         TRUST_PROXY: PROXY,
       },
     });
+    state.node = state.started.node;
     recordTestSecret(ADMIN.password);
     const login = await callFrom('127.0.0.1', state.node.url, 'POST', '/auth/login', {
       body: ADMIN,
@@ -168,8 +165,7 @@ function startAttackedServer(kind: 'embedded' | 'postgres') {
     recordTestSecret(state.adminToken);
   }, 60_000);
   afterAll(async () => {
-    await state.node?.stop();
-    await state.database?.close();
+    await state.started?.close();
   }, 30_000);
   return state;
 }

@@ -20,8 +20,8 @@ import {
   validSiret,
 } from '../support/fixtures.js';
 import type { CallResult } from '../support/http-harness.js';
-import { connectError, tokenFor } from '../realtime/realtime-harness.js';
-import { startLiveServer, type LiveServer } from './support/authz-live-server.js';
+import { connectError, tokenFor } from '../support/socket-clients.js';
+import { startInProcessServer, type InProcessServer } from '../support/in-process-server.js';
 import { forbiddenIn, RecordingClient, valuesUnderKeys } from './support/authz-recording-client.js';
 import { reportSecuritySummary } from './support/security-summary.js';
 
@@ -30,7 +30,7 @@ const ORG_KEYS = new Set(['orgId', 'fromOrgId', 'toOrgId']);
 const USER_KEYS = new Set(['userId', 'formerPrincipalId']);
 
 describeOnEachDatabase('live data isolation', (getHandle, kind) => {
-  let server: LiveServer | undefined;
+  let server: InProcessServer | undefined;
   const opened: RecordingClient[] = [];
   afterAll(async () => {
     for (const client of opened) client.close();
@@ -39,7 +39,7 @@ describeOnEachDatabase('live data isolation', (getHandle, kind) => {
 
   it('never sends a SIRET, an e-mail or an id to a socket whose user may not know it', async () => {
     const { db } = getHandle();
-    server = await startLiveServer(db);
+    server = await startInProcessServer(db);
     const live = server;
     const { http } = live;
 

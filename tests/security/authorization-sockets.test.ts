@@ -22,9 +22,9 @@ import {
   dumpTables,
   type SpaceFixture,
 } from '../support/fixtures.js';
-import { connectError, TestClient, tokenFor } from '../realtime/realtime-harness.js';
+import { connectError, TestClient, tokenFor } from '../support/socket-clients.js';
 import { createUnauthenticatedCallers } from './support/authz-callers.js';
-import { startLiveServer, type LiveServer } from './support/authz-live-server.js';
+import { startInProcessServer, type InProcessServer } from '../support/in-process-server.js';
 import { forbiddenIn, RecordingClient } from './support/authz-recording-client.js';
 import { reportSecuritySummary } from './support/security-summary.js';
 
@@ -62,7 +62,7 @@ function syncRequests(head: number): { label: string; request: unknown; valid: b
 const UNKNOWN_EVENTS = ['admin', 'event', 'snapshot', 'join', 'leave', 'publish', 'SYNC', 'sync '];
 
 describeOnEachDatabase('socket authorization', (getHandle, kind) => {
-  let server: LiveServer;
+  let server: InProcessServer;
   let spaceA: SpaceFixture;
   let spaceB: SpaceFixture;
   const counts = {
@@ -74,7 +74,7 @@ describeOnEachDatabase('socket authorization', (getHandle, kind) => {
   const opened: { close(): void }[] = [];
 
   beforeAll(async () => {
-    server = await startLiveServer(getHandle().db);
+    server = await startInProcessServer(getHandle().db);
     const db = getHandle().db;
     spaceA = await createPrincipalWithSpace(db, { sirets: 3 });
     spaceB = await createPrincipalWithSpace(db, { sirets: 1 });

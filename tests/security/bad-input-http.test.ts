@@ -13,9 +13,9 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RouteRegistry } from '../../server/http/define-route.js';
 import { describeOnEachDatabase } from '../support/databases.js';
 import { dumpTables } from '../support/fixtures.js';
-import { createWorld, type World } from '../support/http-world.js';
-import { TestClient } from '../realtime/realtime-harness.js';
-import { startLiveServer, type LiveServer } from './support/authz-live-server.js';
+import { createRouteCheckWorld, type RouteCheckWorld } from '../support/route-check-world.js';
+import { TestClient } from '../support/socket-clients.js';
+import { startInProcessServer, type InProcessServer } from '../support/in-process-server.js';
 import { rawRequest, type RawResponse } from './support/fuzz-raw-http.js';
 import { watchProcessFailures, type ProcessGuard } from './support/fuzz-process-guard.js';
 import { reportSecuritySummary } from './support/security-summary.js';
@@ -113,15 +113,15 @@ function bodyFor(spec: Spec): fc.Arbitrary<string> {
 }
 
 describeOnEachDatabase('bad HTTP input', (getHandle, kind) => {
-  let server: LiveServer;
-  let world: World;
+  let server: InProcessServer;
+  let world: RouteCheckWorld;
   let guard: ProcessGuard;
   const counts = { requests: 0, status500: 0, dropped: 0, byStatus: {} as Record<number, number> };
 
   beforeAll(async () => {
     guard = watchProcessFailures();
-    server = await startLiveServer(getHandle().db);
-    world = await createWorld(getHandle().db);
+    server = await startInProcessServer(getHandle().db);
+    world = await createRouteCheckWorld(getHandle().db);
   });
   afterAll(async () => {
     guard.stop();

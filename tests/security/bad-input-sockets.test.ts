@@ -11,9 +11,9 @@ import { io } from 'socket.io-client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeOnEachDatabase } from '../support/databases.js';
 import { dumpTables } from '../support/fixtures.js';
-import { createWorld, type World } from '../support/http-world.js';
-import { TestClient } from '../realtime/realtime-harness.js';
-import { startLiveServer, type LiveServer } from './support/authz-live-server.js';
+import { createRouteCheckWorld, type RouteCheckWorld } from '../support/route-check-world.js';
+import { TestClient } from '../support/socket-clients.js';
+import { startInProcessServer, type InProcessServer } from '../support/in-process-server.js';
 import { rawRequest } from './support/fuzz-raw-http.js';
 import { RawEngineSocket } from './support/fuzz-raw-socket.js';
 import { watchProcessFailures, type ProcessGuard } from './support/fuzz-process-guard.js';
@@ -110,8 +110,8 @@ const frame: fc.Arbitrary<string | Buffer> = fc.oneof(
 );
 
 describeOnEachDatabase('bad socket input', (getHandle, kind) => {
-  let server: LiveServer;
-  let world: World;
+  let server: InProcessServer;
+  let world: RouteCheckWorld;
   let guard: ProcessGuard;
   const counts = {
     framesSent: 0,
@@ -124,8 +124,8 @@ describeOnEachDatabase('bad socket input', (getHandle, kind) => {
 
   beforeAll(async () => {
     guard = watchProcessFailures();
-    server = await startLiveServer(getHandle().db);
-    world = await createWorld(getHandle().db);
+    server = await startInProcessServer(getHandle().db);
+    world = await createRouteCheckWorld(getHandle().db);
   });
   afterAll(async () => {
     guard.stop();

@@ -26,6 +26,7 @@ import {
   validSiret,
 } from '../support/fixtures.js';
 import { createHttpHarness, type CallResult, type HttpHarness } from '../support/http-harness.js';
+import { median } from '../support/timing.js';
 import { reportSecuritySummary } from './support/security-summary.js';
 
 const WRONG_PASSWORD = 'pas-le-bon-mot-de-passe';
@@ -41,12 +42,6 @@ const summary = {
 function observable(response: CallResult) {
   const headers = [...response.headers.entries()].filter(([name]) => name !== 'x-request-id');
   return { status: response.status, text: response.text, headers };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 async function timed<T>(run: () => Promise<T>): Promise<[T, number]> {

@@ -11,13 +11,8 @@ import type { DatabaseHandle } from '../../server/db/open-database.js';
 import { createTestDatabase, testDatabaseKinds } from '../support/databases.js';
 import { createPrincipalWithSpace } from '../support/fixtures.js';
 import { EXTENSION_ORIGIN, PUBLIC_URL } from '../support/http-harness.js';
-import {
-  connectError,
-  startRealtimeServer,
-  TestClient,
-  tokenFor,
-  type RealtimeTestServer,
-} from '../realtime/realtime-harness.js';
+import { startInProcessServer, type InProcessServer } from '../support/in-process-server.js';
+import { connectError, TestClient, tokenFor } from '../support/socket-clients.js';
 import { reportSecuritySummary } from './support/security-summary.js';
 
 /** Refused: other sites, the opaque `null` origin, other extensions, look-alikes. */
@@ -77,12 +72,12 @@ async function pollingOpen(url: string, origin: string | undefined) {
 
 describe('Origin check of the socket endpoint', () => {
   let database: DatabaseHandle;
-  let server: RealtimeTestServer;
+  let server: InProcessServer;
   let token: string;
   beforeAll(async () => {
     // The check runs before any query: one database is enough, the quicker to make.
     database = await createTestDatabase(testDatabaseKinds().at(-1)!);
-    server = await startRealtimeServer(database.db, {
+    server = await startInProcessServer(database.db, {
       allowedOrigins: [EXTENSION_ORIGIN],
       publicOrigin: PUBLIC_URL,
     });

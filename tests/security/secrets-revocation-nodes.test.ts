@@ -8,46 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../server/db/open-database.js';
 import { createTestDatabase, hasPostgres, requirePostgresUrl } from '../support/databases.js';
 import { createPrincipalWithSpace, createSecondary, PASSWORD } from '../support/fixtures.js';
+import { callOverHttp, signInOverHttp } from '../support/http-client.js';
 import { startServerNode, type ServerNode } from '../support/server-node.js';
-import { connectError, TestClient } from '../realtime/realtime-harness.js';
-import { recordTestSecret } from './support/secrets-log-files.js';
+import { connectError, TestClient } from '../support/socket-clients.js';
 import { reportSecuritySummary } from './support/security-summary.js';
 
 const LIMIT_MS = 1000;
 const measured: Record<string, number[]> = {};
-
-async function call(
-  node: ServerNode,
-  method: string,
-  path: string,
-  token?: string,
-  body?: unknown,
-) {
-  const response = await fetch(`${node.url}/api/v1${path}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
-  };
-}
-
-async function login(node: ServerNode, email: string): Promise<string> {
-  const response = await call(node, 'POST', '/auth/login', undefined, {
-    email,
-    password: PASSWORD,
-  });
-  expect(response.status).toBe(200);
-  const token = response.body.token as string;
-  recordTestSecret(token);
-  return token;
-}
 
 /** When (ms after `start`) the socket got `session.revoked` and was disconnected. */
 function watchEnd(client: TestClient, start: () => number) {
@@ -101,7 +68,7 @@ async function expectSocketsEndEverywhere(
   }
   // Nor can it come back, on either node.
   for (const node of [nodes.A, nodes.B]) {
-    expect((await call(node, 'GET', '/me', token)).status).toBe(401);
+    expect((await callOverHttp(node.url, 'GET', '/api/v1/me', { token })).status).toBe(401);
     expect((await connectError(node.url, token)).message).toBe('UNAUTHENTICATED');
   }
 }
@@ -126,22 +93,33 @@ describeWithPostgres('ended sessions lose their sockets on every node', () => {
 
   it('closes the sockets of a signed-out session on both nodes within a second', async () => {
     const space = await createPrincipalWithSpace(database.db);
-    const token = await login(nodes.B, space.principal.email);
-    const other = await login(nodes.B, space.principal.email);
+    const token = await signInOverHttp(nodes.B.url, space.principal.email, PASSWORD);
+    const other = await signInOverHttp(nodes.B.url, space.principal.email, PASSWORD);
     await expectSocketsEndEverywhere(nodes, token, 'logout', 'logout', async () => {
-      expect((await call(nodes.A, 'POST', '/auth/logout', token)).status).toBe(204);
+      expect(
+        (await callOverHttp(nodes.A.url, 'POST', '/api/v1/auth/logout', { token })).status,
+      ).toBe(204);
     });
     // Another session of the same person keeps working.
-    expect((await call(nodes.B, 'GET', '/me', other)).status).toBe(200);
+    expect((await callOverHttp(nodes.B.url, 'GET', '/api/v1/me', { token: other })).status).toBe(
+      200,
+    );
   });
 
   it("closes a removed secondary's sockets on both nodes within a second", async () => {
     const space = await createPrincipalWithSpace(database.db, { sirets: 1 });
     const secondary = await createSecondary(database.db, space, { sirets: space.sirets });
-    const principal = await login(nodes.A, space.principal.email);
-    const token = await login(nodes.B, secondary.user.email);
+    const principal = await signInOverHttp(nodes.A.url, space.principal.email, PASSWORD);
+    const token = await signInOverHttp(nodes.B.url, secondary.user.email, PASSWORD);
     await expectSocketsEndEverywhere(nodes, token, 'secondary removed', 'removed', async () => {
-      const removed = await call(nodes.A, 'DELETE', `/secondaries/${secondary.user.id}`, principal);
+      const removed = await callOverHttp(
+        nodes.A.url,
+        'DELETE',
+        `/api/v1/secondaries/${secondary.user.id}`,
+        {
+          token: principal,
+        },
+      );
       expect(removed.status).toBe(204);
     });
   });

@@ -18,12 +18,8 @@ import {
   validSiret,
 } from '../support/fixtures.js';
 import { createHttpHarness, type HttpHarness } from '../support/http-harness.js';
-import {
-  connectError,
-  startRealtimeServer,
-  TestClient,
-  type RealtimeTestServer,
-} from '../realtime/realtime-harness.js';
+import { startInProcessServer, type InProcessServer } from '../support/in-process-server.js';
+import { connectError, TestClient } from '../support/socket-clients.js';
 import { recordTestSecret } from './support/secrets-log-files.js';
 import { reportSecuritySummary } from './support/security-summary.js';
 
@@ -50,12 +46,6 @@ function tokenBits(token: string): number {
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
-}
-
-async function login(http: HttpHarness, email: string, password = PASSWORD): Promise<string> {
-  const response = await http.call('POST', '/api/v1/auth/login', { body: { email, password } });
-  expect(response.status).toBe(200);
-  return response.body.token as string;
 }
 
 /** Invites a secondary through HTTP; returns the clear token of the e-mailed link. */
@@ -121,9 +111,9 @@ it('draws tokens of 256 random bits that never repeat', () => {
 });
 
 describeOnEachDatabase('tokens and secrets', (getHandle) => {
-  let realtime: RealtimeTestServer;
+  let realtime: InProcessServer;
   beforeAll(async () => {
-    realtime = await startRealtimeServer(getHandle().db);
+    realtime = await startInProcessServer(getHandle().db);
   });
   afterAll(async () => {
     await realtime?.close();
@@ -134,7 +124,7 @@ describeOnEachDatabase('tokens and secrets', (getHandle) => {
     const http = createHttpHarness(db);
     const space = await createPrincipalWithSpace(db);
     const sessions = [];
-    for (let i = 0; i < 8; i++) sessions.push(await login(http, space.principal.email));
+    for (let i = 0; i < 8; i++) sessions.push(await http.signIn(space.principal.email, PASSWORD));
     const invitations = [];
     for (let i = 0; i < 4; i++) {
       invitations.push((await invite(http, sessions[0]!, uniqueEmail('invite'))).token);
@@ -165,7 +155,7 @@ describeOnEachDatabase('tokens and secrets', (getHandle) => {
     });
     expect(signup.status).toBe(201);
     const signupToken = signup.body.token as string;
-    const loginToken = await login(http, email, principalPassword);
+    const loginToken = await http.signIn(email, principalPassword);
     const added = await http.call('POST', '/api/v1/sirets', {
       token: loginToken,
       body: { siret: addedSiret, unlockCode: addedCode, assignToAllSecondaries: true },
@@ -179,7 +169,7 @@ describeOnEachDatabase('tokens and secrets', (getHandle) => {
     });
     expect(accepted.status).toBe(200);
     const secondaryToken = accepted.body.token as string;
-    const loggedOut = await login(http, email, principalPassword);
+    const loggedOut = await http.signIn(email, principalPassword);
     expect((await http.call('POST', '/api/v1/auth/logout', { token: loggedOut })).status).toBe(204);
 
     const secrets = {
@@ -214,7 +204,7 @@ describeOnEachDatabase('tokens and secrets', (getHandle) => {
     const { db } = getHandle();
     const http = createHttpHarness(db);
     const space = await createPrincipalWithSpace(db);
-    const principal = await login(http, space.principal.email);
+    const principal = await http.signIn(space.principal.email, PASSWORD);
     const accept = (token: string) =>
       http.call('POST', `/api/v1/invitations/${token}/accept`, {
         body: { password: 'un-mot-de-passe-solide' },
@@ -266,8 +256,8 @@ describeOnEachDatabase('tokens and secrets', (getHandle) => {
     const { db } = getHandle();
     const http = createHttpHarness(db);
     const space = await createPrincipalWithSpace(db);
-    const token = await login(http, space.principal.email);
-    const other = await login(http, space.principal.email);
+    const token = await http.signIn(space.principal.email, PASSWORD);
+    const other = await http.signIn(space.principal.email, PASSWORD);
     const client = await TestClient.connect(realtime.url, token);
     client.close();
 

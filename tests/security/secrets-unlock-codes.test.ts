@@ -24,14 +24,6 @@ import { reportSecuritySummary } from './support/security-summary.js';
 
 const counts = { wrongTries: 0, lockedRefusals: 0, resets: 0, concurrentBursts: 0 };
 
-async function login(http: HttpHarness, email: string): Promise<string> {
-  const response = await http.call('POST', '/api/v1/auth/login', {
-    body: { email, password: PASSWORD },
-  });
-  expect(response.status).toBe(200);
-  return response.body.token as string;
-}
-
 function addSiret(http: HttpHarness, token: string, siret: string, unlockCode: string) {
   return http.call('POST', '/api/v1/sirets', {
     token,
@@ -48,32 +40,36 @@ async function scene(db: Kysely<Database>, http: HttpHarness) {
   return {
     space,
     siret,
-    token: await login(http, space.principal.email),
-    adminToken: await login(http, admin.user.email),
+    token: await http.signIn(space.principal.email, PASSWORD),
+    adminToken: await http.signIn(admin.user.email, PASSWORD),
   };
 }
 
-/** A counter by its subject, or by its SIRET alone (a signup's subject also names the address). */
+/**
+ * A counter by the SIRET it counts for, or by the user it counts against
+ * (cessions): each test has SIRETs and users of its own.
+ */
 async function counterOf(
   db: Kysely<Database>,
   scope: LockScope,
-  subject: string | { siret: string },
+  counted: { siret: string } | { userId: number },
 ) {
   let query = db
     .selectFrom('failedAttempts')
     .select(['failures', 'lockedAt'])
     .where('scope', '=', scope);
   query =
-    typeof subject === 'string'
-      ? query.where('subject', '=', subject)
-      : query.where('siret', '=', subject.siret);
+    'siret' in counted
+      ? query.where('siret', '=', counted.siret)
+      : query.where('userId', '=', counted.userId);
   const rows = await query.execute();
   expect(rows.length).toBeLessThanOrEqual(1);
   return rows[0] ?? null;
 }
 
-function failuresOf(db: Kysely<Database>, orgId: number, siret: string) {
-  return counterOf(db, 'add_siret', `space:${orgId}:${siret}`);
+/** The space's counter of wrong codes for a SIRET (each test has SIRETs of its own). */
+function failuresOf(db: Kysely<Database>, siret: string) {
+  return counterOf(db, 'add_siret', { siret });
 }
 
 /**
@@ -83,7 +79,7 @@ function failuresOf(db: Kysely<Database>, orgId: number, siret: string) {
  */
 async function expectBurstStopsAtLimit(
   db: Kysely<Database>,
-  counter: [LockScope, string | { siret: string }],
+  counter: [LockScope, { siret: string } | { userId: number }],
   refusal: string,
   send: (i: number) => Promise<CallResult>,
 ) {
@@ -118,7 +114,7 @@ describeOnEachDatabase('unlock codes over HTTP', (getHandle) => {
       'SIRET_UNLOCK_CODE_INVALID',
       'LOCKED',
     ]);
-    expect(await failuresOf(db, space.orgId, siret)).toMatchObject({
+    expect(await failuresOf(db, siret)).toMatchObject({
       failures: MAX_FAILED_ATTEMPTS,
       lockedAt: expect.any(Date),
     });
@@ -140,7 +136,7 @@ describeOnEachDatabase('unlock codes over HTTP', (getHandle) => {
     });
     expect(reset.status).toBeLessThan(300);
     counts.resets += 1;
-    expect(await failuresOf(db, space.orgId, siret)).toBeNull();
+    expect(await failuresOf(db, siret)).toBeNull();
 
     const right = await addSiret(http, token, siret, UNLOCK_CODE);
     expect(right.status).toBe(201);
@@ -151,12 +147,9 @@ describeOnEachDatabase('unlock codes over HTTP', (getHandle) => {
   it('checks no more than five codes when ten wrong ones arrive at once', async () => {
     const { db } = getHandle();
     const http = createHttpHarness(db);
-    const { space, siret, token } = await scene(db, http);
-    await expectBurstStopsAtLimit(
-      db,
-      ['add_siret', `space:${space.orgId}:${siret}`],
-      'SIRET_UNLOCK_CODE_INVALID',
-      (i) => addSiret(http, token, siret, `RAFALE-${i}-CODE`),
+    const { siret, token } = await scene(db, http);
+    await expectBurstStopsAtLimit(db, ['add_siret', { siret }], 'SIRET_UNLOCK_CODE_INVALID', (i) =>
+      addSiret(http, token, siret, `RAFALE-${i}-CODE`),
     );
     const right = await addSiret(http, token, siret, UNLOCK_CODE);
     expect(right.body.error.code).toBe('LOCKED');
@@ -179,7 +172,7 @@ describeOnEachDatabase('unlock codes over HTTP', (getHandle) => {
     );
     await expectBurstStopsAtLimit(
       db,
-      ['cession', `space:${space.orgId}`],
+      ['cession', { userId: space.principal.id }],
       'CESSION_TARGET_NOT_PRINCIPAL',
       (i) =>
         http.call('POST', '/api/v1/cession', { token, body: { email: uniqueEmail(`cible-${i}`) } }),

@@ -14,6 +14,7 @@ import type { RealtimePort } from '../../server/http/context.js';
 import { createApp } from '../../server/http/create-app.js';
 import { createMailer } from '../../server/mail/mailer.js';
 import { recordTestSecret, testLogger } from '../security/support/secrets-log-files.js';
+import { recordSecretsOf } from './http-client.js';
 
 export const PUBLIC_URL = 'http://localhost:8787';
 export const EXTENSION_ORIGIN = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop';
@@ -103,6 +104,15 @@ export function createHttpHarness(
     return { status: response.status, body: parsed, headers: response.headers, text };
   }
 
+  /** Signs in through the API; the session token, or an error naming the refusal. */
+  async function signIn(email: string, password: string): Promise<string> {
+    const answer = await call('POST', '/api/v1/auth/login', { body: { email, password } });
+    if (answer.status !== 200) {
+      throw new Error(`sign-in of ${email} answered ${answer.status}: ${answer.text}`);
+    }
+    return answer.body.token as string;
+  }
+
   /** The `.eml` files written so far, as text, oldest first. */
   function mails(): { file: string; text: string }[] {
     return readdirSync(mailDir)
@@ -126,6 +136,7 @@ export function createHttpHarness(
     app,
     registry,
     call,
+    signIn,
     mailDir,
     mails,
     invitationLink,
@@ -133,14 +144,6 @@ export function createHttpHarness(
     endedSessions,
     logLines,
   };
-}
-
-/** Remembers the token and secret fields a test sent or got, for the log scan. */
-function recordSecretsOf(token: string | null | undefined, body: unknown): void {
-  recordTestSecret(token);
-  if (typeof body !== 'object' || body === null) return;
-  const fields = body as Record<string, unknown>;
-  for (const key of ['token', 'password', 'unlockCode']) recordTestSecret(fields[key]);
 }
 
 export type HttpHarness = ReturnType<typeof createHttpHarness>;

@@ -78,7 +78,7 @@ export function startServerNode(options: ServerNodeOptions = {}): Promise<Server
   return new Promise((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`server did not start:\n${output}`)),
-      options.startTimeoutMs ?? 30_000,
+      options.startTimeoutMs ?? 60_000,
     );
     let listening = false;
     const onData = (chunk: Buffer) => {

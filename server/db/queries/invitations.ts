@@ -53,11 +53,6 @@ export function toInvitationView(row: InvitationWithInviter): InvitationView {
   };
 }
 
-export async function findInvitationView(db: Db, id: number): Promise<InvitationView | undefined> {
-  const row = await selectWithInviter(db).where('i.id', '=', id).executeTakeFirst();
-  return row ? toInvitationView(row) : undefined;
-}
-
 /** The invitation behind a link, only while it can still be accepted. */
 export async function findInvitationByToken(
   db: Db,
@@ -230,6 +225,18 @@ export async function listSpacesWithExpiredInvitations(db: Db, now: Date): Promi
     .orderBy('orgId')
     .execute();
   return rows.map((r) => r.orgId);
+}
+
+export async function markInvitationAccepted(
+  trx: Transaction<Database>,
+  id: number,
+  acceptedAt: Date,
+): Promise<void> {
+  await trx
+    .updateTable('invitations')
+    .set({ status: 'accepted', acceptedAt })
+    .where('id', '=', id)
+    .execute();
 }
 
 /** Moves pending invitations to a final status (revoked or expired). */

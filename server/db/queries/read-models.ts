@@ -2,6 +2,12 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DossierView, MemberView, Page, SecondaryView } from '../../../shared/views.js';
 import type { UserStatus } from '../../../shared/domain.js';
+import {
+  compareMembers,
+  dossierScope,
+  memberAsSeenBy,
+  type Onlooker,
+} from '../../../shared/visibility.js';
 import type { Database, User } from '../schema.js';
 import { listDossiersOfSpace, listDossiersOfUser, toDossierView } from './dossiers.js';
 
@@ -9,7 +15,8 @@ type Db = Kysely<Database> | Transaction<Database>;
 
 /** Dossiers of the SIRETs the viewer handles (all of the space for its principal); an admin sees every dossier. */
 export async function listVisibleDossiers(db: Db, viewer: User): Promise<DossierView[]> {
-  if (viewer.role === 'admin') {
+  const scope = dossierScope(viewerOf(viewer));
+  if (scope === 'all') {
     const rows = await db
       .selectFrom('dossiers')
       .selectAll()
@@ -18,16 +25,13 @@ export async function listVisibleDossiers(db: Db, viewer: User): Promise<Dossier
       .execute();
     return rows.map(toDossierView);
   }
-  if (viewer.orgId === null) return [];
-  return viewer.role === 'principal'
+  if (scope === 'none' || viewer.orgId === null) return [];
+  return scope === 'space'
     ? listDossiersOfSpace(db, viewer.orgId)
     : listDossiersOfUser(db, viewer.id);
 }
 
-/**
- * Every member of the viewer's space. A secondary sees the team without the
- * SIRET lists of the others (docs/domain.md: never another secondary's list).
- */
+/** Every member of the viewer's space, each as the viewer may see them, in the members' order. */
 export async function listTeam(db: Db, viewer: User): Promise<MemberView[]> {
   if (viewer.orgId === null) return [];
   const members = await db
@@ -36,22 +40,24 @@ export async function listTeam(db: Db, viewer: User): Promise<MemberView[]> {
     .where('orgId', '=', viewer.orgId)
     .where('status', '<>', 'removed')
     .where('role', 'in', ['principal', 'secondary'])
-    .orderBy('role')
-    .orderBy('email')
     .execute();
   const attributions = await attributionsOfSpace(db, viewer.orgId);
-  return members.map((m) => ({
-    id: m.id,
-    email: m.email,
-    role: m.role as MemberView['role'],
-    status: m.status,
-    sirets:
-      m.role === 'principal'
-        ? null
-        : viewer.role === 'principal' || viewer.id === m.id
-          ? (attributions.get(m.id) ?? [])
-          : null,
-  }));
+  const onlooker = viewerOf(viewer);
+  return members
+    .map((m) =>
+      memberAsSeenBy(onlooker, {
+        id: m.id,
+        email: m.email,
+        role: m.role as MemberView['role'],
+        status: m.status,
+        sirets: m.role === 'principal' ? null : (attributions.get(m.id) ?? []),
+      }),
+    )
+    .sort(compareMembers);
+}
+
+function viewerOf(user: User): Onlooker {
+  return { userId: user.id, role: user.role, orgId: user.orgId };
 }
 
 export interface SecondariesFilter {

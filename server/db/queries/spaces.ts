@@ -1,6 +1,16 @@
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../schema.js';
 
+/** A new employer space, empty: its principal and first SIRET are written next. */
+export async function insertSpace(trx: Transaction<Database>): Promise<number> {
+  const row = await trx
+    .insertInto('spaces')
+    .values({ dissolvedAt: null })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
 /**
  * Takes the row locks of these spaces, in ascending id order so that two
  * transactions locking the same spaces (crossed cessions) never deadlock.

@@ -1,5 +1,5 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database, User } from '../schema.js';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database, NewUser, User } from '../schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -17,6 +17,36 @@ export async function findUserById(db: Db, id: number): Promise<User | undefined
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+export async function findActiveUser(db: Db, id: number): Promise<User | undefined> {
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where('id', '=', id)
+    .where('status', '=', 'active')
+    .executeTakeFirst();
+}
+
+export async function insertUser(
+  trx: Transaction<Database>,
+  values: Pick<NewUser, 'email' | 'role' | 'status' | 'passwordHash' | 'orgId'>,
+): Promise<User> {
+  return trx.insertInto('users').values(values).returningAll().executeTakeFirstOrThrow();
+}
+
+/** An invitee who chose their password: the account becomes active. */
+export async function activateUser(
+  trx: Transaction<Database>,
+  id: number,
+  passwordHash: string,
+): Promise<User> {
+  return trx
+    .updateTable('users')
+    .set({ passwordHash, status: 'active', updatedAt: sql<Date>`now()` })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
 /** The secondaries of a space that are not removed (active and pending). */
 export async function listSecondaries(db: Db, orgId: number): Promise<User[]> {
   return db
@@ -27,16 +57,6 @@ export async function listSecondaries(db: Db, orgId: number): Promise<User[]> {
     .where('status', '<>', 'removed')
     .orderBy('id')
     .execute();
-}
-
-export async function findPrincipal(db: Db, orgId: number): Promise<User | undefined> {
-  return db
-    .selectFrom('users')
-    .selectAll()
-    .where('orgId', '=', orgId)
-    .where('role', '=', 'principal')
-    .where('status', '<>', 'removed')
-    .executeTakeFirst();
 }
 
 /** The SIRETs attributed to one user, sorted. */
@@ -98,4 +118,32 @@ export async function makeSecondaryOf(
     .set({ role: 'secondary', orgId: toOrgId, updatedAt: new Date() })
     .where('id', '=', userId)
     .execute();
+}
+
+/**
+ * Marks a user removed, takes their SIRETs and ends their sessions, in one
+ * statement. Returns the ids of the sessions it ended.
+ */
+export async function removeUserAndEndSessions(
+  trx: Transaction<Database>,
+  userId: number,
+): Promise<number[]> {
+  const rows = await trx
+    .with('removed', (db) =>
+      db
+        .updateTable('users')
+        .set({ status: 'removed', updatedAt: sql<Date>`now()` })
+        .where('id', '=', userId)
+        .returning('id'),
+    )
+    .with('unattributed', (db) =>
+      db.deleteFrom('attributions').where('userId', '=', userId).returning('siret'),
+    )
+    .updateTable('sessions')
+    .set({ revokedAt: sql<Date>`now()` })
+    .where('userId', '=', userId)
+    .where('revokedAt', 'is', null)
+    .returning('id')
+    .execute();
+  return rows.map((row) => row.id);
 }

@@ -4,6 +4,7 @@
  */
 import type { DossierStatus } from '../../../shared/domain.js';
 import { uniqueReference } from '../../support/fixtures.js';
+import { callOverHttp, signInOverHttp } from '../../support/http-client.js';
 import { ADMIN } from './test-server.js';
 
 export interface ApiCaller {
@@ -40,25 +41,15 @@ export function apiOf(baseUrl: string): ApiCaller {
     path: string,
     options: { token?: string; body?: unknown } = {},
   ): Promise<T> {
-    const response = await fetch(`${baseUrl}/api/v1${path}`, {
-      method,
-      headers: {
-        accept: 'application/json',
-        ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-      },
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    const answer = await callOverHttp(baseUrl, method, `/api/v1${path}`, {
+      ...options,
+      headers: { accept: 'application/json' },
     });
-    const text = await response.text();
-    const body: unknown = text ? JSON.parse(text) : null;
-    if (!response.ok) throw new ApiRefusal(response.status, body, `${method} ${path}`);
-    return body as T;
+    if (answer.status >= 300) throw new ApiRefusal(answer.status, answer.body, `${method} ${path}`);
+    return answer.body as T;
   }
 
-  async function login(email: string, password: string): Promise<string> {
-    return (await call<{ token: string }>('POST', '/auth/login', { body: { email, password } }))
-      .token;
-  }
+  const login = (email: string, password: string) => signInOverHttp(baseUrl, email, password);
 
   const api: ApiCaller = {
     call,

@@ -1,7 +1,8 @@
 /**
- * A real server for the browser tests, on a free port of localhost (where the
- * content script runs), on the embedded database or on PostgreSQL when
- * TEST_DATABASE_URL is set.
+ * The real server for the browser tests, as a process of its own on a free
+ * port of localhost (where the content script runs), on the embedded database
+ * or on PostgreSQL when TEST_DATABASE_URL is set. It can be stopped and
+ * started again on the same port and data, as a restarted server is.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,15 +11,14 @@ import type { Kysely } from 'kysely';
 import { configFromEnv } from '../../../server/config.js';
 import { openDatabase } from '../../../server/db/open-database.js';
 import type { Database } from '../../../server/db/schema.js';
-import { startServer, type RunningServer } from '../../../server/start-server.js';
 import { createTestDatabase } from '../../support/databases.js';
-import { testLogger } from '../../security/support/secrets-log-files.js';
 import { freePort } from '../../support/free-port.js';
+import { startServerNode, type ServerNode } from '../../support/server-node.js';
 
 export const ADMIN = { email: 'support@exemple.fr', password: 'support-3679-test' };
 
 export interface TestServer {
-  server: RunningServer;
+  node: ServerNode;
   /** `http://localhost:<port>`: the address typed in the panel's settings. */
   url: string;
   port: number;
@@ -41,24 +41,22 @@ export interface TestServer {
 export async function startTestServer(): Promise<TestServer> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'qrp-browser-'));
+  const mailDir = join(dataDir, 'mail');
   const database = process.env.TEST_DATABASE_URL ? await createTestDatabase('postgres') : null;
   const env = {
-    PORT: String(port),
-    HOST: '127.0.0.1',
     PUBLIC_URL: `http://localhost:${port}`,
     DATA_DIR: dataDir,
+    MAIL_DIR: mailDir,
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
-    ...(database?.url ? { DATABASE_URL: database.url } : {}),
+    // Empty: the embedded database, whatever the environment of the test run names.
+    DATABASE_URL: database?.url ?? '',
   };
-  const config = { ...configFromEnv(env), expiryIntervalMs: 60_000 };
-  // Written to this run's log files, which are scanned for secrets after the suite.
-  const logger = testLogger('browser-server');
-  let server = await startServer(config, { logger });
-  const mailDir = config.mailDir;
+  const start = () => startServerNode({ env, port });
+  let node = await start();
   const handle: TestServer = {
-    get server() {
-      return server;
+    get node() {
+      return node;
     },
     url: `http://localhost:${port}`,
     port,
@@ -90,21 +88,21 @@ export async function startTestServer(): Promise<TestServer> {
       }
     },
     async stop() {
-      await server.close();
+      await node.stop();
     },
     async restart() {
-      server = await startServer(config, { logger });
+      node = await start();
     },
     async withDatabase(fn) {
-      const handle = await openDatabase(config.database);
+      const opened = await openDatabase(configFromEnv(env).database);
       try {
-        return await fn(handle.db);
+        return await fn(opened.db);
       } finally {
-        await handle.close();
+        await opened.close();
       }
     },
     async dispose() {
-      await server.close();
+      await node.stop();
       await database?.close();
       rmSync(dataDir, { recursive: true, force: true });
     },

@@ -14,7 +14,7 @@ import {
   createSecondary,
   validSiret,
 } from '../../support/fixtures.js';
-import { tokenFor } from '../../realtime/realtime-harness.js';
+import { tokenFor } from '../../support/socket-clients.js';
 import type { DriverWorld } from './command-driver.js';
 
 export interface PanelSeat {

@@ -5,7 +5,7 @@
  * not know.
  */
 import type { SyncResponse } from '../../../shared/events.js';
-import { TestClient } from '../../realtime/realtime-harness.js';
+import { TestClient } from '../../support/socket-clients.js';
 
 export class RecordingClient {
   readonly syncAnswers: SyncResponse[] = [];

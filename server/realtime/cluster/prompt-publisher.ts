@@ -6,6 +6,13 @@
  * adapter's queries go to one connection held for them, written at once and
  * in the order they were issued; while that connection is being (re)opened
  * they go through the pool.
+ *
+ * This leans on how the adapter uses its pool, which no API promises: its
+ * publishes call `pool.query` (so a `Proxy` that answers `query` catches
+ * them), its LISTEN connection comes from `pool.connect`, and the pool's other
+ * members work bound to the pool itself. Checked against
+ * `@socket.io/postgres-adapter` 0.5.0 and `pg` 8.23.1 (`pg-pool` 3.14.0);
+ * tests/realtime/cluster-internals.test.ts fails when an upgrade changes any of it.
  */
 import type pg from 'pg';
 

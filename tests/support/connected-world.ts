@@ -13,10 +13,11 @@ import {
   createSecondary,
   type SecondaryFixture,
   type SpaceFixture,
-} from '../support/fixtures.js';
-import { TestClient, tokenFor, type RealtimeTestServer } from './realtime-harness.js';
+} from './fixtures.js';
+import type { InProcessServer } from './in-process-server.js';
+import { TestClient, tokenFor } from './socket-clients.js';
 
-export interface World {
+export interface ConnectedWorld {
   db: Kysely<Database>;
   space: SpaceFixture;
   /** Holds `space.sirets[0]`. */
@@ -26,7 +27,7 @@ export interface World {
   other: SpaceFixture;
   adminId: number;
   /** The bearer token of each client. */
-  tokens: Record<keyof World['clients'], string>;
+  tokens: Record<keyof ConnectedWorld['clients'], string>;
   clients: {
     principal: TestClient;
     first: TestClient;
@@ -41,10 +42,10 @@ export interface World {
   close(): void;
 }
 
-export async function createWorld(
+export async function createConnectedWorld(
   db: Kysely<Database>,
-  server: RealtimeTestServer,
-): Promise<World> {
+  server: InProcessServer,
+): Promise<ConnectedWorld> {
   const space = await createPrincipalWithSpace(db, { sirets: 3 });
   const first = await createSecondary(db, space, { sirets: [space.sirets[0]!] });
   const second = await createSecondary(db, space, { sirets: [space.sirets[1]!] });

@@ -5,7 +5,7 @@
  * listens.
  */
 import { channel } from 'node:diagnostics_channel';
-import type { StoredEvent } from '../events/append-events.js';
+import type { StoredEvent } from '../../events/append-events.js';
 
 export const DELIVERY_CHANNEL = 'qrp:realtime:delivery';
 

@@ -1,12 +1,15 @@
 /**
  * A small world for route-by-route checks: space A (principal, an active and a
  * pending secondary, a SIRET whose dossier is at "Consultation", a SIRET with
- * no secondary), a principal of another space B, and an admin, each with a
- * session token.
+ * no secondary, a locked SIRET), a principal of another space B, and an
+ * admin, each with a session token.
  */
 import type { Kysely } from 'kysely';
+import { MAX_FAILED_ATTEMPTS } from '../../shared/domain.js';
 import type { Database } from '../../server/db/schema.js';
 import { createSession } from '../../server/auth/sessions.js';
+import { addSiret } from '../../server/rules/add-siret.js';
+import { runRule } from '../../server/rules/run-rule.js';
 import {
   createAdmin,
   createDossier,
@@ -14,11 +17,13 @@ import {
   createSecondary,
   uniqueReference,
   validSiret,
+  WRONG_UNLOCK_CODE,
+  type SpaceFixture,
 } from './fixtures.js';
 
 export type Caller = 'anonymous' | 'secondary' | 'otherPrincipal' | 'admin' | 'principal';
 
-export async function createWorld(db: Kysely<Database>) {
+export async function createRouteCheckWorld(db: Kysely<Database>) {
   const spaceA = await createPrincipalWithSpace(db, { sirets: 2, dossierStatus: 'consultation' });
   const spaceB = await createPrincipalWithSpace(db, { sirets: 1 });
   const [siretA, spareSiretA] = spaceA.sirets as [string, string];
@@ -29,19 +34,7 @@ export async function createWorld(db: Kysely<Database>) {
   const freeDossier = await createDossier(db, { siret: freeSiret, status: 'completer_dossier' });
   const otherFreeSiret = validSiret();
   await createDossier(db, { siret: otherFreeSiret, status: 'completer_dossier' });
-  const lockedSiret = validSiret();
-  const lock = await db
-    .insertInto('failedAttempts')
-    .values({
-      scope: 'add_siret',
-      subject: `space:${spaceA.orgId}:${lockedSiret}`,
-      userId: spaceA.principal.id,
-      siret: lockedSiret,
-      failures: 5,
-      lockedAt: new Date(),
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const lockId = await lockedAddSiretCounter(db, spaceA);
   const tokens: Record<Caller, string | null> = {
     anonymous: null,
     principal: (await createSession(db, spaceA.principal.id)).token,
@@ -60,10 +53,38 @@ export async function createWorld(db: Kysely<Database>) {
     freeSiret,
     freeDossier,
     otherFreeSiret,
-    lockId: lock.id,
+    lockId,
     tokens,
     newReference: uniqueReference,
   };
 }
 
-export type World = Awaited<ReturnType<typeof createWorld>>;
+/**
+ * The id of a locked counter of wrong unlock codes for a SIRET of `space`:
+ * the rule counts one wrong code under its own key, and the counter is then
+ * brought to the lock, as the wrong codes that follow would bring it (each
+ * costs a hash check).
+ */
+async function lockedAddSiretCounter(db: Kysely<Database>, space: SpaceFixture): Promise<number> {
+  const siret = validSiret();
+  await createDossier(db, { siret, status: 'completer_dossier' });
+  await runRule(db, (trx) =>
+    addSiret(trx, space.actor, {
+      siret,
+      unlockCode: WRONG_UNLOCK_CODE,
+      assignToAllSecondaries: false,
+    }),
+  ).catch((error: { code?: string }) => {
+    if (error.code !== 'SIRET_UNLOCK_CODE_INVALID') throw error;
+  });
+  const counter = await db
+    .updateTable('failedAttempts')
+    .set({ failures: MAX_FAILED_ATTEMPTS, lockedAt: new Date() })
+    .where('scope', '=', 'add_siret')
+    .where('siret', '=', siret)
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return counter.id;
+}
+
+export type RouteCheckWorld = Awaited<ReturnType<typeof createRouteCheckWorld>>;

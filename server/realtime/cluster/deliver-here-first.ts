@@ -11,6 +11,13 @@
  * never rejects, so waiting for it only delayed the local part. Here the local
  * part runs at once, in the order the broadcasts were sent, while the NOTIFY
  * goes on its way to the other nodes.
+ *
+ * `doPublish` is a protected hook, not an API: `socket.io-adapter`'s
+ * `ClusterAdapter` sends every message to the other nodes through it and
+ * waits for its promise (an offset) before the local part, and
+ * `@socket.io/postgres-adapter`'s `PostgresAdapter` implements it. Checked
+ * against `socket.io-adapter` 2.5.9 and `@socket.io/postgres-adapter` 0.5.0;
+ * tests/realtime/cluster-internals.test.ts fails when an upgrade changes it.
  */
 import type { Namespace } from 'socket.io';
 

@@ -1,9 +1,7 @@
 /**
- * A real HTTP server on port 0 with the realtime layer attached, and real
- * Socket.IO clients in this process that record what they receive.
+ * Real Socket.IO clients in this process that record what they receive, for
+ * a server started by the test (`in-process-server.ts` or `server-node.ts`).
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Kysely } from 'kysely';
 import { io, type Socket } from 'socket.io-client';
 import type {
@@ -16,60 +14,7 @@ import type {
 import { attachLiveSync, type LiveSync } from '../../shared/live-sync.js';
 import { createSession } from '../../server/auth/sessions.js';
 import type { Database } from '../../server/db/schema.js';
-import {
-  createRealtime,
-  type Realtime,
-  type RealtimeAdapter,
-  type RealtimeLogger,
-} from '../../server/realtime/attach-realtime.js';
-import type { SyncBudgetOptions } from '../../server/realtime/sync-budget.js';
-import { recordTestSecret, testLogger } from '../security/support/secrets-log-files.js';
-
-export const quietLogger: RealtimeLogger = { info() {}, warn() {}, error() {} };
-
-export interface RealtimeTestServer {
-  url: string;
-  realtime: Realtime;
-  close(): Promise<void>;
-}
-
-export async function startRealtimeServer(
-  db: Kysely<Database>,
-  options: {
-    allowedOrigins?: string[];
-    publicOrigin?: string | null;
-    adapter?: RealtimeAdapter;
-    syncBudget?: SyncBudgetOptions;
-  } = {},
-): Promise<RealtimeTestServer> {
-  const httpServer = createServer((_req, res) => {
-    res.statusCode = 404;
-    res.end();
-  });
-  const realtime = createRealtime({
-    httpServer,
-    db,
-    allowedOrigins: options.allowedOrigins ?? [],
-    publicOrigin: options.publicOrigin ?? null,
-    adapter: options.adapter ?? { kind: 'memory' },
-    ...(options.syncBudget ? { syncBudget: options.syncBudget } : {}),
-    // Tests run the session check themselves (`sweepSessions`), when they mean to.
-    sessionSweepMs: 60 * 60 * 1000,
-    // Written to this run's log files, which are scanned for secrets after the suite.
-    logger: testLogger('realtime'),
-  });
-  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
-  const { port } = httpServer.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    realtime,
-    async close() {
-      await realtime.close();
-      httpServer.closeAllConnections();
-      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
-    },
-  };
-}
+import { recordTestSecret } from '../security/support/secrets-log-files.js';
 
 export async function tokenFor(db: Kysely<Database>, userId: number): Promise<string> {
   const { token } = await createSession(db, userId);
@@ -274,6 +219,31 @@ export class LiveClient {
 /** A snapshot without what changes by itself (presence): what two converged panels share. */
 export function withoutPresence(snapshot: Snapshot): Snapshot {
   return snapshot.kind === 'member' ? { ...snapshot, online: [] } : snapshot;
+}
+
+/**
+ * A snapshot as two converged panels share it: presence aside, lists in a
+ * fixed order (their order is presentation). An admin's feed keeps more
+ * invitations than a snapshot carries (the newest ones): it is compared on
+ * those of the snapshot, pass it as `keep`.
+ */
+export function comparableSnapshot(snapshot: Snapshot, keep?: Snapshot): Snapshot {
+  const state = withoutPresence(snapshot);
+  const byId = <T extends { id: number }>(items: T[]) => [...items].sort((a, b) => a.id - b.id);
+  if (state.kind !== 'member') {
+    const kept = keep?.kind === 'admin' ? new Set(keep.invitations.map((i) => i.id)) : null;
+    return {
+      ...state,
+      invitations: byId(state.invitations.filter((i) => kept === null || kept.has(i.id))),
+    };
+  }
+  return {
+    ...state,
+    members: byId(state.members),
+    dossiers: byId(state.dossiers),
+    invitations: byId(state.invitations),
+    sirets: [...state.sirets].sort((a, b) => a.siret.localeCompare(b.siret)),
+  };
 }
 
 /** What a fresh connection of this user sees now: the state every panel must converge to. */
