@@ -138,7 +138,7 @@ function LockList({ locks }: LockListProps) {
                   variant="primary"
                   aria-label={`${action} ${target} (${LOCK_SCOPE_LABELS[lock.scope]})`}
                   busy={store.isBusy(`resetLock:${lock.id}`)}
-                  onClick={() => store.resetLock(lock.id)}
+                  onClick={() => store.resetLock(lock.id, lock.scope)}
                 >
                   {action}
                 </Button>

@@ -3,6 +3,7 @@
  * request and reports the outcome; the live state changes only when the
  * server's event arrives (store.ts).
  */
+import type { LockScope } from '../../shared/domain.js';
 import type { AddSiretBody } from '../../shared/schemas.js';
 import type { ApiClient } from './api-client.js';
 import type { ActionResult, Feedback } from './feedback.js';
@@ -68,7 +69,10 @@ export function createSpaceActions({ api, run, saveFile, today }: SpaceActionDep
         { success: 'Export CSV téléchargé.' },
       ),
 
-    resetLock: (lockId: number): Promise<ActionResult> =>
-      run(`resetLock:${lockId}`, () => api.resetLock(lockId), { success: 'Blocage levé.' }),
+    /** Lifts a lock, or acknowledges a sign-up alert (which locks nothing). */
+    resetLock: (lockId: number, scope: LockScope): Promise<ActionResult> =>
+      run(`resetLock:${lockId}`, () => api.resetLock(lockId), {
+        success: scope === 'signup_alert' ? 'Alerte acquittée.' : 'Blocage levé.',
+      }),
   };
 }

@@ -138,6 +138,8 @@ describe('Admin', () => {
     await panel.server((socket) => socket.sendEvent(event(5, 'lock.reset', { lockId: 9 })));
     expect(within(locks).queryByText('Alerte inscription')).toBeNull();
     expect(screen.getByTestId('live-announcer').textContent).toBe('Alerte acquittée.');
+    expect(screen.getByText('Alerte acquittée.', { selector: '.toast-text' })).toBeTruthy();
+    expect(screen.queryByText('Blocage levé.', { selector: '.toast-text' })).toBeNull();
   });
 
   it("shows the server's refusal when a reset fails", async () => {
