@@ -3,7 +3,7 @@
  * valid 30 days unless revoked (sign-out, removal of the account).
  */
 import { sql, type Kysely } from 'kysely';
-import { createBatchedLookup } from '../db/batched-lookup.js';
+import { batchedLookupPerDatabase } from '../db/batched-lookup.js';
 import type { Database, Session, User } from '../db/schema.js';
 import { hashToken, newToken } from '../security/secrets.js';
 
@@ -51,19 +51,8 @@ export async function authenticateToken(
   return found;
 }
 
-const sessionLookups = new WeakMap<
-  Kysely<Database>,
-  (tokenHash: string) => Promise<Authenticated | undefined>
->();
-
-function sessionLookupOf(db: Kysely<Database>) {
-  let lookup = sessionLookups.get(db);
-  if (!lookup) {
-    lookup = createBatchedLookup((tokenHashes: string[]) => readSessions(db, tokenHashes));
-    sessionLookups.set(db, lookup);
-  }
-  return lookup;
-}
+/** Handshakes and requests arriving together share one statement. */
+const sessionLookupOf = batchedLookupPerDatabase(readSessions);
 
 async function readSessions(
   db: Kysely<Database>,

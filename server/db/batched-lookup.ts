@@ -53,3 +53,22 @@ export function createBatchedLookup<K, V>(
       queueMicrotask(flush);
     });
 }
+
+/**
+ * One batched lookup per database handle, made on first use: every caller of a
+ * node shares it, so their lookups can share statements.
+ */
+export function batchedLookupPerDatabase<Db extends object, K, V>(
+  read: (db: Db, keys: K[]) => Promise<Map<K, V>>,
+  maxBatch?: number,
+): (db: Db) => (key: K) => Promise<V | undefined> {
+  const lookups = new WeakMap<Db, (key: K) => Promise<V | undefined>>();
+  return (db) => {
+    let lookup = lookups.get(db);
+    if (!lookup) {
+      lookup = createBatchedLookup((keys: K[]) => read(db, keys), maxBatch);
+      lookups.set(db, lookup);
+    }
+    return lookup;
+  };
+}

@@ -19,7 +19,7 @@
  * (an account written straight into the database).
  */
 import { sql, type Kysely } from 'kysely';
-import { createBatchedLookup } from '../db/batched-lookup.js';
+import { batchedLookupPerDatabase } from '../db/batched-lookup.js';
 import type { Database } from '../db/schema.js';
 import type { Viewer } from './rooms.js';
 
@@ -34,18 +34,8 @@ const VIEWERS_PER_READ = 100;
 /** Cessions followed back from a space; a chain is never this long (a ceded space is dissolved). */
 const MAX_CESSION_DEPTH = 32;
 
-type JoinReader = (userAndOrg: string) => Promise<number | undefined>;
-const joinReaders = new WeakMap<Kysely<Database>, JoinReader>();
-
-function joinReaderOf(db: Kysely<Database>): JoinReader {
-  let reader = joinReaders.get(db);
-  if (!reader) {
-    // A node's panels reconnecting together each ask once: they share statements.
-    reader = createBatchedLookup((keys: string[]) => readJoinPositions(db, keys), VIEWERS_PER_READ);
-    joinReaders.set(db, reader);
-  }
-  return reader;
-}
+// A node's panels reconnecting together each ask once: they share statements.
+const joinReaderOf = batchedLookupPerDatabase(readJoinPositions, VIEWERS_PER_READ);
 
 /** For each `user:org:role` key, the position at which that user came into that space (absent: none). */
 async function readJoinPositions(

@@ -5,7 +5,7 @@
  * exactly what the client missed so far.
  */
 import { sql, type Kysely } from 'kysely';
-import { createBatchedLookup } from '../db/batched-lookup.js';
+import { batchedLookupPerDatabase } from '../db/batched-lookup.js';
 import type { StoredEventType } from '../../shared/events.js';
 import type { Database } from '../db/schema.js';
 import { ADMIN_STREAM, spaceStream, type StreamKey } from '../events/append-events.js';
@@ -52,17 +52,7 @@ export async function readStreamSince(
 /** Streams read by one statement: at most this many times MAX_SYNC_EVENTS rows come back. */
 const STREAMS_PER_READ = 32;
 
-type StreamReader = (sinceAndStream: string) => Promise<StreamEvent[] | undefined>;
-const streamReaders = new WeakMap<Kysely<Database>, StreamReader>();
-
-function streamReaderOf(db: Kysely<Database>): StreamReader {
-  let reader = streamReaders.get(db);
-  if (!reader) {
-    reader = createBatchedLookup((keys: string[]) => readStreams(db, keys), STREAMS_PER_READ);
-    streamReaders.set(db, reader);
-  }
-  return reader;
-}
+const streamReaderOf = batchedLookupPerDatabase(readStreams, STREAMS_PER_READ);
 
 /** For each `since:stream` key, its events from `since` on (at most MAX_SYNC_EVENTS + 2). */
 async function readStreams(
