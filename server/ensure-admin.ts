@@ -27,6 +27,6 @@ export async function ensureAdmin(
   }
   await db
     .insertInto('users')
-    .values({ email: admin.email, role: 'admin', status: 'active', passwordHash, orgId: null })
+    .values({ email: admin.email, role: 'admin', status: 'active', passwordHash, spaceId: null })
     .execute();
 }

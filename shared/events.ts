@@ -38,13 +38,13 @@ export interface EventPayloads {
     addedAt?: Record<string, string>;
   };
   /**
-   * Every SIRET and member of `fromOrgId` moved to `toOrgId`; the former
+   * Every SIRET and member of `fromSpaceId` moved to `toSpaceId`; the former
    * principal is now a secondary there. Views change wholesale: a client asks
    * for a fresh snapshot (`sync` with `since: null`).
    */
-  'org.ceded': {
-    fromOrgId: number;
-    toOrgId: number;
+  'space.ceded': {
+    fromSpaceId: number;
+    toSpaceId: number;
     formerPrincipalId: number;
     sirets: string[];
   };
@@ -87,7 +87,7 @@ export type EventOf<T extends EventType> = Extract<ServerEvent, { type: T }>;
 export interface MemberSnapshot {
   kind: 'member';
   me: MeView;
-  orgId: number;
+  spaceId: number;
   /** Principal: every SIRET of the space. Secondary: those attributed to them. */
   sirets: SiretView[];
   /** Every member of the space, the viewer included. */
@@ -118,7 +118,7 @@ export type Snapshot = MemberSnapshot | AdminSnapshot;
  * skips the snapshot and the client's `sync { since }` brings what it missed.
  */
 export interface ResumePoint {
-  orgId: number | null;
+  spaceId: number | null;
   role: Role;
   lastEventId: number;
 }

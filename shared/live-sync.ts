@@ -9,7 +9,7 @@
  *   event id > last + 1 ───► gap: sync { since: last }, apply the answer, go on
  *   reconnect ─────────────► handshake says where we stand (no snapshot if the
  *                            view is unchanged), then sync { since: last }
- *   org.ceded ─────────────► sync { since: null } (the view changes wholesale)
+ *   space.ceded ─────────────► sync { since: null } (the view changes wholesale)
  *
  * One sync runs at a time; events arriving meanwhile wait in a buffer and go
  * through the same checks once it ends, so nothing is applied twice or out of
@@ -67,7 +67,7 @@ export class LiveSync {
   private syncing = false;
   /** A sync asked for while another one was running; `snapshot` wins over `events`. */
   private queued: SyncKind | null = null;
-  /** After `org.ceded`, events wait for the fresh snapshot of the new view. */
+  /** After `space.ceded`, events wait for the fresh snapshot of the new view. */
   private awaitingSnapshot = false;
   private hasConnected = false;
   /** Bumped on disconnect: the answer of a sync sent on a closed connection is dropped. */
@@ -105,7 +105,7 @@ export class LiveSync {
     const current = this.current;
     if (!current || this.awaitingSnapshot || this.connection === 'closed') return null;
     return {
-      orgId: current.kind === 'member' ? current.orgId : null,
+      spaceId: current.kind === 'member' ? current.spaceId : null,
       role: current.me.role,
       lastEventId: current.lastEventId,
     };
@@ -190,7 +190,7 @@ export class LiveSync {
     }
     this.current = applyEvent(current, event);
     this.emit(current, { kind: 'event', event });
-    if (event.type === 'org.ceded') {
+    if (event.type === 'space.ceded') {
       // Events after this one belong to the old view; the new one starts with a snapshot.
       this.awaitingSnapshot = true;
       this.buffer = [];
@@ -229,7 +229,7 @@ export class LiveSync {
       }
       if ('snapshot' in response) this.handleSnapshot(response.snapshot);
       else this.applyMissed(response.events);
-      // Applying the answer may itself have started a sync (a gap, org.ceded).
+      // Applying the answer may itself have started a sync (a gap, space.ceded).
       if (this.syncing) return;
       const queued = this.queued;
       this.queued = null;

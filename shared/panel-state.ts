@@ -82,8 +82,8 @@ function applyMemberEvent(state: MemberSnapshot, event: ServerEvent): MemberSnap
       };
     case 'presence.changed':
       return { ...state, online: [...event.data.online] };
-    // org.ceded: the whole view changes; the client asks for a fresh snapshot (live-sync.ts).
-    case 'org.ceded':
+    // space.ceded: the whole view changes; the client asks for a fresh snapshot (live-sync.ts).
+    case 'space.ceded':
     case 'lock.locked':
     case 'lock.reset':
     case 'hidden':
@@ -117,7 +117,7 @@ function applyAdminEvent(state: AdminSnapshot, event: ServerEvent): AdminSnapsho
     case 'secondary.removed':
     case 'secondary.status_changed':
     case 'secondary.sirets_changed':
-    case 'org.ceded':
+    case 'space.ceded':
     case 'dossier.added':
     case 'dossier.status_changed':
     case 'presence.changed':
@@ -215,7 +215,7 @@ function upsertDossiers(dossiers: DossierView[], incoming: DossierView[]): Dossi
 
 /** Whose panel this is, as shared/visibility.ts asks it. */
 function viewerOf(state: MemberSnapshot): Onlooker {
-  return { userId: state.me.id, role: state.me.role, orgId: state.orgId };
+  return { userId: state.me.id, role: state.me.role, spaceId: state.spaceId };
 }
 
 /** Members in the snapshot's order, whatever the order they arrived in. */

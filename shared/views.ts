@@ -8,13 +8,13 @@ import type {
   UserStatus,
 } from './domain.js';
 
-/** The signed-in user (`GET /api/v1/me`). `orgId` is null for an admin. */
+/** The signed-in user (`GET /api/v1/me`). `spaceId` is null for an admin. */
 export interface MeView {
   id: number;
   email: string;
   role: Role;
   status: UserStatus;
-  orgId: number | null;
+  spaceId: number | null;
   isAdmin: boolean;
 }
 
@@ -68,7 +68,7 @@ export interface SecondaryView {
 
 export interface InvitationView {
   id: number;
-  orgId: number;
+  spaceId: number;
   userId: number;
   email: string;
   invitedBy: string;

@@ -9,7 +9,7 @@
  *   event whose audience is null is for every member, otherwise only for the
  *   principal and the listed secondaries. Everyone else gets `hidden` (same
  *   id, no data), and so does a member for what came before they joined.
- * - Data: a secondary gets `org.ceded` without its SIRET list.
+ * - Data: a secondary gets `space.ceded` without its SIRET list.
  * - Rows: the principal sees every SIRET and dossier of the space and its
  *   pending invitations; a secondary the SIRETs attributed to them, their
  *   dossiers and no invitation; an admin every dossier and the recent
@@ -22,11 +22,11 @@ import type { Role } from './domain.js';
 import type { ServerEvent, StoredEventType } from './events.js';
 import type { DossierView, InvitationView, MemberView, SiretView } from './views.js';
 
-/** Who looks: a member of a space, or an admin (`orgId` null). */
+/** Who looks: a member of a space, or an admin (`spaceId` null). */
 export interface Onlooker {
   userId: number;
   role: Role;
-  orgId: number | null;
+  spaceId: number | null;
 }
 
 /** An event as its stream stores it. */
@@ -112,9 +112,10 @@ function formFor(
 ): ServerEvent {
   if (role !== 'secondary') return detailed;
   if (record.audience !== null && !listed) return hiddenEvent(record);
-  // `org.ceded` lists every ceded SIRET: a secondary of either space gets it
+  // `space.ceded` lists every ceded SIRET: a secondary of either space gets it
   // without the list (their own SIRETs come with the snapshot the event leads to).
-  if (detailed.type === 'org.ceded') return { ...detailed, data: { ...detailed.data, sirets: [] } };
+  if (detailed.type === 'space.ceded')
+    return { ...detailed, data: { ...detailed.data, sirets: [] } };
   return detailed;
 }
 
@@ -141,7 +142,7 @@ export function memberRowScope(viewer: Pick<Onlooker, 'role'>): MemberRowScope {
 /** Which dossiers a viewer sees anywhere: an admin every one, a member those of their SIRETs. */
 export function dossierScope(viewer: Onlooker): 'all' | 'space' | 'attributed' | 'none' {
   if (viewer.role === 'admin') return 'all';
-  if (viewer.orgId === null) return 'none';
+  if (viewer.spaceId === null) return 'none';
   return memberRowScope(viewer).sirets;
 }
 

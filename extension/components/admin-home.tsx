@@ -91,7 +91,7 @@ function InvitationItem({ invitation }: InvitationItemProps) {
         <span class={`badge badge-invitation-${invitation.status}`}>
           {INVITATION_STATUS_LABELS[invitation.status]}
         </span>{' '}
-        Espace n° {invitation.orgId} · le {formatDateTime(invitation.createdAt)}
+        Espace n° {invitation.spaceId} · le {formatDateTime(invitation.createdAt)}
         {invitation.acceptedAt
           ? ` · validée le ${formatDateTime(invitation.acceptedAt)}`
           : invitation.status === 'pending'

@@ -32,7 +32,7 @@ export function siretNotices(change: LiveChange): SiretNoticeText[] {
       },
     ];
   }
-  if (state.me.role !== 'secondary' || previous.orgId !== state.orgId) return [];
+  if (state.me.role !== 'secondary' || previous.spaceId !== state.spaceId) return [];
   const before = new Set(previous.sirets.map((item) => item.siret));
   const after = new Set(state.sirets.map((item) => item.siret));
   const notices: SiretNoticeText[] = [];
@@ -97,7 +97,7 @@ export function describeEvent(event: ServerEvent, state: Snapshot | null): strin
       return describeLock(event.data.lock);
     case 'lock.reset':
       return isSignupAlert(state, event.data.lockId) ? 'Alerte acquittée.' : 'Blocage levé.';
-    case 'org.ceded':
+    case 'space.ceded':
     case 'presence.changed':
     case 'hidden':
     case 'session.revoked':

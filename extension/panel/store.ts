@@ -131,7 +131,7 @@ export function createPanelStore(deps: PanelDeps) {
   async function rememberUser(user: MeView): Promise<void> {
     const current = session.peek();
     if (current.status !== 'signed-in') return;
-    if (current.user.role === user.role && current.user.orgId === user.orgId) return;
+    if (current.user.role === user.role && current.user.spaceId === user.spaceId) return;
     session.value = { ...current, user };
     await deps.storage.saveSession({ token: current.token, user }, current.remember);
   }

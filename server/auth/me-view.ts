@@ -7,7 +7,7 @@ export function toMeView(user: User): MeView {
     email: user.email,
     role: user.role,
     status: user.status,
-    orgId: user.orgId,
+    spaceId: user.spaceId,
     isAdmin: user.role === 'admin',
   };
 }

@@ -72,7 +72,7 @@ async function readSessions(
       'u.role',
       'u.status',
       'u.passwordHash',
-      'u.orgId',
+      'u.spaceId',
       'u.createdAt',
       'u.updatedAt',
     ])
@@ -96,7 +96,7 @@ async function readSessions(
           role: row.role,
           status: row.status,
           passwordHash: row.passwordHash,
-          orgId: row.orgId,
+          spaceId: row.spaceId,
           createdAt: row.createdAt,
           updatedAt: row.updatedAt,
         },

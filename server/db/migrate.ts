@@ -3,6 +3,7 @@ import * as initial from './migrations/0001-initial.js';
 import * as signInAddresses from './migrations/0002-sign-in-addresses.js';
 import * as signupAttemptsPerAddress from './migrations/0003-signup-attempts-per-address.js';
 import * as membershipEventsIndex from './migrations/0004-membership-events-index.js';
+import * as spaceWords from './migrations/0005-space-words.js';
 
 /** Migrations are listed here, in order, so they run the same from sources and from a bundle. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-sign-in-addresses': signInAddresses,
   '0003-signup-attempts-per-address': signupAttemptsPerAddress,
   '0004-membership-events-index': membershipEventsIndex,
+  '0005-space-words': spaceWords,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

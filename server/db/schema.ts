@@ -35,7 +35,7 @@ export interface UsersTable {
   status: UserStatus;
   /** Null for admins, and for a pending secondary's account before acceptance. */
   passwordHash: string | null;
-  orgId: number | null;
+  spaceId: number | null;
   createdAt: DefaultTimestamp;
   updatedAt: DefaultTimestamp;
 }
@@ -43,7 +43,7 @@ export interface UsersTable {
 export interface SiretsTable {
   /** 14 digits; the primary key makes "a SIRET is managed by at most one space" hold. */
   siret: string;
-  orgId: number;
+  spaceId: number;
   addedAt: DefaultTimestamp;
 }
 
@@ -70,7 +70,7 @@ export interface DossiersTable {
 export interface InvitationsTable {
   id: Generated<number>;
   userId: number;
-  orgId: number;
+  spaceId: number;
   email: string;
   invitedById: number;
   /** SHA-256 of the token sent by e-mail; the token itself is never stored. */

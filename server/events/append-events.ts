@@ -17,8 +17,8 @@ import type { Database } from '../db/schema.js';
 
 export type StreamKey = `space:${number}` | 'admin';
 
-export function spaceStream(orgId: number): StreamKey {
-  return `space:${orgId}`;
+export function spaceStream(spaceId: number): StreamKey {
+  return `space:${spaceId}`;
 }
 
 export const ADMIN_STREAM: StreamKey = 'admin';

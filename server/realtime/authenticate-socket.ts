@@ -32,7 +32,7 @@ export function viewerOf(auth: Authenticated): Viewer {
     userId: auth.user.id,
     sessionId: auth.session.id,
     role: auth.user.role,
-    orgId: auth.user.orgId,
+    spaceId: auth.user.spaceId,
   };
 }
 

@@ -28,13 +28,13 @@ export const ADMIN_SNAPSHOT_INVITATIONS = 200;
 export async function buildSnapshot(
   db: Kysely<Database>,
   userId: number,
-  online: (orgId: number) => Promise<number[]>,
+  online: (spaceId: number) => Promise<number[]>,
 ): Promise<Snapshot | null> {
   const snapshot = await db
     .transaction()
     .setIsolationLevel('repeatable read')
     .execute((trx) => readSnapshot(trx, userId));
-  if (snapshot?.kind === 'member') snapshot.online = await online(snapshot.orgId);
+  if (snapshot?.kind === 'member') snapshot.online = await online(snapshot.spaceId);
   return snapshot;
 }
 
@@ -42,7 +42,7 @@ async function readSnapshot(trx: Transaction<Database>, userId: number): Promise
   const user = await findUserById(trx, userId);
   if (!user || user.status !== 'active') return null;
   const me = toMeView(user);
-  if (user.role === 'admin' || user.orgId === null) {
+  if (user.role === 'admin' || user.spaceId === null) {
     return {
       kind: 'admin',
       me,
@@ -55,17 +55,17 @@ async function readSnapshot(trx: Transaction<Database>, userId: number): Promise
   return {
     kind: 'member',
     me,
-    orgId: user.orgId,
+    spaceId: user.spaceId,
     sirets:
       scope.sirets === 'space'
-        ? await listSiretsOfSpace(trx, user.orgId)
+        ? await listSiretsOfSpace(trx, user.spaceId)
         : await listSiretsOfUser(trx, user.id),
     members: await listTeam(trx, user),
     dossiers: await listVisibleDossiers(trx, user),
     invitations:
-      scope.invitations === 'pending' ? await listPendingInvitationViews(trx, user.orgId) : [],
+      scope.invitations === 'pending' ? await listPendingInvitationViews(trx, user.spaceId) : [],
     online: [],
-    lastEventId: await streamHead(trx, spaceStream(user.orgId)),
+    lastEventId: await streamHead(trx, spaceStream(user.spaceId)),
   };
 }
 

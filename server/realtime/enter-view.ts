@@ -30,7 +30,8 @@ export async function moveRooms(
   }
   await socket.join([...wanted]);
   socket.data.viewer = next;
-  if (previous.orgId !== null && previous.orgId !== next.orgId) presence.changed(previous.orgId);
+  if (previous.spaceId !== null && previous.spaceId !== next.spaceId)
+    presence.changed(previous.spaceId);
 }
 
 /**
@@ -47,13 +48,13 @@ export async function enterView(
   let viewer = wanted;
   for (let tries = 1; ; tries++) {
     await moveRooms(context, socket, viewer);
-    const snapshot = await buildSnapshot(context.db, viewer.userId, (orgId) =>
-      context.presence.online(orgId, viewer.userId),
+    const snapshot = await buildSnapshot(context.db, viewer.userId, (spaceId) =>
+      context.presence.online(spaceId, viewer.userId),
     );
     if (!snapshot) return null;
     const found: Viewer = {
       ...viewer,
-      orgId: snapshot.kind === 'member' ? snapshot.orgId : null,
+      spaceId: snapshot.kind === 'member' ? snapshot.spaceId : null,
       role: snapshot.me.role,
     };
     if (isSameView(found, viewer)) return snapshot;

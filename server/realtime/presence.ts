@@ -14,11 +14,11 @@ import { spaceRoom } from './rooms.js';
 const PRESENCE_TIMEOUT_MS = 3000;
 
 /** The ids of the members of a space with at least one socket open, sorted. */
-export async function listOnlineMembers(io: RealtimeServer, orgId: number): Promise<number[]> {
-  const sockets = await io.in(spaceRoom(orgId)).timeout(PRESENCE_TIMEOUT_MS).fetchSockets();
+export async function listOnlineMembers(io: RealtimeServer, spaceId: number): Promise<number[]> {
+  const sockets = await io.in(spaceRoom(spaceId)).timeout(PRESENCE_TIMEOUT_MS).fetchSockets();
   const ids = new Set<number>();
   for (const socket of sockets) {
-    if (socket.data.viewer?.orgId === orgId) ids.add(socket.data.viewer.userId);
+    if (socket.data.viewer?.spaceId === spaceId) ids.add(socket.data.viewer.userId);
   }
   return [...ids].sort((a, b) => a - b);
 }
@@ -71,14 +71,14 @@ export const PRESENCE_SETTLED_WITHIN_MS = RATE_WINDOW_MS + PRESENCE_MAX_COALESCE
  */
 export async function listOnlineMembersOrLocal(
   io: RealtimeServer,
-  orgId: number,
+  spaceId: number,
   logger: RealtimeLogger,
 ): Promise<number[]> {
   try {
-    return await listOnlineMembers(io, orgId);
+    return await listOnlineMembers(io, spaceId);
   } catch (error) {
-    logger.warn({ err: error, orgId }, 'presence of other nodes unavailable');
-    const sockets = await io.local.in(spaceRoom(orgId)).fetchSockets();
+    logger.warn({ err: error, spaceId }, 'presence of other nodes unavailable');
+    const sockets = await io.local.in(spaceRoom(spaceId)).fetchSockets();
     return [...new Set(sockets.map((s) => s.data.viewer.userId))].sort((a, b) => a - b);
   }
 }
@@ -102,7 +102,7 @@ export function createPresenceNotifier(io: RealtimeServer, logger: RealtimeLogge
    * none: each wait doubles, so a space that keeps changing keeps its slower
    * pace, and a count goes out only when something changed since the last.
    */
-  async function run(orgId: number, state: { changed: boolean }): Promise<void> {
+  async function run(spaceId: number, state: { changed: boolean }): Promise<void> {
     try {
       for (let wait = PRESENCE_COALESCE_MS; ; wait = Math.min(wait * 2, PRESENCE_MAX_COALESCE_MS)) {
         const started = performance.now();
@@ -116,29 +116,29 @@ export function createPresenceNotifier(io: RealtimeServer, logger: RealtimeLogge
         if (stopped || !state.changed) return;
         // A change from now on may be missed by this count: it calls for another.
         state.changed = false;
-        const online = await listOnlineMembers(io, orgId);
+        const online = await listOnlineMembers(io, spaceId);
         if (stopped) return;
-        io.to(spaceRoom(orgId)).emit('event', ephemeralEvent('presence.changed', { online }));
+        io.to(spaceRoom(spaceId)).emit('event', ephemeralEvent('presence.changed', { online }));
       }
     } catch (error) {
-      if (!stopped) logger.warn({ err: error, orgId }, 'presence update failed');
+      if (!stopped) logger.warn({ err: error, spaceId }, 'presence update failed');
     } finally {
-      pending.delete(orgId);
+      pending.delete(spaceId);
     }
   }
 
   return {
-    changed(orgId: number): void {
+    changed(spaceId: number): void {
       if (stopped) return;
       changes.add();
-      const state = pending.get(orgId);
+      const state = pending.get(spaceId);
       if (state) {
         state.changed = true;
         return;
       }
       const fresh = { changed: true };
-      pending.set(orgId, fresh);
-      void run(orgId, fresh);
+      pending.set(spaceId, fresh);
+      void run(spaceId, fresh);
     },
     /**
      * Who is online, for the snapshot of a socket of `userId` that has joined
@@ -146,11 +146,13 @@ export function createPresenceNotifier(io: RealtimeServer, logger: RealtimeLogge
      * joined, so the user is added; anyone else it missed comes with the
      * `presence.changed` that follows every snapshot.
      */
-    async online(orgId: number, userId: number): Promise<number[]> {
-      let count = counting.get(orgId);
+    async online(spaceId: number, userId: number): Promise<number[]> {
+      let count = counting.get(spaceId);
       if (!count) {
-        count = listOnlineMembersOrLocal(io, orgId, logger).finally(() => counting.delete(orgId));
-        counting.set(orgId, count);
+        count = listOnlineMembersOrLocal(io, spaceId, logger).finally(() =>
+          counting.delete(spaceId),
+        );
+        counting.set(spaceId, count);
       }
       const online = await count;
       return online.includes(userId) ? online : [...online, userId].sort((a, b) => a - b);

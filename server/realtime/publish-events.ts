@@ -52,11 +52,11 @@ function publishEvent(sockets: Broadcaster, event: StoredEvent): void {
     sockets.to(ADMINS_ROOM).emit('event', toServerEvent(event));
     return;
   }
-  const orgId = Number(event.stream.slice('space:'.length));
+  const spaceId = Number(event.stream.slice('space:'.length));
   const deliveries = spaceDeliveries(event);
   const named = (delivery: SpaceDelivery): string[] => [
-    ...(delivery.principal ? [principalRoom(orgId)] : []),
-    ...delivery.secondaries.map((userId) => memberRoom(orgId, userId)),
+    ...(delivery.principal ? [principalRoom(spaceId)] : []),
+    ...delivery.secondaries.map((userId) => memberRoom(spaceId, userId)),
   ];
   for (const delivery of deliveries) {
     if (!delivery.others) {
@@ -65,7 +65,7 @@ function publishEvent(sockets: Broadcaster, event: StoredEvent): void {
     }
     // Everyone in the space but those another form was sent to.
     const elsewhere = deliveries.filter((other) => other !== delivery).flatMap(named);
-    const space = sockets.to(spaceRoom(orgId));
+    const space = sockets.to(spaceRoom(spaceId));
     (elsewhere.length > 0 ? space.except(elsewhere) : space).emit('event', delivery.event);
   }
   switch (event.type) {
@@ -73,9 +73,9 @@ function publishEvent(sockets: Broadcaster, event: StoredEvent): void {
       // docs/domain.md rule 4: a removed secondary's sessions end at once.
       endSockets(sockets.in(userRoom(event.data.userId)), 'removed');
       break;
-    // No room change here for `org.ceded`: with several nodes a room change can
+    // No room change here for `space.ceded`: with several nodes a room change can
     // overtake the broadcast just sent, and the sockets would miss the event. Each
-    // client answers `org.ceded` with `sync { since: null }`, which moves its socket
+    // client answers `space.ceded` with `sync { since: null }`, which moves its socket
     // to the rooms of its new space; the dissolved space's stream gets no more events.
     default:
       break;

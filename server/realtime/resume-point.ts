@@ -8,9 +8,9 @@ import type { ResumePoint } from '../../shared/events.js';
 
 export function parseResumePoint(value: unknown): ResumePoint | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
-  const { orgId, role, lastEventId } = value as Record<string, unknown>;
+  const { spaceId, role, lastEventId } = value as Record<string, unknown>;
   const isId = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= 0;
-  if (!isId(lastEventId) || !(orgId === null || isId(orgId))) return undefined;
+  if (!isId(lastEventId) || !(spaceId === null || isId(spaceId))) return undefined;
   if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) return undefined;
-  return { orgId, role: role as Role, lastEventId };
+  return { spaceId, role: role as Role, lastEventId };
 }

@@ -3,8 +3,8 @@
  * single sockets, so that it goes through the adapter and reaches the sockets of
  * every node.
  *
- * A member socket is in `space:<org>` (every member), `space:<org>:principal`
- * (the principal only) and `space:<org>:user:<id>`; the per-user room is scoped
+ * A member socket is in `space:<id>` (every member), `space:<id>:principal`
+ * (the principal only) and `space:<id>:user:<id>`; the per-user room is scoped
  * to the space so that an event of a space never reaches a socket that already
  * follows another space (after a cession). `user:<id>` and `session:<id>` serve
  * to end sessions. An admin socket is in `admins`.
@@ -17,21 +17,21 @@ export interface Viewer {
   sessionId: number;
   role: Role;
   /** Null for an admin. */
-  orgId: number | null;
+  spaceId: number | null;
 }
 
 export const ADMINS_ROOM = 'admins';
 
-export function spaceRoom(orgId: number): string {
-  return `space:${orgId}`;
+export function spaceRoom(spaceId: number): string {
+  return `space:${spaceId}`;
 }
 
-export function principalRoom(orgId: number): string {
-  return `space:${orgId}:principal`;
+export function principalRoom(spaceId: number): string {
+  return `space:${spaceId}:principal`;
 }
 
-export function memberRoom(orgId: number, userId: number): string {
-  return `space:${orgId}:user:${userId}`;
+export function memberRoom(spaceId: number, userId: number): string {
+  return `space:${spaceId}:user:${userId}`;
 }
 
 export function userRoom(userId: number): string {
@@ -45,13 +45,13 @@ export function sessionRoom(sessionId: number): string {
 /** The rooms a socket of this viewer belongs to. */
 export function roomsOf(viewer: Viewer): string[] {
   const rooms = [userRoom(viewer.userId), sessionRoom(viewer.sessionId)];
-  if (viewer.orgId === null) return [...rooms, ADMINS_ROOM];
-  rooms.push(spaceRoom(viewer.orgId), memberRoom(viewer.orgId, viewer.userId));
-  if (viewer.role === 'principal') rooms.push(principalRoom(viewer.orgId));
+  if (viewer.spaceId === null) return [...rooms, ADMINS_ROOM];
+  rooms.push(spaceRoom(viewer.spaceId), memberRoom(viewer.spaceId, viewer.userId));
+  if (viewer.role === 'principal') rooms.push(principalRoom(viewer.spaceId));
   return rooms;
 }
 
 /** Same stream and same detail: nothing to rejoin. */
 export function isSameView(a: Viewer, b: Viewer): boolean {
-  return a.userId === b.userId && a.role === b.role && a.orgId === b.orgId;
+  return a.userId === b.userId && a.role === b.role && a.spaceId === b.spaceId;
 }

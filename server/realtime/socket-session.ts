@@ -88,8 +88,8 @@ export class SocketSession {
     });
     socket.on('disconnect', () => {
       this.moveTo('closed');
-      const { orgId } = socket.data.viewer;
-      if (orgId !== null) context.presence.changed(orgId);
+      const { spaceId } = socket.data.viewer;
+      if (spaceId !== null) context.presence.changed(spaceId);
     });
     this.queue('connecting', () => this.enter());
   }
@@ -130,11 +130,11 @@ export class SocketSession {
     const { socket, context } = this;
     const viewer = socket.data.viewer;
     const resume = this.handshake.resume;
-    if (resume && resume.orgId === viewer.orgId && resume.role === viewer.role) {
+    if (resume && resume.spaceId === viewer.spaceId && resume.role === viewer.role) {
       // Same view as before the cut: the client's own `sync { since }`, queued
       // behind this task, brings what it missed at a fraction of a snapshot's cost.
       await moveRooms(context, socket, viewer);
-      if (viewer.orgId !== null) context.presence.changed(viewer.orgId);
+      if (viewer.spaceId !== null) context.presence.changed(viewer.spaceId);
       return;
     }
     const sent = watchSentEvents(socket);
@@ -188,7 +188,7 @@ export class SocketSession {
    */
   private afterSnapshot(snapshot: Snapshot, highestSent: number): void {
     const viewer = this.socket.data.viewer;
-    if (viewer.orgId !== null) this.context.presence.changed(viewer.orgId);
+    if (viewer.spaceId !== null) this.context.presence.changed(viewer.spaceId);
     if (highestSent <= snapshot.lastEventId) return;
     this.queue('snapshot-sent', () => this.resendAfter(snapshot, viewer));
   }

@@ -20,7 +20,7 @@ const MAX_POSITION = 2 ** 31 - 1;
 
 /** The stream a viewer follows: their space's, or the support agents'. */
 export function streamOfViewer(viewer: Viewer): StreamKey {
-  return viewer.orgId === null ? ADMIN_STREAM : spaceStream(viewer.orgId);
+  return viewer.spaceId === null ? ADMIN_STREAM : spaceStream(viewer.spaceId);
 }
 
 export type StreamCatchUp = { kind: 'events'; events: StreamEvent[] } | { kind: 'too_far' };

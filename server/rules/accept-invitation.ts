@@ -33,24 +33,24 @@ export async function acceptInvitation(
     invitation.status !== 'pending' ||
     invitation.expiresAt.getTime() <= now.getTime() ||
     invitee.status !== 'pending' ||
-    invitee.orgId === null
+    invitee.spaceId === null
   ) {
     // An expired link is only refused here; marking it is expireInvitations' job.
     throw new DomainError('INVITATION_INVALID');
   }
-  const orgId = invitee.orgId;
+  const spaceId = invitee.spaceId;
 
   const user = await activateUser(trx, invitee.id, input.passwordHash);
   await markInvitationAccepted(trx, invitation.id, now);
 
   const events = await appendEvents(trx, [
     draft(
-      spaceStream(orgId),
+      spaceStream(spaceId),
       'secondary.status_changed',
       { userId: user.id, status: 'active' },
       null,
     ),
-    ...invitationEventDrafts(orgId, 'invitation.accepted', {
+    ...invitationEventDrafts(spaceId, 'invitation.accepted', {
       invitationId: invitation.id,
       userId: user.id,
       acceptedAt: now.toISOString(),
@@ -70,14 +70,14 @@ async function lockInvitationAndSpace(
 ): Promise<{ invitation: Invitation; invitee: User }> {
   const found = await findInvitationByTokenHash(trx, tokenHash);
   if (!found) throw new DomainError('INVITATION_INVALID');
-  let orgId = (await findUserById(trx, found.userId))?.orgId ?? found.orgId;
+  let spaceId = (await findUserById(trx, found.userId))?.spaceId ?? found.spaceId;
   return lockUntilStable(async () => {
-    await lockSpaces(trx, [orgId]);
+    await lockSpaces(trx, [spaceId]);
     const invitation = await lockInvitation(trx, found.id);
     const invitee = await findUserById(trx, found.userId);
     if (!invitation || !invitee) throw new DomainError('INVITATION_INVALID');
-    if (invitee.orgId === null || invitee.orgId === orgId) return { invitation, invitee };
-    orgId = invitee.orgId;
+    if (invitee.spaceId === null || invitee.spaceId === spaceId) return { invitation, invitee };
+    spaceId = invitee.spaceId;
     return MOVED;
   });
 }

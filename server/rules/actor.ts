@@ -16,7 +16,7 @@ export interface Actor {
 
 export interface LockedMember {
   user: User;
-  orgId: number;
+  spaceId: number;
 }
 
 /**
@@ -31,14 +31,14 @@ export async function lockActorSpace(
   role: 'principal' | 'secondary' | 'member',
 ): Promise<LockedMember> {
   return lockUntilStable(async () => {
-    const lockedOrgId = await lockSpaceOfActiveUser(trx, actor.userId);
-    if (lockedOrgId === undefined) throw new DomainError('FORBIDDEN');
+    const lockedSpaceId = await lockSpaceOfActiveUser(trx, actor.userId);
+    if (lockedSpaceId === undefined) throw new DomainError('FORBIDDEN');
     const user = await findActiveUser(trx, actor.userId);
-    if (!user || user.orgId === null) throw new DomainError('FORBIDDEN');
+    if (!user || user.spaceId === null) throw new DomainError('FORBIDDEN');
     // A cession moved the actor while we waited for the lock: lock their new space instead.
-    if (user.orgId !== lockedOrgId) return MOVED;
+    if (user.spaceId !== lockedSpaceId) return MOVED;
     if (role !== 'member' && user.role !== role) throw new DomainError('FORBIDDEN');
-    return { user, orgId: user.orgId };
+    return { user, spaceId: user.spaceId };
   });
 }
 

@@ -39,7 +39,7 @@ export async function addDossier(
   await requireAdmin(trx, actor);
   if (await hasDossierWithReference(trx, input.reference)) throw new DomainError('CONFLICT');
   const openedAt = input.openedAt ?? todayInFrance();
-  const orgId = await lockSiretOwnerSpace(trx, input.siret);
+  const spaceId = await lockSiretOwnerSpace(trx, input.siret);
   const row = await insertDossier(trx, {
     reference: input.reference,
     siret: input.siret,
@@ -50,10 +50,10 @@ export async function addDossier(
     dueAt: dossierDueDate(openedAt, input.kind),
   });
   const dossier = toDossierView(row);
-  if (orgId === undefined) return { events: [], dossier };
+  if (spaceId === undefined) return { events: [], dossier };
   const audience = await listHoldersOfSiret(trx, input.siret);
   const events = await appendEvents(trx, [
-    draft(spaceStream(orgId), 'dossier.added', { dossier }, audience),
+    draft(spaceStream(spaceId), 'dossier.added', { dossier }, audience),
   ]);
   return { events, dossier };
 }

@@ -35,7 +35,7 @@ export async function addSecondary(
   actor: Actor,
   input: { email: string; now?: Date },
 ): Promise<AddSecondaryResult> {
-  const { user: principal, orgId } = await lockActorSpace(trx, actor, 'principal');
+  const { user: principal, spaceId } = await lockActorSpace(trx, actor, 'principal');
   const email = input.email.toLowerCase();
   // Another space may take the address concurrently: the unique index on
   // e-mails then fails this insert and the rule runs again to refuse here.
@@ -46,11 +46,11 @@ export async function addSecondary(
     role: 'secondary',
     status: 'pending',
     passwordHash: null,
-    orgId,
+    spaceId,
   });
   const { invitation, token } = await insertInvitation(trx, {
     userId: user.id,
-    orgId,
+    spaceId,
     email,
     invitedById: principal.id,
     now: input.now ?? new Date(),
@@ -65,8 +65,8 @@ export async function addSecondary(
   };
   const events = await appendEvents(trx, [
     // Every member sees the team (docs/domain.md "Who"); a new member has no SIRET yet.
-    draft(spaceStream(orgId), 'secondary.added', { member }, null),
-    ...invitationEventDrafts(orgId, 'invitation.created', {
+    draft(spaceStream(spaceId), 'secondary.added', { member }, null),
+    ...invitationEventDrafts(spaceId, 'invitation.created', {
       invitation: toInvitationView(invitation),
     }),
   ]);

@@ -39,11 +39,11 @@ export async function addSiret(
   actor: Actor,
   input: AddSiretInput,
 ): Promise<{ events: StoredEvent[]; siret: SiretView }> {
-  const { user, orgId } = await lockActorSpace(trx, actor, 'principal');
+  const { user, spaceId } = await lockActorSpace(trx, actor, 'principal');
   const { siret } = input;
   const attempt: AttemptKey = {
     scope: 'add_siret',
-    subject: `space:${orgId}:${siret}`,
+    subject: `space:${spaceId}:${siret}`,
     userId: user.id,
     siret,
   };
@@ -54,7 +54,8 @@ export async function addSiret(
   const owner = await findSiretOwner(trx, siret);
   if (owner !== undefined) {
     throw new DomainError('SIRET_ALREADY_MANAGED', {
-      message: owner === orgId ? 'Ce SIRET fait déjà partie de votre espace employeur.' : undefined,
+      message:
+        owner === spaceId ? 'Ce SIRET fait déjà partie de votre espace employeur.' : undefined,
     });
   }
   if (inProgress.length === 0) throw new DomainError('SIRET_NO_DOSSIER_IN_PROGRESS');
@@ -62,16 +63,16 @@ export async function addSiret(
     throw new DomainError('SIRET_UNLOCK_CODE_INVALID', { attempt });
   }
 
-  const { siret: added, dossiers: views, event } = await addProvenSiret(trx, siret, orgId);
+  const { siret: added, dossiers: views, event } = await addProvenSiret(trx, siret, spaceId);
   await clearFailedAttempts(trx, attempt);
   const drafts: EventDraft[] = [event];
   if (input.assignToAllSecondaries) {
-    for (const secondary of await listSecondaries(trx, orgId)) {
+    for (const secondary of await listSecondaries(trx, spaceId)) {
       await attributeSirets(trx, secondary.id, [siret]);
       const sirets = await listAttributedSirets(trx, secondary.id);
       drafts.push(
         draft(
-          spaceStream(orgId),
+          spaceStream(spaceId),
           'secondary.sirets_changed',
           { userId: secondary.id, sirets, dossiers: views },
           [secondary.id],

@@ -34,39 +34,39 @@ export async function cedeSirets(
   input: { email: string },
 ): Promise<{ events: StoredEvent[] }> {
   const { principal: before, target, attempt } = await findCessionTarget(trx, actor, input.email);
-  const fromOrgId = before.orgId;
-  const toOrgId = target.orgId;
+  const fromSpaceId = before.spaceId;
+  const toSpaceId = target.spaceId;
 
   // Both spaces, lowest id first: crossed cessions (A to B, B to A) queue instead of
   // deadlocking, and the second one sees the first one's outcome below.
-  const locked = await lockSpaces(trx, [fromOrgId, toOrgId]);
+  const locked = await lockSpaces(trx, [fromSpaceId, toSpaceId]);
   const principal = await findUserById(trx, actor.userId);
-  if (!isActivePrincipal(principal) || principal.orgId !== fromOrgId) {
+  if (!isActivePrincipal(principal) || principal.spaceId !== fromSpaceId) {
     throw new DomainError('FORBIDDEN');
   }
   const recipient = await findUserById(trx, target.id);
   if (
-    !locked.includes(toOrgId) ||
-    !isPrincipalOfAnotherSpace(recipient, fromOrgId) ||
-    recipient.orgId !== toOrgId
+    !locked.includes(toSpaceId) ||
+    !isPrincipalOfAnotherSpace(recipient, fromSpaceId) ||
+    recipient.spaceId !== toSpaceId
   ) {
     throw new DomainError('CESSION_TARGET_NOT_PRINCIPAL', { attempt });
   }
 
-  const sirets = await moveSirets(trx, fromOrgId, toOrgId);
-  await moveSecondaries(trx, fromOrgId, toOrgId);
+  const sirets = await moveSirets(trx, fromSpaceId, toSpaceId);
+  await moveSecondaries(trx, fromSpaceId, toSpaceId);
   // Pending invitations follow their secondaries: the link keeps working in the new space.
-  await moveInvitations(trx, fromOrgId, toOrgId);
-  await makeSecondaryOf(trx, principal.id, toOrgId);
+  await moveInvitations(trx, fromSpaceId, toSpaceId);
+  await makeSecondaryOf(trx, principal.id, toSpaceId);
   await attributeSirets(trx, principal.id, sirets);
   // The space keeps its history (events, removed members) but has no member left.
-  await dissolveSpace(trx, fromOrgId);
+  await dissolveSpace(trx, fromSpaceId);
   await clearFailedAttempts(trx, attempt);
 
-  const data = { fromOrgId, toOrgId, formerPrincipalId: principal.id, sirets };
+  const data = { fromSpaceId, toSpaceId, formerPrincipalId: principal.id, sirets };
   const events = await appendEvents(trx, [
-    draft(spaceStream(fromOrgId), 'org.ceded', data, null),
-    draft(spaceStream(toOrgId), 'org.ceded', data, null),
+    draft(spaceStream(fromSpaceId), 'space.ceded', data, null),
+    draft(spaceStream(toSpaceId), 'space.ceded', data, null),
   ]);
   return { events };
 }

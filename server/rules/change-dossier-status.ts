@@ -31,17 +31,17 @@ export async function changeDossierStatus(
   const found = await findDossierById(trx, input.dossierId);
   if (!found) throw new DomainError('NOT_FOUND');
   // Locked like a deletion of its SIRET does: the deletion sees this status or waits for it.
-  const orgId = await lockSiretOwnerSpace(trx, found.siret);
+  const spaceId = await lockSiretOwnerSpace(trx, found.siret);
   const current = await lockDossierById(trx, input.dossierId);
   if (!current) throw new DomainError('NOT_FOUND');
   if (current.status === input.status) return { events: [], dossier: toDossierView(current) };
 
   const row = await updateDossierStatus(trx, current.id, input.status);
-  if (orgId === undefined) return { events: [], dossier: toDossierView(row) };
+  if (spaceId === undefined) return { events: [], dossier: toDossierView(row) };
   const audience = await listHoldersOfSiret(trx, row.siret);
   const events = await appendEvents(trx, [
     draft(
-      spaceStream(orgId),
+      spaceStream(spaceId),
       'dossier.status_changed',
       { dossierId: row.id, siret: row.siret, status: row.status },
       audience,

@@ -16,11 +16,11 @@ import type { Actor } from './actor.js';
 import { DomainError, type AttemptKey } from './domain-error.js';
 import { lockAttemptCounter } from './record-failed-attempt.js';
 
-export type ActivePrincipal = User & { role: 'principal'; orgId: number };
+export type ActivePrincipal = User & { role: 'principal'; spaceId: number };
 
 export interface CessionTarget {
   principal: ActivePrincipal;
-  target: User & { orgId: number };
+  target: User & { spaceId: number };
   /** What a refused address of this cession counts against. */
   attempt: AttemptKey;
 }
@@ -38,13 +38,13 @@ export async function findCessionTarget(
 ): Promise<CessionTarget> {
   const principal = await findUserById(trx, actor.userId);
   if (!isActivePrincipal(principal)) throw new DomainError('FORBIDDEN');
-  const subject = `space:${principal.orgId}`;
+  const subject = `space:${principal.spaceId}`;
   const attempt: AttemptKey = { scope: 'cession', subject, userId: principal.id, siret: null };
   if (await lockAttemptCounter(trx, attempt)) throw new DomainError('LOCKED');
 
   const target = await findUserByEmail(trx, email);
   if (target?.id === principal.id) throw new DomainError('CESSION_TARGET_SELF');
-  if (!isPrincipalOfAnotherSpace(target, principal.orgId)) {
+  if (!isPrincipalOfAnotherSpace(target, principal.spaceId)) {
     throw new DomainError('CESSION_TARGET_NOT_PRINCIPAL', { attempt });
   }
   return { principal, target, attempt };
@@ -66,18 +66,18 @@ export async function checkCessionTarget(
 }
 
 export function isActivePrincipal(user: User | undefined): user is ActivePrincipal {
-  return user?.status === 'active' && user.role === 'principal' && user.orgId !== null;
+  return user?.status === 'active' && user.role === 'principal' && user.spaceId !== null;
 }
 
 export function isPrincipalOfAnotherSpace(
   user: User | undefined,
-  orgId: number,
-): user is User & { orgId: number } {
+  spaceId: number,
+): user is User & { spaceId: number } {
   return (
     user !== undefined &&
     user.status !== 'removed' &&
     user.role === 'principal' &&
-    user.orgId !== null &&
-    user.orgId !== orgId
+    user.spaceId !== null &&
+    user.spaceId !== spaceId
   );
 }

@@ -27,9 +27,9 @@ export async function deleteSiret(
   actor: Actor,
   input: { siret: string },
 ): Promise<{ events: StoredEvent[] }> {
-  const { orgId } = await lockActorSpace(trx, actor, 'principal');
+  const { spaceId } = await lockActorSpace(trx, actor, 'principal');
   const { siret } = input;
-  if ((await findSiretOwner(trx, siret)) !== orgId) throw new DomainError('NOT_FOUND');
+  if ((await findSiretOwner(trx, siret)) !== spaceId) throw new DomainError('NOT_FOUND');
   // Locked so that a status change in flight is either seen here or waits for the deletion.
   const dossiers = await lockDossiersOfSiret(trx, siret);
   if (dossiers.some((d) => d.status === 'completer_dossier')) {
@@ -38,11 +38,11 @@ export async function deleteSiret(
 
   const holders = await listHoldersOfSiret(trx, siret);
   await deleteSiretRow(trx, siret);
-  const drafts: EventDraft[] = [draft(spaceStream(orgId), 'siret.removed', { siret }, [])];
+  const drafts: EventDraft[] = [draft(spaceStream(spaceId), 'siret.removed', { siret }, [])];
   for (const userId of holders) {
     const sirets = await listAttributedSirets(trx, userId);
     drafts.push(
-      draft(spaceStream(orgId), 'secondary.sirets_changed', { userId, sirets, dossiers: [] }, [
+      draft(spaceStream(spaceId), 'secondary.sirets_changed', { userId, sirets, dossiers: [] }, [
         userId,
       ]),
     );

@@ -22,13 +22,13 @@ export async function expireInvitations(
   input: { now?: Date } = {},
 ): Promise<{ events: StoredEvent[]; expired: number }> {
   const now = input.now ?? new Date();
-  const orgIds = await listSpacesWithExpiredInvitations(trx, now);
-  if (orgIds.length === 0) return { events: [], expired: 0 };
+  const spaceIds = await listSpacesWithExpiredInvitations(trx, now);
+  if (spaceIds.length === 0) return { events: [], expired: 0 };
   // Ascending, like every rule that locks several spaces, so none waits in a cycle.
-  await lockSpaces(trx, orgIds);
+  await lockSpaces(trx, spaceIds);
   // Re-read under the locks. An invitation a cession moved to a space not
   // locked here is left for the next run rather than changed unlocked.
-  const expired = await lockExpiredPendingInvitations(trx, now, orgIds);
+  const expired = await lockExpiredPendingInvitations(trx, now, spaceIds);
   await closeInvitations(
     trx,
     expired.map((i) => i.id),
@@ -37,7 +37,7 @@ export async function expireInvitations(
   const events = await appendEvents(
     trx,
     expired.flatMap((i) =>
-      invitationEventDrafts(i.orgId, 'invitation.expired', {
+      invitationEventDrafts(i.spaceId, 'invitation.expired', {
         invitationId: i.id,
         userId: i.userId,
       }),

@@ -27,15 +27,15 @@ export async function removeSecondary(
   actor: Actor,
   input: { userId: number },
 ): Promise<RemoveSecondaryResult> {
-  const { orgId } = await lockActorSpace(trx, actor, 'principal');
-  const secondary = await lockSecondaryOfSpace(trx, orgId, input.userId);
+  const { spaceId } = await lockActorSpace(trx, actor, 'principal');
+  const secondary = await lockSecondaryOfSpace(trx, spaceId, input.userId);
   if (!secondary) throw new DomainError('NOT_FOUND');
 
   const revokedSessionIds = await removeUserAndEndSessions(trx, secondary.id);
-  const revoked = await revokePendingInvitations(trx, orgId, secondary.id);
+  const revoked = await revokePendingInvitations(trx, spaceId, secondary.id);
 
   const events = await appendEvents(trx, [
-    draft(spaceStream(orgId), 'secondary.removed', { userId: secondary.id }, null),
+    draft(spaceStream(spaceId), 'secondary.removed', { userId: secondary.id }, null),
     ...revoked,
   ]);
   return { events, revokedSessionIds };

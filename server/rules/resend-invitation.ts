@@ -28,22 +28,22 @@ export async function resendInvitation(
   actor: Actor,
   input: { userId: number; now?: Date },
 ): Promise<{ events: StoredEvent[]; invitation: IssuedInvitation }> {
-  const { user: principal, orgId } = await lockActorSpace(trx, actor, 'principal');
-  const secondary = await lockSecondaryOfSpace(trx, orgId, input.userId);
+  const { user: principal, spaceId } = await lockActorSpace(trx, actor, 'principal');
+  const secondary = await lockSecondaryOfSpace(trx, spaceId, input.userId);
   if (!secondary) throw new DomainError('NOT_FOUND');
   if (secondary.status !== 'pending') throw new DomainError('CONFLICT');
 
-  const revoked = await revokePendingInvitations(trx, orgId, secondary.id);
+  const revoked = await revokePendingInvitations(trx, spaceId, secondary.id);
   const { invitation, token } = await insertInvitation(trx, {
     userId: secondary.id,
-    orgId,
+    spaceId,
     email: secondary.email,
     invitedById: principal.id,
     now: input.now ?? new Date(),
   });
   const events = await appendEvents(trx, [
     ...revoked,
-    ...invitationEventDrafts(orgId, 'invitation.created', {
+    ...invitationEventDrafts(spaceId, 'invitation.created', {
       invitation: toInvitationView(invitation),
     }),
   ]);

@@ -17,10 +17,10 @@ export async function revokeInvitation(
   actor: Actor,
   input: { userId: number },
 ): Promise<{ events: StoredEvent[] }> {
-  const { orgId } = await lockActorSpace(trx, actor, 'principal');
-  const secondary = await lockSecondaryOfSpace(trx, orgId, input.userId);
+  const { spaceId } = await lockActorSpace(trx, actor, 'principal');
+  const secondary = await lockSecondaryOfSpace(trx, spaceId, input.userId);
   if (!secondary) throw new DomainError('NOT_FOUND');
-  const drafts = await revokePendingInvitations(trx, orgId, secondary.id);
+  const drafts = await revokePendingInvitations(trx, spaceId, secondary.id);
   if (drafts.length === 0) throw new DomainError('NOT_FOUND');
   return { events: await appendEvents(trx, drafts) };
 }

@@ -25,12 +25,17 @@ export async function setSecondarySirets(
 ): Promise<{ events: StoredEvent[]; sirets: string[]; secondary: SecondaryView }> {
   // The space lock orders this against deleteSiret, addSiret and cession, so the
   // invariant "a secondary's SIRETs are a subset of the space's" holds at commit.
-  const { orgId } = await lockActorSpace(trx, actor, 'principal');
-  const secondary = await lockSecondaryOfSpace(trx, orgId, input.userId);
+  const { spaceId } = await lockActorSpace(trx, actor, 'principal');
+  const secondary = await lockSecondaryOfSpace(trx, spaceId, input.userId);
   if (!secondary) throw new DomainError('NOT_FOUND');
 
   const wanted = [...new Set(input.sirets)].sort();
-  const { owned, current, addedAt } = await readAttributionChange(trx, orgId, secondary.id, wanted);
+  const { owned, current, addedAt } = await readAttributionChange(
+    trx,
+    spaceId,
+    secondary.id,
+    wanted,
+  );
   if (owned.length !== wanted.length) throw new DomainError('SIRET_NOT_IN_SPACE');
   const added = wanted.filter((s) => !current.includes(s));
   const taken = current.filter((s) => !wanted.includes(s));
@@ -49,7 +54,7 @@ export async function setSecondarySirets(
   const events = await appendEvents(trx, [
     // Only the principal and this secondary: another secondary never sees this list.
     draft(
-      spaceStream(orgId),
+      spaceStream(spaceId),
       'secondary.sirets_changed',
       {
         userId: secondary.id,

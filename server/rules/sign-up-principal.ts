@@ -62,15 +62,15 @@ export async function signUpPrincipal(
   if (owner !== undefined) throw new DomainError('SIRET_ALREADY_MANAGED');
   if (await findUserByEmail(trx, email)) throw new DomainError('EMAIL_ALREADY_USED');
 
-  const orgId = await insertSpace(trx);
+  const spaceId = await insertSpace(trx);
   const user = await insertUser(trx, {
     email,
     role: 'principal',
     status: 'active',
     passwordHash: input.passwordHash,
-    orgId,
+    spaceId,
   });
-  const { event } = await addProvenSiret(trx, siret, orgId);
+  const { event } = await addProvenSiret(trx, siret, spaceId);
   await clearFailedAttempts(trx, attempt);
   const events = await appendEvents(trx, [event]);
   return { events, user };

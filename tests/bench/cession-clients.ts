@@ -2,7 +2,7 @@
  * The client side of the cession benchmark, in a process of its own: every
  * member of both spaces connected over Socket.IO (each waits for its
  * snapshot), then the principal's POST /cession, and the time until every
- * socket has its `org.ceded`.
+ * socket has its `space.ceded`.
  */
 import { io, type Socket } from 'socket.io-client';
 import type { ServerEvent } from '../../shared/events.js';
@@ -33,9 +33,9 @@ const connectMs = performance.now() - connectStart;
 const arrivals = sockets.map(
   (socket) =>
     new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no org.ceded within 30 s')), 30_000);
+      const timer = setTimeout(() => reject(new Error('no space.ceded within 30 s')), 30_000);
       socket.on('event', (event: ServerEvent) => {
-        if (event.type !== 'org.ceded') return;
+        if (event.type !== 'space.ceded') return;
         clearTimeout(timer);
         resolve(performance.now());
       });

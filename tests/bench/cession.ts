@@ -1,7 +1,7 @@
 /**
  * Cession of a large space (1,000 SIRETs, 200 secondaries, every member
  * connected): from the principal's request until every member of both spaces
- * has the `org.ceded` event. Baseline: the same row changes and event rows
+ * has the `space.ceded` event. Baseline: the same row changes and event rows
  * written with bare SQL in one transaction, on an identical space.
  */
 import type { Kysely } from 'kysely';
@@ -115,7 +115,7 @@ export async function measureCession(context: BenchContext): Promise<MeasureResu
       ],
       notes: [
         `${SIRETS} SIRETs, ${SECONDARIES} active secondaries (${SIRETS_PER_SECONDARY} SIRETs each), a target space; ${outputs[0]?.notified ?? 0} Socket.IO clients (both principals and every secondary) connected from a process of their own, each having received its snapshot, before the request.`,
-        `Server: \`server/main.ts\` in its own process on PostgreSQL, Socket.IO PostgreSQL adapter on. Time from sending POST /api/v1/cession until the last client has \`org.ceded\` (the event carries the 1,000 SIRETs).`,
+        `Server: \`server/main.ts\` in its own process on PostgreSQL, Socket.IO PostgreSQL adapter on. Time from sending POST /api/v1/cession until the last client has \`space.ceded\` (the event carries the 1,000 SIRETs).`,
         `One cession first on the same server, not counted (${warmUp?.allNotifiedMs ?? '?'} ms): the first request of each route in a fresh process runs cold code. Counted runs (ms, last notified): ${outputs.map((o) => o.allNotifiedMs).join(', ')}; median HTTP answer ${round(
           percentile(
             outputs.map((o) => o.answeredMs),
@@ -149,8 +149,8 @@ async function createWorld(db: Kysely<Database>): Promise<CessionWorld> {
 
 /** The cession's writes, as plain SQL in one transaction; returns its duration. */
 async function bareCession(url: string, world: CessionWorld): Promise<number> {
-  const from = world.from.orgId;
-  const to = world.to.orgId;
+  const from = world.from.spaceId;
+  const to = world.to.spaceId;
   return withClient(url, async (client) => {
     const started = performance.now();
     await client.query('begin');
@@ -158,19 +158,19 @@ async function bareCession(url: string, world: CessionWorld): Promise<number> {
       [from, to],
     ]);
     const { rows } = await client.query<{ siret: string }>(
-      'update sirets set org_id = $2 where org_id = $1 returning siret',
+      'update sirets set space_id = $2 where space_id = $1 returning siret',
       [from, to],
     );
     await client.query(
-      "update users set org_id = $2, updated_at = now() where org_id = $1 and role = 'secondary' and status <> 'removed'",
+      "update users set space_id = $2, updated_at = now() where space_id = $1 and role = 'secondary' and status <> 'removed'",
       [from, to],
     );
     await client.query(
-      "update invitations set org_id = $2 where org_id = $1 and status = 'pending'",
+      "update invitations set space_id = $2 where space_id = $1 and status = 'pending'",
       [from, to],
     );
     await client.query(
-      "update users set role = 'secondary', org_id = $2, updated_at = now() where id = $1",
+      "update users set role = 'secondary', space_id = $2, updated_at = now() where id = $1",
       [world.from.principal.id, to],
     );
     await client.query(
@@ -178,7 +178,11 @@ async function bareCession(url: string, world: CessionWorld): Promise<number> {
       [world.from.principal.id, rows.map((r) => r.siret)],
     );
     await client.query('update spaces set dissolved_at = now() where id = $1', [from]);
-    const data = JSON.stringify({ fromOrgId: from, toOrgId: to, sirets: rows.map((r) => r.siret) });
+    const data = JSON.stringify({
+      fromSpaceId: from,
+      toSpaceId: to,
+      sirets: rows.map((r) => r.siret),
+    });
     for (const stream of [`space:${from}`, `space:${to}`]) {
       const head = await client.query<{ head: number }>(
         `insert into event_streams (stream, head) values ($1, 1)
@@ -186,7 +190,7 @@ async function bareCession(url: string, world: CessionWorld): Promise<number> {
         [stream],
       );
       await client.query(
-        `insert into events (stream, seq, type, at, data, audience) values ($1, $2, 'org.ceded', now(), $3, null)`,
+        `insert into events (stream, seq, type, at, data, audience) values ($1, $2, 'space.ceded', now(), $3, null)`,
         [stream, head.rows[0]!.head, data],
       );
     }

@@ -144,10 +144,10 @@ describe.skipIf(!hasPostgresBinaries())('a thousand conflicting commands at once
   async function siretOwner(db: Kysely<Database>, siret: string): Promise<number | undefined> {
     const row = await db
       .selectFrom('sirets')
-      .select('orgId')
+      .select('spaceId')
       .where('siret', '=', siret)
       .executeTakeFirst();
-    return row?.orgId;
+    return row?.spaceId;
   }
 
   async function prepareRaces(db: Kysely<Database>, adminToken: string): Promise<Race[]> {
@@ -199,7 +199,7 @@ describe.skipIf(!hasPostgresBinaries())('a thousand conflicting commands at once
           );
           const [from, to] = ok(aToB!) ? [a, b] : [b, a];
           for (const siret of [...from.sirets, ...to.sirets]) {
-            if ((await siretOwner(db, siret)) !== to.orgId)
+            if ((await siretOwner(db, siret)) !== to.spaceId)
               throw new Error(`${siret} not with the winner`);
           }
           // A principal turned secondary mid-request is refused, never half-served.
@@ -335,7 +335,7 @@ describe.skipIf(!hasPostgresBinaries())('a thousand conflicting commands at once
               );
             }
           });
-          if ((await siretOwner(db, siret)) !== claimants[winners[0]!]!.orgId)
+          if ((await siretOwner(db, siret)) !== claimants[winners[0]!]!.spaceId)
             throw new Error('owner');
         },
       });
@@ -445,10 +445,10 @@ describe.skipIf(!hasPostgresBinaries())('a thousand conflicting commands at once
             // Invited first, then moved with the space.
             const user = await db
               .selectFrom('users')
-              .select('orgId')
+              .select('spaceId')
               .where('email', '=', email)
               .executeTakeFirstOrThrow();
-            if (user.orgId !== b.orgId) throw new Error('the invited secondary stayed behind');
+            if (user.spaceId !== b.spaceId) throw new Error('the invited secondary stayed behind');
           }
         },
       });

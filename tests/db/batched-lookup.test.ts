@@ -43,7 +43,7 @@ describeOnEachDatabase('session checks', (getHandle) => {
       }
       spaces.push(space);
     }
-    const [a, b] = spaces.map((space) => spaceStream(space.orgId)) as [StreamKey, StreamKey];
+    const [a, b] = spaces.map((space) => spaceStream(space.spaceId)) as [StreamKey, StreamKey];
     const alone = await readStreamSince(db, a, 1);
     expect(alone.kind === 'events' && alone.events.map((e) => e.seq)).toEqual([2, 3]);
 

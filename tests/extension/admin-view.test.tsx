@@ -50,7 +50,7 @@ describe('Admin', () => {
             id: 3,
             email: 'c@exemple.fr',
             invitedBy: 'dg@autre.fr',
-            orgId: 12,
+            spaceId: 12,
           }),
         }),
       ),

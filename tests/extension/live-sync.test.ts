@@ -145,7 +145,7 @@ describe('LiveSync', () => {
     socket.drop();
     expect(socket.handshakePayload()).toEqual({
       token: 'jeton-de-test',
-      resume: { orgId: 10, role: 'principal', lastEventId: 6 },
+      resume: { spaceId: 10, role: 'principal', lastEventId: 6 },
     });
     live.close();
     expect(socket.handshakePayload()).toEqual({ token: 'jeton-de-test' });
@@ -154,7 +154,7 @@ describe('LiveSync', () => {
   it('gives no resume point while the snapshot of a new view is awaited', () => {
     const { socket } = setup();
     socket.sendEvent(
-      event(6, 'org.ceded', { fromOrgId: 10, toOrgId: 11, formerPrincipalId: 1, sirets: [] }),
+      event(6, 'space.ceded', { fromSpaceId: 10, toSpaceId: 11, formerPrincipalId: 1, sirets: [] }),
     );
     socket.drop();
     expect(socket.handshakePayload()).toEqual({ token: 'jeton-de-test' });
@@ -206,12 +206,12 @@ describe('LiveSync', () => {
     expect(live.lastEventId).toBe(7);
   });
 
-  it('switches to the new view after org.ceded: a fresh snapshot with the secondary role', async () => {
+  it('switches to the new view after space.ceded: a fresh snapshot with the secondary role', async () => {
     const { socket, live } = setup();
     socket.sendEvent(
-      event(6, 'org.ceded', {
-        fromOrgId: 10,
-        toOrgId: 11,
+      event(6, 'space.ceded', {
+        fromSpaceId: 10,
+        toSpaceId: 11,
         formerPrincipalId: 1,
         sirets: [SIRET_A],
       }),
@@ -220,15 +220,15 @@ describe('LiveSync', () => {
     // Events of the old stream still in flight are not applied to the old view.
     socket.sendEvent(added(7, 21));
     const ceded = secondarySnapshot({
-      me: { ...PRINCIPAL, role: 'secondary', orgId: 11 },
-      orgId: 11,
+      me: { ...PRINCIPAL, role: 'secondary', spaceId: 11 },
+      spaceId: 11,
       lastEventId: 40,
     });
     socket.answerSync({ snapshot: ceded });
     await flush();
     const state = memberState(live.state);
     expect(state.me.role).toBe('secondary');
-    expect(state.orgId).toBe(11);
+    expect(state.spaceId).toBe(11);
     expect(live.lastEventId).toBe(40);
     socket.sendEvent(event(41, 'dossier.added', { dossier: dossier({ id: 50, siret: SIRET_A }) }));
     expect(memberState(live.state).dossiers.map((item) => item.id)).toContain(50);

@@ -206,7 +206,7 @@ describe('applyEvent on an admin view', () => {
     state = asAdmin(
       applyEvent(
         state,
-        event(4, 'invitation.created', { invitation: invitation({ id: 2, orgId: 11 }) }),
+        event(4, 'invitation.created', { invitation: invitation({ id: 2, spaceId: 11 }) }),
       ),
     );
     expect(state.invitations.map((item) => item.id)).toEqual([2, 1]);

@@ -37,7 +37,7 @@ describe('Paramétrage — Céder les SIRETs', () => {
   it('checks the address with the server first, then asks for confirmation naming the address it accepted', async () => {
     const { panel, part } = await openCession();
     panel.api.checkCessionTarget.mockResolvedValue('autre@exemple.fr');
-    panel.api.cede.mockResolvedValue({ ...PRINCIPAL, role: 'secondary', orgId: 11 });
+    panel.api.cede.mockResolvedValue({ ...PRINCIPAL, role: 'secondary', spaceId: 11 });
     typeInto(ADDRESS, '  Autre@Exemple.fr ', part);
     await clickButton('Céder les SIRETs', part);
     expect(panel.api.checkCessionTarget).toHaveBeenCalledWith('Autre@Exemple.fr');
@@ -167,9 +167,9 @@ describe('Paramétrage — Céder les SIRETs', () => {
     const { panel } = await openCession();
     await panel.server((socket) =>
       socket.sendEvent(
-        event(6, 'org.ceded', {
-          fromOrgId: 10,
-          toOrgId: 11,
+        event(6, 'space.ceded', {
+          fromSpaceId: 10,
+          toSpaceId: 11,
           formerPrincipalId: PRINCIPAL.id,
           sirets: [SIRET_A, SIRET_B],
         }),
@@ -179,8 +179,8 @@ describe('Paramétrage — Céder les SIRETs', () => {
     await panel.server((socket) =>
       socket.answerSync({
         snapshot: secondarySnapshot({
-          me: { ...PRINCIPAL, role: 'secondary', orgId: 11 },
-          orgId: 11,
+          me: { ...PRINCIPAL, role: 'secondary', spaceId: 11 },
+          spaceId: 11,
           lastEventId: 30,
         }),
       }),

@@ -66,7 +66,7 @@ describeOnEachDatabase('checking the address of a cession before confirming it',
       .selectFrom('failedAttempts')
       .select('failures')
       .where('scope', '=', 'cession')
-      .where('subject', '=', `space:${space.orgId}`)
+      .where('subject', '=', `space:${space.spaceId}`)
       .executeTakeFirst();
     return row?.failures ?? 0;
   }

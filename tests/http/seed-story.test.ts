@@ -147,7 +147,10 @@ describeOnEachDatabase('the seed guide played over HTTP', (getHandle) => {
       body: { email: otherEmail },
     });
     expect(cession.status).toBe(200);
-    expect(cession.body.user).toMatchObject({ role: 'secondary', orgId: other.body.user.orgId });
+    expect(cession.body.user).toMatchObject({
+      role: 'secondary',
+      spaceId: other.body.user.spaceId,
+    });
     expect((await http.call('GET', '/api/v1/sirets', { token })).status).toBe(403);
     const otherSirets = await http.call('GET', '/api/v1/sirets', { token: other.body.token });
     expect(otherSirets.body.items.map((i: { siret: string }) => i.siret).sort()).toEqual(

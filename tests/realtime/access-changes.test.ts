@@ -55,7 +55,7 @@ describeOnEachDatabase('access changes take effect at once', (getHandle) => {
     ]);
     const seen = clients.first.events.length;
     await world.settle();
-    const pushed = streamEvents(removal.events, spaceStream(space.orgId));
+    const pushed = streamEvents(removal.events, spaceStream(space.spaceId));
     expect(pushed.map((e) => e.type)).toContain('secondary.removed');
     expectReceived(clients.principal, pushed, 'full');
     expectReceived(clients.second, pushed, (e) => (e.audience === null ? 'full' : 'hidden'));
@@ -134,7 +134,7 @@ describeOnEachDatabase('access changes take effect at once', (getHandle) => {
       ),
     );
     await world.settle();
-    const pushed = streamEvents(change.events, spaceStream(space.orgId));
+    const pushed = streamEvents(change.events, spaceStream(space.spaceId));
     expectReceived(clients.principal, pushed, 'full');
     expectReceived(clients.first, pushed, 'hidden');
   });
@@ -177,16 +177,16 @@ describeOnEachDatabase('access changes take effect at once', (getHandle) => {
         });
     };
     await panels.former.until(
-      (state) => state?.kind === 'member' && state.orgId === to.orgId,
+      (state) => state?.kind === 'member' && state.spaceId === to.spaceId,
       'the former principal to see the target space',
     );
     const view = panels.former.state as MemberSnapshot;
-    expect(view.me).toMatchObject({ role: 'secondary', orgId: to.orgId });
+    expect(view.me).toMatchObject({ role: 'secondary', spaceId: to.spaceId });
     expect(view.sirets.map((s) => s.siret)).toEqual(from.sirets);
     expect(view.members.map((m) => m.id)).toContain(to.principal.id);
     for (const name of ['former', 'holder', 'recipient', 'member'] as const) await converged(name);
     expect(panels.former.socket.id).toBe(socketId);
-    expect(await server.realtime.io.in(spaceRoom(from.orgId)).fetchSockets()).toEqual([]);
+    expect(await server.realtime.io.in(spaceRoom(from.spaceId)).fetchSockets()).toEqual([]);
 
     // From now on the former principal follows the target space, as a secondary.
     await runRule(
@@ -205,7 +205,7 @@ describeOnEachDatabase('access changes take effect at once', (getHandle) => {
       (trx) => addSecondary(trx, to.actor, { email: uniqueEmail('apres') }),
       publish,
     );
-    const head = streamEvents(added.events, spaceStream(to.orgId)).at(-1)!.seq;
+    const head = streamEvents(added.events, spaceStream(to.spaceId)).at(-1)!.seq;
     await panels.former.until((state) => state?.lastEventId === head, 'the invitation event');
     expect((panels.former.state as MemberSnapshot).invitations).toEqual([]);
     await converged('recipient');

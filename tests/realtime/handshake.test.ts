@@ -91,7 +91,7 @@ describeOnEachDatabase('Socket.IO handshake', (getHandle) => {
     const snapshot = client.snapshot;
     if (snapshot.kind !== 'member') throw new Error('expected a member snapshot');
     expect(snapshot.me).toMatchObject({ id: space.principal.id, role: 'principal' });
-    expect(snapshot.orgId).toBe(space.orgId);
+    expect(snapshot.spaceId).toBe(space.spaceId);
     expect(snapshot.sirets.map((s) => s.siret)).toEqual(space.sirets);
     expect(snapshot.dossiers.map((d) => d.id).sort()).toEqual(
       space.dossiers.map((d) => d.id).sort(),

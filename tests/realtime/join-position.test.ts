@@ -22,8 +22,8 @@ import {
   uniqueEmail,
 } from '../support/fixtures.js';
 
-function member(userId: number, orgId: number, role: Viewer['role'] = 'secondary'): Viewer {
-  return { userId, sessionId: 0, role, orgId };
+function member(userId: number, spaceId: number, role: Viewer['role'] = 'secondary'): Viewer {
+  return { userId, sessionId: 0, role, spaceId };
 }
 
 describeOnEachDatabase('the join position of a member', (getHandle) => {
@@ -53,11 +53,11 @@ describeOnEachDatabase('the join position of a member', (getHandle) => {
     await runRule(db, (trx) => removeSecondary(trx, space.actor, { userId: passing.secondary.id }));
     const lateJoinedAt = await accept(late.invitation.token);
 
-    expect(await findJoinPosition(db, member(first.id, space.orgId))).toBe(first.joinedAt);
-    expect(await findJoinPosition(db, member(back.id, space.orgId))).toBe(back.joinedAt);
+    expect(await findJoinPosition(db, member(first.id, space.spaceId))).toBe(first.joinedAt);
+    expect(await findJoinPosition(db, member(back.id, space.spaceId))).toBe(back.joinedAt);
     expect(back.joinedAt).toBeGreaterThan(first.joinedAt);
-    expect(await findJoinPosition(db, member(late.secondary.id, space.orgId))).toBe(lateJoinedAt);
-    expect(await findJoinPosition(db, member(space.principal.id, space.orgId, 'principal'))).toBe(
+    expect(await findJoinPosition(db, member(late.secondary.id, space.spaceId))).toBe(lateJoinedAt);
+    expect(await findJoinPosition(db, member(space.principal.id, space.spaceId, 'principal'))).toBe(
       0,
     );
   });
@@ -81,7 +81,7 @@ describeOnEachDatabase('the join position of a member', (getHandle) => {
       (await runRule(db, (trx) => cedeSirets(trx, from, { email: toEmail }))).events;
     await cede(g.actor, f.principal.email);
     const intoO = (await cede(f.actor, o.principal.email)).find(
-      (e) => e.stream === `space:${o.orgId}`,
+      (e) => e.stream === `space:${o.spaceId}`,
     )!;
     // Someone invited into O afterwards joined later still.
     const { events: later } = await runRule(db, (trx) =>
@@ -91,16 +91,16 @@ describeOnEachDatabase('the join position of a member', (getHandle) => {
 
     const cameWithF = [g1.id, g.principal.id, f.principal.id, f1.id];
     const positions = await Promise.all(
-      cameWithF.map((id) => findJoinPosition(db, member(id, o.orgId))),
+      cameWithF.map((id) => findJoinPosition(db, member(id, o.spaceId))),
     );
     expect(positions).toEqual(cameWithF.map(() => intoO.seq));
     expect(intoO.seq).toBeGreaterThan(0);
     if (laterAdded.type !== 'secondary.added') throw new Error('unreachable');
-    expect(await findJoinPosition(db, member(laterAdded.data.member.id, o.orgId))).toBe(
+    expect(await findJoinPosition(db, member(laterAdded.data.member.id, o.spaceId))).toBe(
       laterAdded.seq,
     );
     // The principal who received both spaces saw their own space from its start.
-    expect(await findJoinPosition(db, member(o.principal.id, o.orgId, 'principal'))).toBe(0);
+    expect(await findJoinPosition(db, member(o.principal.id, o.spaceId, 'principal'))).toBe(0);
   });
 
   it('is 0 for an admin and for a member no event names', async () => {
@@ -108,13 +108,13 @@ describeOnEachDatabase('the join position of a member', (getHandle) => {
     const space = await createPrincipalWithSpace(db);
     const written = await createSecondary(db, space);
     const admin = await createAdmin(db);
-    expect(await findJoinPosition(db, member(written.user.id, space.orgId))).toBe(0);
+    expect(await findJoinPosition(db, member(written.user.id, space.spaceId))).toBe(0);
     expect(
       await findJoinPosition(db, {
         userId: admin.user.id,
         sessionId: 0,
         role: 'admin',
-        orgId: null,
+        spaceId: null,
       }),
     ).toBe(0);
   });

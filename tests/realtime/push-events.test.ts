@@ -43,7 +43,7 @@ describeOnEachDatabase('pushing committed events', (getHandle) => {
   });
   afterEach(() => world?.close());
 
-  const ofSpace = (events: StoredEvent[]) => streamEvents(events, spaceStream(world.space.orgId));
+  const ofSpace = (events: StoredEvent[]) => streamEvents(events, spaceStream(world.space.spaceId));
   const onlyFor =
     (userId: number) =>
     (event: StoredEvent): 'full' | 'hidden' =>

@@ -13,7 +13,7 @@ import type { RealtimeSocket } from '../../server/realtime/realtime-server.js';
 import { roomsOf, type Viewer } from '../../server/realtime/rooms.js';
 import { SocketSession, type SessionContext } from '../../server/realtime/socket-session.js';
 
-const viewer: Viewer = { userId: 7, sessionId: 70, role: 'principal', orgId: 3 };
+const viewer: Viewer = { userId: 7, sessionId: 70, role: 'principal', spaceId: 3 };
 
 /** Just what a session uses of a Socket.IO socket. */
 class StandInSocket extends EventEmitter {
@@ -52,7 +52,7 @@ function startSession(syncBudget = { burst: 30, perSecond: 5, refusalsBeforeClos
   };
   const session = new SocketSession(context, socket as unknown as RealtimeSocket, {
     token: 'token',
-    resume: { orgId: viewer.orgId, role: viewer.role, lastEventId: 5 },
+    resume: { spaceId: viewer.spaceId, role: viewer.role, lastEventId: 5 },
   });
   return { session, socket, changed };
 }
@@ -67,7 +67,7 @@ describe('a socket session', () => {
     await settle();
     expect(session.current).toBe('live');
     expect([...socket.rooms].sort()).toEqual([socket.id, ...roomsOf(viewer)].sort());
-    expect(changed).toHaveBeenCalledWith(viewer.orgId);
+    expect(changed).toHaveBeenCalledWith(viewer.spaceId);
   });
 
   it('is resyncing while a `sync` runs, then live again', async () => {
@@ -102,6 +102,6 @@ describe('a socket session', () => {
     expect(socket.connected).toBe(false);
     expect(session.current).toBe('closed');
     // Leaving the space is a presence change of its own.
-    expect(changed).toHaveBeenLastCalledWith(viewer.orgId);
+    expect(changed).toHaveBeenLastCalledWith(viewer.spaceId);
   });
 });

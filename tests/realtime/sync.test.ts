@@ -65,7 +65,7 @@ describeOnEachDatabase('sync', (getHandle) => {
         },
       ),
     );
-    return streamEvents([...hidden.events, ...visible.events], spaceStream(w.space.orgId));
+    return streamEvents([...hidden.events, ...visible.events], spaceStream(w.space.spaceId));
   }
 
   /** A raw client whose handshake carries a resume point; records what it gets. */
@@ -92,7 +92,7 @@ describeOnEachDatabase('sync', (getHandle) => {
     const before = world.clients.first.lastEventId;
     const missed = await commitUnpublished(world);
     const client = resumingClient(world.tokens.first, {
-      orgId: world.space.orgId,
+      spaceId: world.space.spaceId,
       role: 'secondary',
       lastEventId: before,
     });
@@ -117,10 +117,10 @@ describeOnEachDatabase('sync', (getHandle) => {
   it('sends the snapshot when the resume point names another view, or is malformed', async () => {
     world = await createConnectedWorld(getHandle().db, server);
     const stale = [
-      { orgId: world.space.orgId, role: 'principal', lastEventId: 0 },
-      { orgId: world.space.orgId + 1000, role: 'secondary', lastEventId: 0 },
-      { orgId: world.space.orgId, role: 'secondary', lastEventId: -1 },
-      { orgId: '1', role: 'secondary', lastEventId: 0 },
+      { spaceId: world.space.spaceId, role: 'principal', lastEventId: 0 },
+      { spaceId: world.space.spaceId + 1000, role: 'secondary', lastEventId: 0 },
+      { spaceId: world.space.spaceId, role: 'secondary', lastEventId: -1 },
+      { spaceId: '1', role: 'secondary', lastEventId: 0 },
       'resume',
     ];
     for (const resume of stale) {
@@ -129,7 +129,7 @@ describeOnEachDatabase('sync', (getHandle) => {
         await client.connected;
         await client.sync(0);
         expect(client.snapshots, JSON.stringify(resume)).toHaveLength(1);
-        expect(client.snapshots[0]).toMatchObject({ kind: 'member', orgId: world.space.orgId });
+        expect(client.snapshots[0]).toMatchObject({ kind: 'member', spaceId: world.space.spaceId });
       } finally {
         client.socket.close();
       }
@@ -197,7 +197,7 @@ describeOnEachDatabase('sync', (getHandle) => {
         appendEvents(
           trx,
           Array.from({ length: MAX_SYNC_EVENTS + 1 }, () =>
-            draft(spaceStream(space.orgId), 'secondary.status_changed', {
+            draft(spaceStream(space.spaceId), 'secondary.status_changed', {
               userId: space.principal.id,
               status: 'active',
             }),

@@ -5,7 +5,7 @@
  * the history never touches):
  * - any snapshot, with the events that follow it projected for that viewer and
  *   folded by the panel's reducer, gives any later snapshot of the same view
- *   (an `org.ceded` in between makes the panel ask for a fresh snapshot);
+ *   (an `space.ceded` in between makes the panel ask for a fresh snapshot);
  * - the projected events of their stream, replayed from its start, are all
  *   `hidden` before they came into the space and carry no e-mail, SIRET or id
  *   that none of their snapshots shows.
@@ -124,14 +124,17 @@ const SETUP: readonly Command[] = [
 interface History {
   db: Kysely<Database>;
   admin: Actor;
-  spaces: [{ orgId: number; principal: Actor }, { orgId: number; principal: Actor; email: string }];
+  spaces: [
+    { spaceId: number; principal: Actor },
+    { spaceId: number; principal: Actor; email: string },
+  ];
   /** Secondaries ever made, with the token of their latest invitation. */
   secondaries: { userId: number; token: string | null }[];
   sirets: string[];
   dossiers: number[];
   /** Every user and space the history made, to tell its rows from those of other runs. */
   userIds: Set<number>;
-  orgIds: Set<number>;
+  spaceIds: Set<number>;
 }
 
 describeOnEachDatabase('who sees what', (getHandle) => {
@@ -160,14 +163,14 @@ async function checkHistory(
     db,
     admin,
     spaces: [
-      { orgId: a.orgId, principal: a.actor },
-      { orgId: b.orgId, principal: b.actor, email: b.principal.email },
+      { spaceId: a.spaceId, principal: a.actor },
+      { spaceId: b.spaceId, principal: b.actor, email: b.principal.email },
     ],
     secondaries: [],
     sirets: [...a.sirets, ...b.sirets],
     dossiers: [...a.dossiers, ...b.dossiers].map((d) => d.id),
     userIds: new Set([a.principal.id, b.principal.id]),
-    orgIds: new Set([a.orgId, b.orgId]),
+    spaceIds: new Set([a.spaceId, b.spaceId]),
   };
   const fixed = [a.principal.id, b.principal.id, bystander.principal.id, admin.userId];
   const viewers = () => [...fixed, ...history.secondaries.map((s) => s.userId)];
@@ -190,7 +193,7 @@ async function checkHistory(
     await run(history, next);
     await look();
   }
-  const bystanderStream = await readStream(db, `space:${bystander.orgId}`);
+  const bystanderStream = await readStream(db, `space:${bystander.spaceId}`);
   expect(bystanderStream).toEqual([]);
   for (const [userId, snapshots] of seen) {
     await checkViewer(db, history, userId, snapshots, heads);
@@ -214,7 +217,7 @@ async function run(history: History, next: Command): Promise<void> {
   const principalOf = async (userId: number) => {
     const row = await db
       .selectFrom('users as s')
-      .innerJoin('users as p', 'p.orgId', 's.orgId')
+      .innerJoin('users as p', 'p.spaceId', 's.spaceId')
       .select('p.id')
       .where('s.id', '=', userId)
       .where('p.role', '=', 'principal')
@@ -222,8 +225,8 @@ async function run(history: History, next: Command): Promise<void> {
       .executeTakeFirst();
     return row ? { userId: row.id } : undefined;
   };
-  const siretsOf = async (orgId: number) =>
-    (await db.selectFrom('sirets').select('siret').where('orgId', '=', orgId).execute()).map(
+  const siretsOf = async (spaceId: number) =>
+    (await db.selectFrom('sirets').select('siret').where('spaceId', '=', spaceId).execute()).map(
       (row) => row.siret,
     );
   switch (next.kind) {
@@ -262,12 +265,12 @@ async function run(history: History, next: Command): Promise<void> {
         if (done) secondary.token = done.invitation.token;
       }
       if (next.kind === 'attribute') {
-        const { orgId } = await db
+        const { spaceId } = await db
           .selectFrom('users')
-          .select('orgId')
+          .select('spaceId')
           .where('id', '=', principal.userId)
           .executeTakeFirstOrThrow();
-        const sirets = (await siretsOf(orgId!)).filter((_, i) => (next.mask >> i) & 1);
+        const sirets = (await siretsOf(spaceId!)).filter((_, i) => (next.mask >> i) & 1);
         await attempt((trx) =>
           setSecondarySirets(trx, principal, { userId: secondary.userId, sirets }),
         );
@@ -289,7 +292,7 @@ async function run(history: History, next: Command): Promise<void> {
       return;
     }
     case 'deleteSiret': {
-      const sirets = await siretsOf(history.spaces[next.space].orgId);
+      const sirets = await siretsOf(history.spaces[next.space].spaceId);
       const siret = sirets[next.pick % Math.max(sirets.length, 1)];
       if (!siret) return;
       await attempt((trx) => deleteSiret(trx, history.spaces[next.space].principal, { siret }));
@@ -347,7 +350,7 @@ async function checkViewer(
 ): Promise<void> {
   const streams = new Map<string, StreamEvent[]>();
   const keyOf = (snapshot: Snapshot) =>
-    snapshot.kind === 'admin' ? 'admin' : `space:${snapshot.orgId}`;
+    snapshot.kind === 'admin' ? 'admin' : `space:${snapshot.spaceId}`;
   const streamOf = async (snapshot: Snapshot) => {
     const key = keyOf(snapshot);
     if (!streams.has(key)) streams.set(key, await readStream(db, key));
@@ -373,7 +376,7 @@ async function checkViewer(
     for (const to of snapshots.slice(i + 1)) {
       if (!to || viewKey(to) !== viewKey(from)) continue;
       const events = projected(from.lastEventId, to.lastEventId);
-      if (events.some((e) => e.type === 'org.ceded')) break;
+      if (events.some((e) => e.type === 'space.ceded')) break;
       const folded = events.reduce(applyEvent, from);
       expect(comparable(folded, history), `user ${userId}, from point ${i}`).toEqual(
         comparable(to, history),
@@ -421,12 +424,12 @@ function viewerOf(snapshot: Snapshot): Viewer {
     userId: snapshot.me.id,
     sessionId: 0,
     role: snapshot.me.role,
-    orgId: snapshot.kind === 'member' ? snapshot.orgId : null,
+    spaceId: snapshot.kind === 'member' ? snapshot.spaceId : null,
   };
 }
 
 function viewKey(snapshot: Snapshot): string {
-  return `${snapshot.kind}:${snapshot.me.role}:${snapshot.kind === 'member' ? snapshot.orgId : ''}`;
+  return `${snapshot.kind}:${snapshot.me.role}:${snapshot.kind === 'member' ? snapshot.spaceId : ''}`;
 }
 
 /**
@@ -441,8 +444,8 @@ function comparable(snapshot: Snapshot, history: History): unknown {
   if (snapshot.kind === 'admin') {
     return {
       ...snapshot,
-      invitations: byId(snapshot.invitations.filter((i) => history.orgIds.has(i.orgId))).map(
-        ({ orgId: _movedByCession, ...rest }) => rest,
+      invitations: byId(snapshot.invitations.filter((i) => history.spaceIds.has(i.spaceId))).map(
+        ({ spaceId: _movedByCession, ...rest }) => rest,
       ),
       locks: byId(
         snapshot.locks.filter((lock) => lock.userId !== null && history.userIds.has(lock.userId)),
@@ -483,7 +486,7 @@ const ID_KEYS: Record<string, string> = {
 
 /**
  * The e-mails, SIRETs and ids of users, dossiers, invitations and locks found
- * in a snapshot or an event. Space ids are left out: `org.ceded` names the
+ * in a snapshot or an event. Space ids are left out: `space.ceded` names the
  * dissolved space to the receiving one, which shows it nowhere.
  */
 function tokensOf(value: Snapshot | ServerEvent): string[] {

@@ -24,7 +24,7 @@ describeOnEachDatabase('addSecondary', (getHandle) => {
     const space = await createPrincipalWithSpace(db);
     const email = uniqueEmail('invitee');
     const now = new Date('2026-03-02T09:00:00.000Z');
-    const spaceHead = await streamHead(db, spaceStream(space.orgId));
+    const spaceHead = await streamHead(db, spaceStream(space.spaceId));
     const adminHead = await streamHead(db, ADMIN_STREAM);
 
     const result = await runRule(db, (trx) => addSecondary(trx, space.actor, { email, now }));
@@ -38,7 +38,7 @@ describeOnEachDatabase('addSecondary', (getHandle) => {
       role: 'secondary',
       status: 'pending',
       passwordHash: null,
-      orgId: space.orgId,
+      spaceId: space.spaceId,
     });
     expect(result.secondary).toEqual({ id: user.id, email, status: 'pending', sirets: [] });
     const expiresAt = new Date(now.getTime() + 7 * DAY_MS).toISOString();
@@ -57,7 +57,7 @@ describeOnEachDatabase('addSecondary', (getHandle) => {
     expect(invitations).toHaveLength(1);
     const invitation = invitations[0]!;
     expect(invitation).toMatchObject({
-      orgId: space.orgId,
+      spaceId: space.spaceId,
       email,
       invitedById: space.principal.id,
       status: 'pending',
@@ -68,7 +68,7 @@ describeOnEachDatabase('addSecondary', (getHandle) => {
 
     const view = {
       id: invitation.id,
-      orgId: space.orgId,
+      spaceId: space.spaceId,
       userId: user.id,
       email,
       invitedBy: space.principal.email,
@@ -77,9 +77,9 @@ describeOnEachDatabase('addSecondary', (getHandle) => {
       expiresAt,
       acceptedAt: null,
     };
-    expect(await listEvents(db, spaceStream(space.orgId), spaceHead)).toEqual([
+    expect(await listEvents(db, spaceStream(space.spaceId), spaceHead)).toEqual([
       {
-        stream: spaceStream(space.orgId),
+        stream: spaceStream(space.spaceId),
         seq: spaceHead + 1,
         type: 'secondary.added',
         data: {
@@ -88,7 +88,7 @@ describeOnEachDatabase('addSecondary', (getHandle) => {
         audience: null,
       },
       {
-        stream: spaceStream(space.orgId),
+        stream: spaceStream(space.spaceId),
         seq: spaceHead + 2,
         type: 'invitation.created',
         data: { invitation: view },
@@ -105,8 +105,8 @@ describeOnEachDatabase('addSecondary', (getHandle) => {
       },
     ]);
     expect(result.events.map((e) => [e.stream, e.type, e.seq])).toEqual([
-      [spaceStream(space.orgId), 'secondary.added', spaceHead + 1],
-      [spaceStream(space.orgId), 'invitation.created', spaceHead + 2],
+      [spaceStream(space.spaceId), 'secondary.added', spaceHead + 1],
+      [spaceStream(space.spaceId), 'invitation.created', spaceHead + 2],
       [ADMIN_STREAM, 'invitation.created', adminHead + 1],
     ]);
   });

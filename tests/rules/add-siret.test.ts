@@ -38,7 +38,7 @@ describeOnEachDatabase('addSiret', (getHandle) => {
     const space = await createPrincipalWithSpace(db);
     const secondary = await createSecondary(db, space, { sirets: space.sirets });
     const { siret, dossier } = await siretWithOpenDossier();
-    const head = await streamHead(db, spaceStream(space.orgId));
+    const head = await streamHead(db, spaceStream(space.spaceId));
 
     const { events } = await add(space.actor, { siret });
 
@@ -47,7 +47,7 @@ describeOnEachDatabase('addSiret', (getHandle) => {
       .selectAll()
       .where('siret', '=', siret)
       .executeTakeFirstOrThrow();
-    expect(row.orgId).toBe(space.orgId);
+    expect(row.spaceId).toBe(space.spaceId);
     const attributions = await db
       .selectFrom('attributions')
       .select('siret')
@@ -56,7 +56,7 @@ describeOnEachDatabase('addSiret', (getHandle) => {
     expect(attributions).toEqual([]);
     expect(events).toMatchObject([
       {
-        stream: spaceStream(space.orgId),
+        stream: spaceStream(space.spaceId),
         seq: head + 1,
         type: 'siret.added',
         audience: [],
@@ -66,7 +66,7 @@ describeOnEachDatabase('addSiret', (getHandle) => {
         },
       },
     ]);
-    expect(await listEvents(db, spaceStream(space.orgId), head)).toHaveLength(1);
+    expect(await listEvents(db, spaceStream(space.spaceId), head)).toHaveLength(1);
     // The secondary keeps their own list.
     const theirs = await db
       .selectFrom('attributions')
@@ -87,7 +87,7 @@ describeOnEachDatabase('addSiret', (getHandle) => {
 
     const { events } = await add(space.actor, { siret, assignToAllSecondaries: true });
 
-    const stream = spaceStream(space.orgId);
+    const stream = spaceStream(space.spaceId);
     const dossiers = [toDossierView(dossier)];
     expect(events.map((e) => [e.type, e.stream, e.audience])).toEqual([
       ['siret.added', stream, []],
@@ -172,7 +172,7 @@ describeOnEachDatabase('addSiret', (getHandle) => {
       const counter = await db
         .selectFrom('failedAttempts')
         .selectAll()
-        .where('subject', '=', `space:${space.orgId}:${siret}`)
+        .where('subject', '=', `space:${space.spaceId}:${siret}`)
         .executeTakeFirstOrThrow();
       expect(counter).toMatchObject({
         scope: 'add_siret',
@@ -189,7 +189,7 @@ describeOnEachDatabase('addSiret', (getHandle) => {
     const admin = await createAdmin(db);
     const space = await createPrincipalWithSpace(db);
     const { siret } = await siretWithOpenDossier();
-    const subject = `space:${space.orgId}:${siret}`;
+    const subject = `space:${space.spaceId}:${siret}`;
 
     for (let i = 1; i <= 4; i++) {
       await expect(
@@ -247,10 +247,10 @@ describeOnEachDatabase('addSiret', (getHandle) => {
     await add(space.actor, { siret });
     const row = await db
       .selectFrom('sirets')
-      .select('orgId')
+      .select('spaceId')
       .where('siret', '=', siret)
       .executeTakeFirst();
-    expect(row?.orgId).toBe(space.orgId);
+    expect(row?.spaceId).toBe(space.spaceId);
   });
 
   it('lets only one of two spaces adding the same SIRET at once have it', async () => {

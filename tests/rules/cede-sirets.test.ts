@@ -48,23 +48,23 @@ describeOnEachDatabase('cedeSirets', (getHandle) => {
     });
     const removed = await createSecondary(db, from);
     await markUserRemoved(db, removed.user.id);
-    const fromHead = await streamHead(db, spaceStream(from.orgId));
-    const toHead = await streamHead(db, spaceStream(to.orgId));
+    const fromHead = await streamHead(db, spaceStream(from.spaceId));
+    const toHead = await streamHead(db, spaceStream(to.spaceId));
 
     const { events } = await cede(from.actor, to.principal.email);
 
     const sirets = await db
       .selectFrom('sirets')
-      .select(['siret', 'orgId'])
-      .where('orgId', 'in', [from.orgId, to.orgId])
+      .select(['siret', 'spaceId'])
+      .where('spaceId', 'in', [from.spaceId, to.spaceId])
       .orderBy('siret')
       .execute();
     expect(sirets).toEqual(
-      [...from.sirets, ...to.sirets].sort().map((siret) => ({ siret, orgId: to.orgId })),
+      [...from.sirets, ...to.sirets].sort().map((siret) => ({ siret, spaceId: to.spaceId })),
     );
     const users = await db
       .selectFrom('users')
-      .select(['id', 'role', 'status', 'orgId'])
+      .select(['id', 'role', 'status', 'spaceId'])
       .where('id', 'in', [
         from.principal.id,
         to.principal.id,
@@ -75,57 +75,57 @@ describeOnEachDatabase('cedeSirets', (getHandle) => {
       .orderBy('id')
       .execute();
     expect(users).toEqual([
-      { id: from.principal.id, role: 'secondary', status: 'active', orgId: to.orgId },
-      { id: to.principal.id, role: 'principal', status: 'active', orgId: to.orgId },
-      { id: active.user.id, role: 'secondary', status: 'active', orgId: to.orgId },
-      { id: pending.user.id, role: 'secondary', status: 'pending', orgId: to.orgId },
+      { id: from.principal.id, role: 'secondary', status: 'active', spaceId: to.spaceId },
+      { id: to.principal.id, role: 'principal', status: 'active', spaceId: to.spaceId },
+      { id: active.user.id, role: 'secondary', status: 'active', spaceId: to.spaceId },
+      { id: pending.user.id, role: 'secondary', status: 'pending', spaceId: to.spaceId },
       // A removed account is history: it stays with the dissolved space.
-      { id: removed.user.id, role: 'secondary', status: 'removed', orgId: from.orgId },
+      { id: removed.user.id, role: 'secondary', status: 'removed', spaceId: from.spaceId },
     ]);
     expect(await attributedTo(from.principal.id)).toEqual(from.sirets);
     expect(await attributedTo(active.user.id)).toEqual([from.sirets[0]!]);
     expect(await attributedTo(pending.user.id)).toEqual([from.sirets[1]!]);
     const invitation = await db
       .selectFrom('invitations')
-      .select(['orgId', 'status'])
+      .select(['spaceId', 'status'])
       .where('id', '=', pending.invitation!.id)
       .executeTakeFirstOrThrow();
-    expect(invitation).toEqual({ orgId: to.orgId, status: 'pending' });
+    expect(invitation).toEqual({ spaceId: to.spaceId, status: 'pending' });
     const spaces = await db
       .selectFrom('spaces')
       .select(['id', 'dissolvedAt'])
-      .where('id', 'in', [from.orgId, to.orgId])
+      .where('id', 'in', [from.spaceId, to.spaceId])
       .orderBy('id')
       .execute();
     expect(spaces.map((s) => [s.id, s.dissolvedAt !== null])).toEqual([
-      [from.orgId, true],
-      [to.orgId, false],
+      [from.spaceId, true],
+      [to.spaceId, false],
     ]);
 
     const data = {
-      fromOrgId: from.orgId,
-      toOrgId: to.orgId,
+      fromSpaceId: from.spaceId,
+      toSpaceId: to.spaceId,
       formerPrincipalId: from.principal.id,
       sirets: from.sirets,
     };
     expect(events).toEqual([
       expect.objectContaining({
-        stream: spaceStream(from.orgId),
+        stream: spaceStream(from.spaceId),
         seq: fromHead + 1,
-        type: 'org.ceded',
+        type: 'space.ceded',
         data,
         audience: null,
       }),
       expect.objectContaining({
-        stream: spaceStream(to.orgId),
+        stream: spaceStream(to.spaceId),
         seq: toHead + 1,
-        type: 'org.ceded',
+        type: 'space.ceded',
         data,
         audience: null,
       }),
     ]);
-    expect(await listEvents(db, spaceStream(from.orgId), fromHead)).toHaveLength(1);
-    expect(await listEvents(db, spaceStream(to.orgId), toHead)).toHaveLength(1);
+    expect(await listEvents(db, spaceStream(from.spaceId), fromHead)).toHaveLength(1);
+    expect(await listEvents(db, spaceStream(to.spaceId), toHead)).toHaveLength(1);
   });
 
   it('leaves the former principal without the Paramétrage', async () => {
@@ -174,7 +174,7 @@ describeOnEachDatabase('cedeSirets', (getHandle) => {
       const counter = await db
         .selectFrom('failedAttempts')
         .selectAll()
-        .where('subject', '=', `space:${space.orgId}`)
+        .where('subject', '=', `space:${space.spaceId}`)
         .executeTakeFirstOrThrow();
       expect(counter).toMatchObject({
         scope: 'cession',
@@ -268,7 +268,7 @@ describeOnEachDatabase('cedeSirets', (getHandle) => {
     const counter = await db
       .selectFrom('failedAttempts')
       .selectAll()
-      .where('subject', '=', `space:${space.orgId}`)
+      .where('subject', '=', `space:${space.spaceId}`)
       .executeTakeFirstOrThrow();
     expect(await listEvents(db, ADMIN_STREAM, adminHead)).toMatchObject([
       {
@@ -296,10 +296,10 @@ describeOnEachDatabase('cedeSirets', (getHandle) => {
     await cede(space.actor, target.principal.email);
     const moved = await db
       .selectFrom('sirets')
-      .select('orgId')
+      .select('spaceId')
       .where('siret', '=', space.sirets[0]!)
       .executeTakeFirst();
-    expect(moved?.orgId).toBe(target.orgId);
+    expect(moved?.spaceId).toBe(target.spaceId);
   });
 
   it('lets exactly one of two crossed cessions through', async () => {
@@ -323,20 +323,20 @@ describeOnEachDatabase('cedeSirets', (getHandle) => {
       const loser = winner === a ? b : a;
       const sirets = await db
         .selectFrom('sirets')
-        .select('orgId')
+        .select('spaceId')
         .where('siret', 'in', [...a.sirets, ...b.sirets])
         .execute();
-      expect(sirets.map((s) => s.orgId)).toEqual([winner.orgId, winner.orgId]);
+      expect(sirets.map((s) => s.spaceId)).toEqual([winner.spaceId, winner.spaceId]);
       const members = await db
         .selectFrom('users')
-        .select(['id', 'role', 'orgId'])
+        .select(['id', 'role', 'spaceId'])
         .where('id', 'in', [a.principal.id, b.principal.id])
         .orderBy('id')
         .execute();
       expect(members).toEqual(
         [
-          { id: winner.principal.id, role: 'principal', orgId: winner.orgId },
-          { id: loser.principal.id, role: 'secondary', orgId: winner.orgId },
+          { id: winner.principal.id, role: 'principal', spaceId: winner.spaceId },
+          { id: loser.principal.id, role: 'secondary', spaceId: winner.spaceId },
         ].sort((x, y) => x.id - y.id),
       );
     }

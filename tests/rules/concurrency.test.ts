@@ -124,10 +124,10 @@ describe.skipIf(!hasPostgres())('concurrent commands [postgres]', () => {
   async function siretOwner(siret: string): Promise<number | undefined> {
     const row = await db()
       .selectFrom('sirets')
-      .select('orgId')
+      .select('spaceId')
       .where('siret', '=', siret)
       .executeTakeFirst();
-    return row?.orgId;
+    return row?.spaceId;
   }
 
   async function attributionsOf(userId: number): Promise<string[]> {
@@ -168,14 +168,14 @@ describe.skipIf(!hasPostgres())('concurrent commands [postgres]', () => {
         const loser = isOk(aToB) ? bToA : aToB;
         expect(['CESSION_TARGET_NOT_PRINCIPAL', 'FORBIDDEN']).toContain(refusedCode(loser));
         for (const siret of [...from.sirets, ...to.sirets]) {
-          expect(await siretOwner(siret)).toBe(to.orgId);
+          expect(await siretOwner(siret)).toBe(to.spaceId);
         }
         const formerPrincipal = await db()
           .selectFrom('users')
-          .select(['role', 'orgId'])
+          .select(['role', 'spaceId'])
           .where('id', '=', from.principal.id)
           .executeTakeFirstOrThrow();
-        expect(formerPrincipal).toEqual({ role: 'secondary', orgId: to.orgId });
+        expect(formerPrincipal).toEqual({ role: 'secondary', spaceId: to.spaceId });
         expect(await attributionsOf(from.principal.id)).toEqual(from.sirets);
       }
       await expectConsistent();
@@ -301,7 +301,7 @@ describe.skipIf(!hasPostgres())('concurrent commands [postgres]', () => {
         const events = await db()
           .selectFrom('events')
           .select(['seq', 'type', 'data'])
-          .where('stream', '=', spaceStream(space.orgId))
+          .where('stream', '=', spaceStream(space.spaceId))
           .where('type', 'in', ['secondary.status_changed', 'secondary.removed'])
           .orderBy('seq')
           .execute();
@@ -427,14 +427,14 @@ describe.skipIf(!hasPostgres())('concurrent commands [postgres]', () => {
       const winner = outcomes.findIndex(isOk);
       const owner = await siretOwner(siret);
       if (winner < principals.length) {
-        expect(owner).toBe(principals[winner]!.orgId);
+        expect(owner).toBe(principals[winner]!.spaceId);
       } else {
         const principal = await db()
           .selectFrom('users')
-          .select('orgId')
+          .select('spaceId')
           .where('email', '=', signups[winner - principals.length]!)
           .executeTakeFirstOrThrow();
-        expect(owner).toBe(principal.orgId);
+        expect(owner).toBe(principal.spaceId);
       }
       await expectConsistent();
     }
@@ -599,7 +599,7 @@ describe.skipIf(!hasPostgres())('concurrent commands [postgres]', () => {
     for (let round = 0; round < ROUNDS; round++) {
       const space = await createPrincipalWithSpace(db(), { sirets: 4 });
       const commands = await burstOn(space);
-      const outcomes = await burst(commands, [spaceStream(space.orgId)]);
+      const outcomes = await burst(commands, [spaceStream(space.spaceId)]);
       expect(outcomes.filter(isOk).length).toBeGreaterThan(commands.length / 2);
     }
   }, 120_000);
@@ -614,7 +614,7 @@ describe.skipIf(!hasPostgres())('concurrent commands [postgres]', () => {
         () => run((trx) => cedeSirets(trx, a.actor, { email: b.principal.email })),
         () => run((trx) => cedeSirets(trx, b.actor, { email: a.principal.email })),
       ];
-      const outcomes = await burst(commands, [spaceStream(a.orgId), spaceStream(b.orgId)]);
+      const outcomes = await burst(commands, [spaceStream(a.spaceId), spaceStream(b.spaceId)]);
       expect(outcomes.slice(-2).filter(isOk)).toHaveLength(1);
     }
   }, 120_000);

@@ -28,7 +28,7 @@ describeOnEachDatabase('deleteSiret', (getHandle) => {
     const both = await createSecondary(db, space, { sirets: [gone, kept] });
     const onlyGone = await createSecondary(db, space, { status: 'pending', sirets: [gone] });
     const onlyKept = await createSecondary(db, space, { sirets: [kept] });
-    const head = await streamHead(db, spaceStream(space.orgId));
+    const head = await streamHead(db, spaceStream(space.spaceId));
 
     const { events } = await remove(space.actor, gone);
 
@@ -53,7 +53,7 @@ describeOnEachDatabase('deleteSiret', (getHandle) => {
       .execute();
     expect(dossiers).toHaveLength(2);
 
-    const stream = spaceStream(space.orgId);
+    const stream = spaceStream(space.spaceId);
     expect(events).toEqual([
       expect.objectContaining({
         stream,

@@ -87,7 +87,7 @@ describeOnEachDatabase('dossiers', (getHandle) => {
         sirets: [siret],
       });
       await createSecondary(db, space, { sirets: [otherSiret] });
-      const head = await streamHead(db, spaceStream(space.orgId));
+      const head = await streamHead(db, spaceStream(space.spaceId));
 
       const { events, dossier } = await add({ siret, openedAt: '2024-04-17' });
 
@@ -95,7 +95,7 @@ describeOnEachDatabase('dossiers', (getHandle) => {
       expect(dossier.dueAt).toBe('2024-05-10');
       expect(events).toEqual([
         expect.objectContaining({
-          stream: spaceStream(space.orgId),
+          stream: spaceStream(space.spaceId),
           seq: head + 1,
           type: 'dossier.added',
           audience: [holder.user.id, pendingHolder.user.id],
@@ -133,7 +133,7 @@ describeOnEachDatabase('dossiers', (getHandle) => {
       const holder = await createSecondary(db, space, { sirets: [siret] });
       await createSecondary(db, space);
       const dossierId = space.dossiers[0]!.id;
-      const head = await streamHead(db, spaceStream(space.orgId));
+      const head = await streamHead(db, spaceStream(space.spaceId));
 
       const { events } = await change(dossierId, 'consultation');
 
@@ -145,7 +145,7 @@ describeOnEachDatabase('dossiers', (getHandle) => {
       expect(row?.status).toBe('consultation');
       expect(events).toEqual([
         expect.objectContaining({
-          stream: spaceStream(space.orgId),
+          stream: spaceStream(space.spaceId),
           seq: head + 1,
           type: 'dossier.status_changed',
           audience: [holder.user.id],
@@ -153,11 +153,11 @@ describeOnEachDatabase('dossiers', (getHandle) => {
         }),
       ]);
       // The counts of GET /sirets follow.
-      expect(await listSiretsWithCounts(db, space.orgId)).toEqual([
+      expect(await listSiretsWithCounts(db, space.spaceId)).toEqual([
         expect.objectContaining({ siret, dossiers: { inProgress: 1, toComplete: 0 } }),
       ]);
       await change(dossierId, 'cloture');
-      expect(await listSiretsWithCounts(db, space.orgId)).toEqual([
+      expect(await listSiretsWithCounts(db, space.spaceId)).toEqual([
         expect.objectContaining({ siret, dossiers: { inProgress: 0, toComplete: 0 } }),
       ]);
     });
@@ -170,10 +170,10 @@ describeOnEachDatabase('dossiers', (getHandle) => {
         .selectAll()
         .where('id', '=', space.dossiers[0]!.id)
         .executeTakeFirstOrThrow();
-      const head = await streamHead(db, spaceStream(space.orgId));
+      const head = await streamHead(db, spaceStream(space.spaceId));
       const { events } = await change(before.id, 'consultation');
       expect(events).toEqual([]);
-      expect(await streamHead(db, spaceStream(space.orgId))).toBe(head);
+      expect(await streamHead(db, spaceStream(space.spaceId))).toBe(head);
       const after = await db
         .selectFrom('dossiers')
         .selectAll()
@@ -221,10 +221,10 @@ describeOnEachDatabase('dossiers', (getHandle) => {
     const rows = await db
       .selectFrom('sirets')
       .selectAll()
-      .where('orgId', '=', space.orgId)
+      .where('spaceId', '=', space.spaceId)
       .orderBy('siret')
       .execute();
-    expect(await listSiretsWithCounts(db, space.orgId)).toEqual([
+    expect(await listSiretsWithCounts(db, space.spaceId)).toEqual([
       {
         siret: first,
         addedAt: rows[0]!.addedAt.toISOString(),

@@ -198,7 +198,7 @@ describeOnEachDatabase('the invariants of docs/domain.md', (getHandle, kind) => 
         .insertInto('invitations')
         .values({
           userId: secondary.user.id,
-          orgId: a.orgId,
+          spaceId: a.spaceId,
           email: secondary.user.email,
           invitedById: a.principal.id,
           tokenHash: hashToken(newToken()),
@@ -215,7 +215,7 @@ describeOnEachDatabase('the invariants of docs/domain.md', (getHandle, kind) => 
       await db
         .updateTable('spaces')
         .set({ dissolvedAt: new Date() })
-        .where('id', '=', dissolved.orgId)
+        .where('id', '=', dissolved.spaceId)
         .execute();
       await db.insertInto('eventStreams').values({ stream: 'space:0', head: 3 }).execute();
       await sql`insert into events (stream, seq, type, data) values
@@ -472,8 +472,8 @@ async function poolAccounts(
   if (filter.role) query = query.where('role', '=', filter.role);
   if (filter.orgOf !== undefined) {
     const orgOf = filter.orgOf;
-    query = query.where('orgId', '=', (eb) =>
-      eb.selectFrom('users as me').select('me.orgId').where('me.id', '=', orgOf),
+    query = query.where('spaceId', '=', (eb) =>
+      eb.selectFrom('users as me').select('me.spaceId').where('me.id', '=', orgOf),
     );
   }
   return query.orderBy('id').execute();
@@ -530,7 +530,7 @@ async function resolveSiret(
 async function siretsOfSpaceOf(db: Kysely<Database>, userId: number): Promise<string[]> {
   const rows = await db
     .selectFrom('sirets')
-    .innerJoin('users', 'users.orgId', 'sirets.orgId')
+    .innerJoin('users', 'users.spaceId', 'sirets.spaceId')
     .select('sirets.siret')
     .where('users.id', '=', userId)
     .orderBy('sirets.siret')

@@ -42,9 +42,9 @@ async function invite(db: Kysely<Database>, space: SpaceFixture, now?: Date) {
   return { ...result, userId: result.secondary.id, row: invitation };
 }
 
-async function heads(db: Kysely<Database>, orgId: number) {
+async function heads(db: Kysely<Database>, spaceId: number) {
   return {
-    space: await streamHead(db, spaceStream(orgId)),
+    space: await streamHead(db, spaceStream(spaceId)),
     admin: await streamHead(db, ADMIN_STREAM),
   };
 }
@@ -55,7 +55,7 @@ describeOnEachDatabase('invitations', (getHandle) => {
       const { db } = getHandle();
       const space = await createPrincipalWithSpace(db);
       const invited = await invite(db, space);
-      const before = await heads(db, space.orgId);
+      const before = await heads(db, space.spaceId);
       const now = new Date();
 
       const { user, events } = await runRule(db, (trx) =>
@@ -71,7 +71,7 @@ describeOnEachDatabase('invitations', (getHandle) => {
         status: 'active',
         passwordHash: PASSWORD_HASH,
         role: 'secondary',
-        orgId: space.orgId,
+        spaceId: space.spaceId,
       });
       const row = await db
         .selectFrom('invitations')
@@ -85,16 +85,16 @@ describeOnEachDatabase('invitations', (getHandle) => {
         userId: invited.userId,
         acceptedAt: now.toISOString(),
       };
-      expect(await listEvents(db, spaceStream(space.orgId), before.space)).toEqual([
+      expect(await listEvents(db, spaceStream(space.spaceId), before.space)).toEqual([
         {
-          stream: spaceStream(space.orgId),
+          stream: spaceStream(space.spaceId),
           seq: before.space + 1,
           type: 'secondary.status_changed',
           data: { userId: invited.userId, status: 'active' },
           audience: null,
         },
         {
-          stream: spaceStream(space.orgId),
+          stream: spaceStream(space.spaceId),
           seq: before.space + 2,
           type: 'invitation.accepted',
           data: accepted,
@@ -202,20 +202,20 @@ describeOnEachDatabase('invitations', (getHandle) => {
       // What a cession does to a pending secondary and their invitation.
       await db
         .updateTable('users')
-        .set({ orgId: to.orgId })
+        .set({ spaceId: to.spaceId })
         .where('id', '=', invited.userId)
         .execute();
       await db
         .updateTable('invitations')
-        .set({ orgId: to.orgId })
+        .set({ spaceId: to.spaceId })
         .where('id', '=', invited.row.id)
         .execute();
       const { events } = await runRule(db, (trx) =>
         acceptInvitation(trx, { token: invited.invitation.token, passwordHash: PASSWORD_HASH }),
       );
       expect(events.map((e) => e.stream)).toEqual([
-        spaceStream(to.orgId),
-        spaceStream(to.orgId),
+        spaceStream(to.spaceId),
+        spaceStream(to.spaceId),
         ADMIN_STREAM,
       ]);
     });
@@ -226,7 +226,7 @@ describeOnEachDatabase('invitations', (getHandle) => {
       const { db } = getHandle();
       const space = await createPrincipalWithSpace(db);
       const invited = await invite(db, space);
-      const before = await heads(db, space.orgId);
+      const before = await heads(db, space.spaceId);
       const now = new Date('2026-04-01T08:00:00.000Z');
 
       const { invitation, events } = await runRule(db, (trx) =>
@@ -252,7 +252,7 @@ describeOnEachDatabase('invitations', (getHandle) => {
       const newId = rows[1]!.id;
 
       const revoked = { invitationId: invited.row.id, userId: invited.userId };
-      const spaceEvents = await listEvents(db, spaceStream(space.orgId), before.space);
+      const spaceEvents = await listEvents(db, spaceStream(space.spaceId), before.space);
       expect(spaceEvents.map((e) => [e.type, e.audience])).toEqual([
         ['invitation.revoked', []],
         ['invitation.created', []],
@@ -354,7 +354,7 @@ describeOnEachDatabase('invitations', (getHandle) => {
       const { db } = getHandle();
       const space = await createPrincipalWithSpace(db);
       const invited = await invite(db, space);
-      const before = await heads(db, space.orgId);
+      const before = await heads(db, space.spaceId);
 
       const { events } = await runRule(db, (trx) =>
         revokeInvitation(trx, space.actor, { userId: invited.userId }),
@@ -373,9 +373,9 @@ describeOnEachDatabase('invitations', (getHandle) => {
         .executeTakeFirstOrThrow();
       expect(user.status).toBe('pending');
       const data = { invitationId: invited.row.id, userId: invited.userId };
-      expect(await listEvents(db, spaceStream(space.orgId), before.space)).toEqual([
+      expect(await listEvents(db, spaceStream(space.spaceId), before.space)).toEqual([
         {
-          stream: spaceStream(space.orgId),
+          stream: spaceStream(space.spaceId),
           seq: before.space + 1,
           type: 'invitation.revoked',
           data,
@@ -443,8 +443,8 @@ describeOnEachDatabase('invitations', (getHandle) => {
           now: new Date(eightDaysAgo.getTime() + DAY_MS),
         }),
       );
-      const before1 = await heads(db, first.orgId);
-      const before2 = await heads(db, second.orgId);
+      const before1 = await heads(db, first.spaceId);
+      const before2 = await heads(db, second.spaceId);
 
       const { expired, events } = await runRule(db, (trx) => expireInvitations(trx, {}));
 
@@ -464,18 +464,18 @@ describeOnEachDatabase('invitations', (getHandle) => {
         .execute();
       expect(users.map((u) => u.status)).toEqual(['pending', 'pending']);
 
-      expect(await listEvents(db, spaceStream(first.orgId), before1.space)).toEqual([
+      expect(await listEvents(db, spaceStream(first.spaceId), before1.space)).toEqual([
         {
-          stream: spaceStream(first.orgId),
+          stream: spaceStream(first.spaceId),
           seq: before1.space + 1,
           type: 'invitation.expired',
           data: { invitationId: old1.row.id, userId: old1.userId },
           audience: [],
         },
       ]);
-      expect(await listEvents(db, spaceStream(second.orgId), before2.space)).toEqual([
+      expect(await listEvents(db, spaceStream(second.spaceId), before2.space)).toEqual([
         {
-          stream: spaceStream(second.orgId),
+          stream: spaceStream(second.spaceId),
           seq: before2.space + 1,
           type: 'invitation.expired',
           data: { invitationId: old2.row.id, userId: old2.userId },
@@ -530,10 +530,10 @@ describeOnEachDatabase('invitations', (getHandle) => {
       const newer = await invite(db, space);
       const revoked = await invite(db, space);
       await runRule(db, (trx) => revokeInvitation(trx, space.actor, { userId: revoked.userId }));
-      const views = await listPendingInvitationViews(db, space.orgId);
+      const views = await listPendingInvitationViews(db, space.spaceId);
       expect(views.map((v) => v.id)).toEqual([newer.row.id, older.row.id]);
       expect(views[0]).toMatchObject({
-        orgId: space.orgId,
+        spaceId: space.spaceId,
         userId: newer.userId,
         email: newer.secondary.email,
         invitedBy: space.principal.email,

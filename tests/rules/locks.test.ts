@@ -42,7 +42,7 @@ function insertCessionCounter(db: Kysely<Database>, space: SpaceFixture, locked:
     db,
     {
       scope: 'cession',
-      subject: `space:${space.orgId}`,
+      subject: `space:${space.spaceId}`,
       userId: space.principal.id,
       siret: null,
     },
@@ -91,7 +91,7 @@ describeOnEachDatabase('resetting locks', (getHandle) => {
         db,
         {
           scope: 'add_siret',
-          subject: `space:${space.orgId}:${siret}`,
+          subject: `space:${space.spaceId}:${siret}`,
           userId: space.principal.id,
           siret,
         },
@@ -101,7 +101,7 @@ describeOnEachDatabase('resetting locks', (getHandle) => {
         db,
         {
           scope: 'add_siret',
-          subject: `space:${space.orgId}:${validSiret()}`,
+          subject: `space:${space.spaceId}:${validSiret()}`,
           userId: space.principal.id,
           siret: null,
         },

@@ -25,7 +25,7 @@ describeOnEachDatabase('removeSecondary', (getHandle) => {
     const first = await createSession(db, secondary.user.id);
     const second = await createSession(db, secondary.user.id);
     const colleagueSession = await createSession(db, colleague.user.id);
-    const spaceHead = await streamHead(db, spaceStream(space.orgId));
+    const spaceHead = await streamHead(db, spaceStream(space.spaceId));
     const adminHead = await streamHead(db, ADMIN_STREAM);
 
     const result = await runRule(db, (trx) =>
@@ -59,9 +59,9 @@ describeOnEachDatabase('removeSecondary', (getHandle) => {
     expect(await authenticateToken(db, first.token)).toBeNull();
     expect(await authenticateToken(db, colleagueSession.token)).not.toBeNull();
 
-    expect(await listEvents(db, spaceStream(space.orgId), spaceHead)).toEqual([
+    expect(await listEvents(db, spaceStream(space.spaceId), spaceHead)).toEqual([
       {
-        stream: spaceStream(space.orgId),
+        stream: spaceStream(space.spaceId),
         seq: spaceHead + 1,
         type: 'secondary.removed',
         data: { userId: secondary.user.id },
@@ -83,7 +83,7 @@ describeOnEachDatabase('removeSecondary', (getHandle) => {
       .select('id')
       .where('userId', '=', secondary.id)
       .executeTakeFirstOrThrow();
-    const spaceHead = await streamHead(db, spaceStream(space.orgId));
+    const spaceHead = await streamHead(db, spaceStream(space.spaceId));
     const adminHead = await streamHead(db, ADMIN_STREAM);
 
     const { events } = await runRule(db, (trx) =>
@@ -92,7 +92,7 @@ describeOnEachDatabase('removeSecondary', (getHandle) => {
 
     const revoked = { invitationId: row.id, userId: secondary.id };
     expect(
-      (await listEvents(db, spaceStream(space.orgId), spaceHead)).map((e) => [
+      (await listEvents(db, spaceStream(space.spaceId), spaceHead)).map((e) => [
         e.type,
         e.data,
         e.audience,

@@ -36,7 +36,7 @@ describeOnEachDatabase('setSecondarySirets', (getHandle) => {
     const [a, b, c] = space.sirets as [string, string, string];
     const extra = await createDossier(db, { siret: c, status: 'cloture', kind: 'MP' });
     const secondary = await createSecondary(db, space, { sirets: [a, b] });
-    const head = await streamHead(db, spaceStream(space.orgId));
+    const head = await streamHead(db, spaceStream(space.spaceId));
 
     // Unsorted and with a duplicate: stored once, sorted in the event.
     const result = await runRule(db, (trx) =>
@@ -54,10 +54,10 @@ describeOnEachDatabase('setSecondarySirets', (getHandle) => {
       openedAt: d.openedAt,
       dueAt: d.dueAt,
     }));
-    const events = await listEvents(db, spaceStream(space.orgId), head);
+    const events = await listEvents(db, spaceStream(space.spaceId), head);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
-      stream: spaceStream(space.orgId),
+      stream: spaceStream(space.spaceId),
       seq: head + 1,
       type: 'secondary.sirets_changed',
       audience: [secondary.user.id],
@@ -195,7 +195,7 @@ describeOnEachDatabase('setSecondarySirets', (getHandle) => {
       const remaining = await db
         .selectFrom('sirets')
         .select('siret')
-        .where('orgId', '=', space.orgId)
+        .where('spaceId', '=', space.spaceId)
         .execute();
       const owned = new Set(remaining.map((r) => r.siret));
       for (const siret of await attributed(db, secondary.user.id)) {

@@ -71,11 +71,11 @@ describeOnEachDatabase('signUpPrincipal', (getHandle) => {
     const { events, user } = await signUp({ email, siret, unlockCode: UNLOCK_CODE });
 
     expect(user).toMatchObject({ email, role: 'principal', status: 'active', passwordHash: hash });
-    const orgId = user.orgId as number;
+    const spaceId = user.spaceId as number;
     const space = await db
       .selectFrom('spaces')
       .selectAll()
-      .where('id', '=', orgId)
+      .where('id', '=', spaceId)
       .executeTakeFirst();
     expect(space?.dissolvedAt).toBeNull();
     const siretRow = await db
@@ -83,11 +83,11 @@ describeOnEachDatabase('signUpPrincipal', (getHandle) => {
       .selectAll()
       .where('siret', '=', siret)
       .executeTakeFirstOrThrow();
-    expect(siretRow.orgId).toBe(orgId);
+    expect(siretRow.spaceId).toBe(spaceId);
 
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
-      stream: spaceStream(orgId),
+      stream: spaceStream(spaceId),
       type: 'siret.added',
       audience: [],
       data: {
@@ -95,10 +95,10 @@ describeOnEachDatabase('signUpPrincipal', (getHandle) => {
         dossiers: [toDossierView(closed), toDossierView(open)],
       },
     });
-    const stored = await listEvents(db, spaceStream(orgId));
+    const stored = await listEvents(db, spaceStream(spaceId));
     expect(stored).toEqual([
       {
-        stream: spaceStream(orgId),
+        stream: spaceStream(spaceId),
         seq: 1,
         type: 'siret.added',
         data: events[0]?.data,
@@ -436,7 +436,7 @@ describeOnEachDatabase('signUpPrincipal', (getHandle) => {
     expect(refused?.reason).toMatchObject({ code: 'SIRET_ALREADY_MANAGED' });
     const spaces = await db
       .selectFrom('sirets')
-      .select('orgId')
+      .select('spaceId')
       .where('siret', '=', siret)
       .execute();
     expect(spaces).toHaveLength(1);

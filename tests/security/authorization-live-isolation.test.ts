@@ -26,7 +26,7 @@ import { forbiddenIn, RecordingClient, valuesUnderKeys } from './support/authz-r
 import { reportSecuritySummary } from './support/security-summary.js';
 
 const NEW_UNLOCK_CODE = 'DEBLOC-LIVE-0001';
-const ORG_KEYS = new Set(['orgId', 'fromOrgId', 'toOrgId']);
+const SPACE_KEYS = new Set(['spaceId', 'fromSpaceId', 'toSpaceId']);
 const USER_KEYS = new Set(['userId', 'formerPrincipalId']);
 
 describeOnEachDatabase('live data isolation', (getHandle, kind) => {
@@ -193,23 +193,23 @@ describeOnEachDatabase('live data isolation', (getHandle, kind) => {
     interface Knowledge {
       sirets: string[];
       users: number[];
-      orgs: number[];
+      spaces: number[];
       secondary: boolean;
     }
-    const spaceB = { users: [...usersOfB, ...usersOfC], orgs: [b.orgId, c.orgId] };
+    const spaceB = { users: [...usersOfB, ...usersOfC], spaces: [b.spaceId, c.spaceId] };
     const knowledge: Record<keyof typeof all, Knowledge> = {
-      principalA: { sirets: siretsOfA, users: usersOfA, orgs: [a.orgId], secondary: false },
-      a1: { sirets: [a0, newA], users: usersOfA, orgs: [a.orgId], secondary: true },
-      a2: { sirets: [a1, a2], users: usersOfA, orgs: [a.orgId], secondary: true },
-      aEmpty: { sirets: [a2], users: usersOfA, orgs: [a.orgId], secondary: true },
-      aRemoved: { sirets: [a2], users: usersOfA, orgs: [a.orgId], secondary: true },
-      invited: { sirets: [a1], users: usersOfA, orgs: [a.orgId], secondary: true },
+      principalA: { sirets: siretsOfA, users: usersOfA, spaces: [a.spaceId], secondary: false },
+      a1: { sirets: [a0, newA], users: usersOfA, spaces: [a.spaceId], secondary: true },
+      a2: { sirets: [a1, a2], users: usersOfA, spaces: [a.spaceId], secondary: true },
+      aEmpty: { sirets: [a2], users: usersOfA, spaces: [a.spaceId], secondary: true },
+      aRemoved: { sirets: [a2], users: usersOfA, spaces: [a.spaceId], secondary: true },
+      invited: { sirets: [a1], users: usersOfA, spaces: [a.spaceId], secondary: true },
       principalB: { sirets: [...siretsOfB, ...siretsOfC], ...spaceB, secondary: false },
       b1: { sirets: [b.sirets[0]!, newB], ...spaceB, secondary: true },
       // Once ceded, the former principal of C is a secondary of B holding C's SIRETs.
       principalC: { sirets: siretsOfC, ...spaceB, secondary: false },
       c1: { sirets: [c.sirets[0]!], ...spaceB, secondary: true },
-      admin: { sirets: [], users: [], orgs: [], secondary: false },
+      admin: { sirets: [], users: [], spaces: [], secondary: false },
     };
 
     let scanned = 0;
@@ -233,8 +233,9 @@ describeOnEachDatabase('live data isolation', (getHandle, kind) => {
           leaks.push(`${name} got ${found} in ${JSON.stringify(payload).slice(0, 300)}`);
         }
         if (name === 'admin') continue;
-        for (const org of valuesUnderKeys(payload, ORG_KEYS)) {
-          if (!may.orgs.includes(org as number)) leaks.push(`${name} got org ${String(org)}`);
+        for (const space of valuesUnderKeys(payload, SPACE_KEYS)) {
+          if (!may.spaces.includes(space as number))
+            leaks.push(`${name} got space ${String(space)}`);
         }
         for (const user of valuesUnderKeys(payload, USER_KEYS)) {
           if (!may.users.includes(user as number)) leaks.push(`${name} got user ${String(user)}`);

@@ -41,7 +41,7 @@ function syncRequests(head: number): { label: string; request: unknown; valid: b
     { label: 'since far ahead', request: { since: 1_000_000_000 }, valid: true },
     { label: 'since max safe integer', request: { since: Number.MAX_SAFE_INTEGER }, valid: true },
     { label: 'since NaN (null on the wire)', request: { since: NaN }, valid: true },
-    { label: 'an extra field', request: { since: 0, role: 'admin', orgId: 1 }, valid: true },
+    { label: 'an extra field', request: { since: 0, role: 'admin', spaceId: 1 }, valid: true },
     { label: 'since -1', request: { since: -1 }, valid: false },
     { label: 'since 1.5', request: { since: 1.5 }, valid: false },
     { label: 'since beyond safe integers', request: { since: 2 ** 53 + 2 }, valid: false },
@@ -145,10 +145,10 @@ describeOnEachDatabase('socket authorization', (getHandle, kind) => {
     const secondary = await createSecondary(db, spaceA, { sirets: [spaceA.sirets[0]!] });
     const admin = await createAdmin(db);
     const callers = {
-      secondary: { userId: secondary.user.id, orgId: spaceA.orgId },
-      principal: { userId: spaceA.principal.id, orgId: spaceA.orgId },
-      otherPrincipal: { userId: spaceB.principal.id, orgId: spaceB.orgId },
-      admin: { userId: admin.user.id, orgId: null },
+      secondary: { userId: secondary.user.id, spaceId: spaceA.spaceId },
+      principal: { userId: spaceA.principal.id, spaceId: spaceA.spaceId },
+      otherPrincipal: { userId: spaceB.principal.id, spaceId: spaceB.spaceId },
+      admin: { userId: admin.user.id, spaceId: null },
     };
     // What each caller must never see: the SIRETs of the other space, and the
     // SIRETs of space A not attributed to the secondary.
@@ -176,8 +176,8 @@ describeOnEachDatabase('socket authorization', (getHandle, kind) => {
         }
         if ('snapshot' in answer) {
           expect(answer.snapshot.me.id, what).toBe(who.userId);
-          expect(answer.snapshot.kind === 'member' ? answer.snapshot.orgId : null, what).toBe(
-            who.orgId,
+          expect(answer.snapshot.kind === 'member' ? answer.snapshot.spaceId : null, what).toBe(
+            who.spaceId,
           );
         } else {
           expect('events' in answer, what).toBe(true);

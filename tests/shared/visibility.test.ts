@@ -28,8 +28,8 @@ function record(
 
 describe('events', () => {
   const ceded = record(
-    'org.ceded',
-    { fromOrgId: 2, toOrgId: 3, formerPrincipalId: 1, sirets: ['73282932000074'] },
+    'space.ceded',
+    { fromSpaceId: 2, toSpaceId: 3, formerPrincipalId: 1, sirets: ['73282932000074'] },
     null,
   );
   const attributed = record(

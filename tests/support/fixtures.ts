@@ -77,7 +77,7 @@ export async function createAdmin(
       role: 'admin',
       status: 'active',
       passwordHash: await passwordHash(),
-      orgId: null,
+      spaceId: null,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -118,7 +118,7 @@ export async function createDossier(
 }
 
 export interface SpaceFixture {
-  orgId: number;
+  spaceId: number;
   principal: User;
   actor: Actor;
   /** The SIRETs of the space, sorted. */
@@ -152,7 +152,7 @@ export async function createPrincipalWithSpace(
       role: 'principal',
       status: 'active',
       passwordHash: await passwordHash(),
-      orgId: space.id,
+      spaceId: space.id,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -163,7 +163,7 @@ export async function createPrincipalWithSpace(
   if (sirets.length > 0) {
     await db
       .insertInto('sirets')
-      .values(sirets.map((siret) => ({ siret, orgId: space.id })))
+      .values(sirets.map((siret) => ({ siret, spaceId: space.id })))
       .execute();
   }
   const dossierStatus =
@@ -173,7 +173,7 @@ export async function createPrincipalWithSpace(
     for (const siret of sirets)
       dossiers.push(await createDossier(db, { siret, status: dossierStatus }));
   }
-  return { orgId: space.id, principal, actor: { userId: principal.id }, sirets, dossiers };
+  return { spaceId: space.id, principal, actor: { userId: principal.id }, sirets, dossiers };
 }
 
 export interface SecondaryFixture {
@@ -190,7 +190,7 @@ export interface SecondaryFixture {
  */
 export async function createSecondary(
   db: Kysely<Database>,
-  space: Pick<SpaceFixture, 'orgId' | 'principal'>,
+  space: Pick<SpaceFixture, 'spaceId' | 'principal'>,
   options: { email?: string; status?: 'active' | 'pending'; sirets?: string[] } = {},
 ): Promise<SecondaryFixture> {
   const status = options.status ?? 'active';
@@ -201,7 +201,7 @@ export async function createSecondary(
       role: 'secondary',
       status,
       passwordHash: status === 'active' ? await passwordHash() : null,
-      orgId: space.orgId,
+      spaceId: space.spaceId,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -220,7 +220,7 @@ export async function createSecondary(
       .insertInto('invitations')
       .values({
         userId: user.id,
-        orgId: space.orgId,
+        spaceId: space.spaceId,
         email: user.email,
         invitedById: space.principal.id,
         tokenHash: hashToken(token),

@@ -18,51 +18,51 @@ const CHECKS: readonly Check[] = [
   {
     rule: 'a SIRET is managed by an existing space that is not dissolved',
     query: sql`
-      select s.siret, s.org_id, sp.dissolved_at
-      from sirets s left join spaces sp on sp.id = s.org_id
+      select s.siret, s.space_id, sp.dissolved_at
+      from sirets s left join spaces sp on sp.id = s.space_id
       where sp.id is null or sp.dissolved_at is not null`,
   },
   {
     rule: "an attribution's SIRET belongs to the space of its user, a secondary not removed",
     query: sql`
-      select a.user_id, a.siret, u.role, u.status, u.org_id as user_org_id,
-             s.org_id as siret_org_id
+      select a.user_id, a.siret, u.role, u.status, u.space_id as user_space_id,
+             s.space_id as siret_space_id
       from attributions a
       join users u on u.id = a.user_id
       left join sirets s on s.siret = a.siret
       where s.siret is null
          or u.role <> 'secondary'
          or u.status = 'removed'
-         or u.org_id is distinct from s.org_id`,
+         or u.space_id is distinct from s.space_id`,
   },
   {
     rule: 'a space that is not dissolved and has members or SIRETs has exactly one principal',
     query: sql`
-      select sp.id as org_id,
+      select sp.id as space_id,
              (select count(*) from users u
-               where u.org_id = sp.id and u.role = 'principal' and u.status <> 'removed')::int
+               where u.space_id = sp.id and u.role = 'principal' and u.status <> 'removed')::int
                as principals,
              (select count(*) from users u
-               where u.org_id = sp.id and u.status <> 'removed')::int as members,
-             (select count(*) from sirets s where s.org_id = sp.id)::int as sirets
+               where u.space_id = sp.id and u.status <> 'removed')::int as members,
+             (select count(*) from sirets s where s.space_id = sp.id)::int as sirets
       from spaces sp
       where sp.dissolved_at is null
-        and (exists (select 1 from users u where u.org_id = sp.id and u.status <> 'removed')
-             or exists (select 1 from sirets s where s.org_id = sp.id))
+        and (exists (select 1 from users u where u.space_id = sp.id and u.status <> 'removed')
+             or exists (select 1 from sirets s where s.space_id = sp.id))
         and (select count(*) from users u
-              where u.org_id = sp.id and u.role = 'principal' and u.status <> 'removed') <> 1`,
+              where u.space_id = sp.id and u.role = 'principal' and u.status <> 'removed') <> 1`,
   },
   {
     rule: 'a dissolved space has no member left and no SIRET',
     query: sql`
-      select sp.id as org_id,
+      select sp.id as space_id,
              (select count(*) from users u
-               where u.org_id = sp.id and u.status <> 'removed')::int as members,
-             (select count(*) from sirets s where s.org_id = sp.id)::int as sirets
+               where u.space_id = sp.id and u.status <> 'removed')::int as members,
+             (select count(*) from sirets s where s.space_id = sp.id)::int as sirets
       from spaces sp
       where sp.dissolved_at is not null
-        and (exists (select 1 from users u where u.org_id = sp.id and u.status <> 'removed')
-             or exists (select 1 from sirets s where s.org_id = sp.id))`,
+        and (exists (select 1 from users u where u.space_id = sp.id and u.status <> 'removed')
+             or exists (select 1 from sirets s where s.space_id = sp.id))`,
   },
   {
     rule: 'a person (e-mail, any case) is in at most one space',
@@ -77,8 +77,8 @@ const CHECKS: readonly Check[] = [
   {
     rule: 'an admin belongs to no space, and every other user to one',
     query: sql`
-      select id, role, org_id from users
-      where (role = 'admin') <> (org_id is null)`,
+      select id, role, space_id from users
+      where (role = 'admin') <> (space_id is null)`,
   },
   {
     rule: 'a pending secondary has at most one pending invitation',
@@ -92,11 +92,11 @@ const CHECKS: readonly Check[] = [
   {
     rule: 'a pending invitation is that of a pending secondary of the same space',
     query: sql`
-      select i.id as invitation_id, i.user_id, i.org_id as invitation_org_id,
-             u.role, u.status, u.org_id as user_org_id
+      select i.id as invitation_id, i.user_id, i.space_id as invitation_space_id,
+             u.role, u.status, u.space_id as user_space_id
       from invitations i join users u on u.id = i.user_id
       where i.status = 'pending'
-        and (u.role <> 'secondary' or u.status <> 'pending' or u.org_id <> i.org_id)`,
+        and (u.role <> 'secondary' or u.status <> 'pending' or u.space_id <> i.space_id)`,
   },
   {
     rule: "a stream's events are numbered 1..head, without hole or duplicate",

@@ -26,7 +26,7 @@ export async function listAccountStandings(
     .selectFrom('users as u')
     .leftJoin('users as p', (join) =>
       join
-        .onRef('p.orgId', '=', 'u.orgId')
+        .onRef('p.spaceId', '=', 'u.spaceId')
         .on('p.role', '=', 'principal')
         .on('p.status', '<>', 'removed'),
     )
@@ -42,7 +42,7 @@ export async function listAccountStandings(
           eb
             .selectFrom('sirets as s')
             .select(eb.fn.countAll<string>().as('n'))
-            .whereRef('s.orgId', '=', 'u.orgId'),
+            .whereRef('s.spaceId', '=', 'u.spaceId'),
         )
         .else(
           eb

@@ -35,12 +35,12 @@ export async function listDossiersOfSirets(
 }
 
 /** The dossiers of the SIRETs a space manages. */
-export async function listDossiersOfSpace(db: Db, orgId: number): Promise<DossierView[]> {
+export async function listDossiersOfSpace(db: Db, spaceId: number): Promise<DossierView[]> {
   const rows = await db
     .selectFrom('dossiers')
     .innerJoin('sirets', 'sirets.siret', 'dossiers.siret')
     .selectAll('dossiers')
-    .where('sirets.orgId', '=', orgId)
+    .where('sirets.spaceId', '=', spaceId)
     .orderBy('dossiers.openedAt')
     .orderBy('dossiers.id')
     .execute();

@@ -42,7 +42,7 @@ function selectWithInviter(db: Db) {
 export function toInvitationView(row: InvitationWithInviter): InvitationView {
   return {
     id: row.id,
-    orgId: row.orgId,
+    spaceId: row.spaceId,
     userId: row.userId,
     email: row.email,
     invitedBy: row.invitedBy,
@@ -99,9 +99,12 @@ export async function listInvitationViews(
 }
 
 /** The pending invitations of a space (its principal's panel), newest first. */
-export async function listPendingInvitationViews(db: Db, orgId: number): Promise<InvitationView[]> {
+export async function listPendingInvitationViews(
+  db: Db,
+  spaceId: number,
+): Promise<InvitationView[]> {
   const rows = await selectWithInviter(db)
-    .where('i.orgId', '=', orgId)
+    .where('i.spaceId', '=', spaceId)
     .where('i.status', '=', 'pending')
     .orderBy('i.createdAt', 'desc')
     .orderBy('i.id', 'desc')
@@ -115,7 +118,7 @@ export async function listPendingInvitationViews(db: Db, orgId: number): Promise
  */
 export async function insertInvitation(
   trx: Transaction<Database>,
-  values: { userId: number; orgId: number; email: string; invitedById: number; now: Date },
+  values: { userId: number; spaceId: number; email: string; invitedById: number; now: Date },
 ): Promise<{ invitation: InvitationWithInviter; token: string }> {
   const token = newToken();
   // Written and read back with the sender's e-mail in one statement.
@@ -125,7 +128,7 @@ export async function insertInvitation(
         .insertInto('invitations')
         .values({
           userId: values.userId,
-          orgId: values.orgId,
+          spaceId: values.spaceId,
           email: values.email,
           invitedById: values.invitedById,
           tokenHash: hashToken(token),
@@ -200,15 +203,15 @@ export async function lockPendingInvitationsOfUser(
 export async function lockExpiredPendingInvitations(
   trx: Transaction<Database>,
   now: Date,
-  orgIds: readonly number[],
+  spaceIds: readonly number[],
 ): Promise<Invitation[]> {
-  if (orgIds.length === 0) return [];
+  if (spaceIds.length === 0) return [];
   return trx
     .selectFrom('invitations')
     .selectAll()
     .where('status', '=', 'pending')
     .where('expiresAt', '<=', now)
-    .where('orgId', 'in', orgIds)
+    .where('spaceId', 'in', spaceIds)
     .orderBy('id')
     .forUpdate()
     .execute();
@@ -218,13 +221,13 @@ export async function lockExpiredPendingInvitations(
 export async function listSpacesWithExpiredInvitations(db: Db, now: Date): Promise<number[]> {
   const rows = await db
     .selectFrom('invitations')
-    .select('orgId')
+    .select('spaceId')
     .distinct()
     .where('status', '=', 'pending')
     .where('expiresAt', '<=', now)
-    .orderBy('orgId')
+    .orderBy('spaceId')
     .execute();
-  return rows.map((r) => r.orgId);
+  return rows.map((r) => r.spaceId);
 }
 
 export async function markInvitationAccepted(
@@ -264,13 +267,13 @@ function escapeLike(value: string): string {
  */
 export async function moveInvitations(
   trx: Transaction<Database>,
-  fromOrgId: number,
-  toOrgId: number,
+  fromSpaceId: number,
+  toSpaceId: number,
 ): Promise<void> {
   await trx
     .updateTable('invitations')
-    .set({ orgId: toOrgId })
-    .where('orgId', '=', fromOrgId)
+    .set({ spaceId: toSpaceId })
+    .where('spaceId', '=', fromSpaceId)
     .where('status', '=', 'pending')
     .execute();
 }

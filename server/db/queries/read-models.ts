@@ -25,23 +25,23 @@ export async function listVisibleDossiers(db: Db, viewer: User): Promise<Dossier
       .execute();
     return rows.map(toDossierView);
   }
-  if (scope === 'none' || viewer.orgId === null) return [];
+  if (scope === 'none' || viewer.spaceId === null) return [];
   return scope === 'space'
-    ? listDossiersOfSpace(db, viewer.orgId)
+    ? listDossiersOfSpace(db, viewer.spaceId)
     : listDossiersOfUser(db, viewer.id);
 }
 
 /** Every member of the viewer's space, each as the viewer may see them, in the members' order. */
 export async function listTeam(db: Db, viewer: User): Promise<MemberView[]> {
-  if (viewer.orgId === null) return [];
+  if (viewer.spaceId === null) return [];
   const members = await db
     .selectFrom('users')
     .select(['id', 'email', 'role', 'status'])
-    .where('orgId', '=', viewer.orgId)
+    .where('spaceId', '=', viewer.spaceId)
     .where('status', '<>', 'removed')
     .where('role', 'in', ['principal', 'secondary'])
     .execute();
-  const attributions = await attributionsOfSpace(db, viewer.orgId);
+  const attributions = await attributionsOfSpace(db, viewer.spaceId);
   const onlooker = viewerOf(viewer);
   return members
     .map((m) =>
@@ -57,7 +57,7 @@ export async function listTeam(db: Db, viewer: User): Promise<MemberView[]> {
 }
 
 function viewerOf(user: User): Onlooker {
-  return { userId: user.id, role: user.role, orgId: user.orgId };
+  return { userId: user.id, role: user.role, spaceId: user.spaceId };
 }
 
 export interface SecondariesFilter {
@@ -70,12 +70,12 @@ export interface SecondariesFilter {
 /** The principal's table of secondary users, one page of it, searchable by e-mail. */
 export async function listSecondariesPage(
   db: Db,
-  orgId: number,
+  spaceId: number,
   filter: SecondariesFilter,
 ): Promise<Page<SecondaryView>> {
   let base = db
     .selectFrom('users')
-    .where('orgId', '=', orgId)
+    .where('spaceId', '=', spaceId)
     .where('role', '=', 'secondary')
     .where('status', '<>', 'removed');
   if (filter.q) base = base.where('email', 'like', `%${escapeLike(filter.q.toLowerCase())}%`);
@@ -104,13 +104,13 @@ export async function listSecondariesPage(
 /** Rows of the attributions export: one line per secondary and SIRET (a line without SIRET for none). */
 export async function listAttributionRows(
   db: Db,
-  orgId: number,
+  spaceId: number,
 ): Promise<{ email: string; status: UserStatus; siret: string | null }[]> {
   return db
     .selectFrom('users as u')
     .leftJoin('attributions as a', 'a.userId', 'u.id')
     .select(['u.email', 'u.status', sql<string | null>`a.siret`.as('siret')])
-    .where('u.orgId', '=', orgId)
+    .where('u.spaceId', '=', spaceId)
     .where('u.role', '=', 'secondary')
     .where('u.status', '<>', 'removed')
     .orderBy('u.email')
@@ -118,12 +118,12 @@ export async function listAttributionRows(
     .execute();
 }
 
-async function attributionsOfSpace(db: Db, orgId: number): Promise<Map<number, string[]>> {
+async function attributionsOfSpace(db: Db, spaceId: number): Promise<Map<number, string[]>> {
   const rows = await db
     .selectFrom('attributions as a')
     .innerJoin('users as u', 'u.id', 'a.userId')
     .select(['a.userId', 'a.siret'])
-    .where('u.orgId', '=', orgId)
+    .where('u.spaceId', '=', spaceId)
     .orderBy('a.siret')
     .execute();
   return groupSirets(rows);

@@ -11,7 +11,10 @@ export function toSiretView(row: Pick<SiretRow, 'siret' | 'addedAt'>): SiretView
 }
 
 /** `GET /api/v1/sirets`: the SIRETs of a space with their dossiers in progress and to complete. */
-export async function listSiretsWithCounts(db: Db, orgId: number): Promise<SiretWithCountsView[]> {
+export async function listSiretsWithCounts(
+  db: Db,
+  spaceId: number,
+): Promise<SiretWithCountsView[]> {
   const rows = await db
     .selectFrom('sirets as s')
     .leftJoin('dossiers as d', 'd.siret', 's.siret')
@@ -25,7 +28,7 @@ export async function listSiretsWithCounts(db: Db, orgId: number): Promise<Siret
         'toComplete',
       ),
     ])
-    .where('s.orgId', '=', orgId)
+    .where('s.spaceId', '=', spaceId)
     .groupBy(['s.siret', 's.addedAt'])
     .orderBy('s.siret')
     .execute();
@@ -36,11 +39,11 @@ export async function listSiretsWithCounts(db: Db, orgId: number): Promise<Siret
 }
 
 /** The SIRETs of a space, sorted. */
-export async function listSiretsOfSpace(db: Db, orgId: number): Promise<SiretView[]> {
+export async function listSiretsOfSpace(db: Db, spaceId: number): Promise<SiretView[]> {
   const rows = await db
     .selectFrom('sirets')
     .select(['siret', 'addedAt'])
-    .where('orgId', '=', orgId)
+    .where('spaceId', '=', spaceId)
     .orderBy('siret')
     .execute();
   return rows.map(toSiretView);
@@ -62,18 +65,22 @@ export async function listSiretsOfUser(db: Db, userId: number): Promise<SiretVie
 export async function findSiretOwner(db: Db, siret: string): Promise<number | undefined> {
   const row = await db
     .selectFrom('sirets')
-    .select('orgId')
+    .select('spaceId')
     .where('siret', '=', siret)
     .executeTakeFirst();
-  return row?.orgId;
+  return row?.spaceId;
 }
 
 export async function insertSiret(
   trx: Transaction<Database>,
   siret: string,
-  orgId: number,
+  spaceId: number,
 ): Promise<SiretRow> {
-  return trx.insertInto('sirets').values({ siret, orgId }).returningAll().executeTakeFirstOrThrow();
+  return trx
+    .insertInto('sirets')
+    .values({ siret, spaceId })
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 /** Takes a SIRET out of its space, and out of every list it was attributed in. */
@@ -113,13 +120,13 @@ export async function attributeSirets(
 /** Cession: every SIRET of a space moves to another; returns them sorted. */
 export async function moveSirets(
   trx: Transaction<Database>,
-  fromOrgId: number,
-  toOrgId: number,
+  fromSpaceId: number,
+  toSpaceId: number,
 ): Promise<string[]> {
   const rows = await trx
     .updateTable('sirets')
-    .set({ orgId: toOrgId })
-    .where('orgId', '=', fromOrgId)
+    .set({ spaceId: toSpaceId })
+    .where('spaceId', '=', fromSpaceId)
     .returning('siret')
     .execute();
   return rows.map((r) => r.siret).sort();
@@ -131,7 +138,7 @@ export async function moveSirets(
  */
 export async function readAttributionChange(
   trx: Transaction<Database>,
-  orgId: number,
+  spaceId: number,
   userId: number,
   wanted: readonly string[],
 ): Promise<{ owned: string[]; current: string[]; addedAt: Map<string, string> }> {
@@ -145,7 +152,7 @@ export async function readAttributionChange(
            max(added_at) as added_at
     from (
       select siret, true as owned, false as attributed, added_at
-      from sirets where org_id = ${orgId} and siret = any(${[...wanted]}::text[])
+      from sirets where space_id = ${spaceId} and siret = any(${[...wanted]}::text[])
       union all
       select siret, false, true, null::timestamptz from attributions where user_id = ${userId}
     ) as found

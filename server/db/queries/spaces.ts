@@ -18,9 +18,9 @@ export async function insertSpace(trx: Transaction<Database>): Promise<number> {
  */
 export async function lockSpaces(
   trx: Transaction<Database>,
-  orgIds: readonly number[],
+  spaceIds: readonly number[],
 ): Promise<number[]> {
-  const ids = [...new Set(orgIds)].sort((a, b) => a - b);
+  const ids = [...new Set(spaceIds)].sort((a, b) => a - b);
   const locked: number[] = [];
   for (const id of ids) {
     const row = await trx
@@ -52,7 +52,7 @@ export async function lockSpaceOfActiveUser(
       '=',
       trx
         .selectFrom('users')
-        .select('orgId')
+        .select('spaceId')
         .where('id', '=', userId)
         .where('status', '=', 'active'),
     )
@@ -65,10 +65,10 @@ export async function lockSpaceOfActiveUser(
  * Cession: the ceded space keeps its history (events, removed members) but
  * no member nor SIRET is left in it; `lockSpaces` no longer returns it.
  */
-export async function dissolveSpace(trx: Transaction<Database>, orgId: number): Promise<void> {
+export async function dissolveSpace(trx: Transaction<Database>, spaceId: number): Promise<void> {
   await trx
     .updateTable('spaces')
     .set({ dissolvedAt: sql<Date>`now()` })
-    .where('id', '=', orgId)
+    .where('id', '=', spaceId)
     .execute();
 }

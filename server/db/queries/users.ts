@@ -28,7 +28,7 @@ export async function findActiveUser(db: Db, id: number): Promise<User | undefin
 
 export async function insertUser(
   trx: Transaction<Database>,
-  values: Pick<NewUser, 'email' | 'role' | 'status' | 'passwordHash' | 'orgId'>,
+  values: Pick<NewUser, 'email' | 'role' | 'status' | 'passwordHash' | 'spaceId'>,
 ): Promise<User> {
   return trx.insertInto('users').values(values).returningAll().executeTakeFirstOrThrow();
 }
@@ -48,11 +48,11 @@ export async function activateUser(
 }
 
 /** The secondaries of a space that are not removed (active and pending). */
-export async function listSecondaries(db: Db, orgId: number): Promise<User[]> {
+export async function listSecondaries(db: Db, spaceId: number): Promise<User[]> {
   return db
     .selectFrom('users')
     .selectAll()
-    .where('orgId', '=', orgId)
+    .where('spaceId', '=', spaceId)
     .where('role', '=', 'secondary')
     .where('status', '<>', 'removed')
     .orderBy('id')
@@ -76,14 +76,14 @@ export async function listAttributedSirets(db: Db, userId: number): Promise<stri
  */
 export async function lockSecondaryOfSpace(
   trx: Transaction<Database>,
-  orgId: number,
+  spaceId: number,
   userId: number,
 ): Promise<User | undefined> {
   return trx
     .selectFrom('users')
     .selectAll()
     .where('id', '=', userId)
-    .where('orgId', '=', orgId)
+    .where('spaceId', '=', spaceId)
     .where('role', '=', 'secondary')
     .where('status', '<>', 'removed')
     .forUpdate()
@@ -93,13 +93,13 @@ export async function lockSecondaryOfSpace(
 /** Cession: the space's secondaries (active and pending) move, their attributions with them. */
 export async function moveSecondaries(
   trx: Transaction<Database>,
-  fromOrgId: number,
-  toOrgId: number,
+  fromSpaceId: number,
+  toSpaceId: number,
 ): Promise<number[]> {
   const rows = await trx
     .updateTable('users')
-    .set({ orgId: toOrgId, updatedAt: new Date() })
-    .where('orgId', '=', fromOrgId)
+    .set({ spaceId: toSpaceId, updatedAt: new Date() })
+    .where('spaceId', '=', fromSpaceId)
     .where('role', '=', 'secondary')
     .where('status', '<>', 'removed')
     .returning('id')
@@ -111,11 +111,11 @@ export async function moveSecondaries(
 export async function makeSecondaryOf(
   trx: Transaction<Database>,
   userId: number,
-  toOrgId: number,
+  toSpaceId: number,
 ): Promise<void> {
   await trx
     .updateTable('users')
-    .set({ role: 'secondary', orgId: toOrgId, updatedAt: new Date() })
+    .set({ role: 'secondary', spaceId: toSpaceId, updatedAt: new Date() })
     .where('id', '=', userId)
     .execute();
 }

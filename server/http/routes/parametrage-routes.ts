@@ -58,7 +58,7 @@ export function parametrageRoutes(
       access: 'principal',
       responses: { 200: 'SIRETs', 401: 'Non connecté', 403: 'Réservé à l’utilisateur principal' },
     },
-    async (c, { auth }) => c.json({ items: await listSiretsWithCounts(db, auth.user.orgId!) }),
+    async (c, { auth }) => c.json({ items: await listSiretsWithCounts(db, auth.user.spaceId!) }),
   );
 
   route(
@@ -172,7 +172,7 @@ export function parametrageRoutes(
       query: secondariesListQuery,
       responses: { 200: 'Une page de la liste', 400: 'Paramètres invalides' },
     },
-    async (c, { auth, query }) => c.json(await listSecondariesPage(db, auth.user.orgId!, query)),
+    async (c, { auth, query }) => c.json(await listSecondariesPage(db, auth.user.spaceId!, query)),
   );
 
   route(
@@ -291,7 +291,7 @@ export function parametrageRoutes(
       responses: { 200: 'Fichier CSV (séparateur « ; », UTF-8)' },
     },
     async (c, { auth }) => {
-      const rows = await listAttributionRows(db, auth.user.orgId!);
+      const rows = await listAttributionRows(db, auth.user.spaceId!);
       const lines = [
         ['Adresse email', 'Statut utilisateur', 'SIRET'],
         ...rows.map((r) => [r.email, USER_STATUS_LABELS[r.status], r.siret ?? '']),

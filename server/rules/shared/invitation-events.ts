@@ -10,9 +10,9 @@ type InvitationEventType =
  * who watch invitations across every space (docs/api.md).
  */
 export function invitationEventDrafts<T extends InvitationEventType>(
-  orgId: number,
+  spaceId: number,
   type: T,
   data: EventPayloads[T],
 ): EventDraft[] {
-  return [draft(spaceStream(orgId), type, data, []), draft(ADMIN_STREAM, type, data, null)];
+  return [draft(spaceStream(spaceId), type, data, []), draft(ADMIN_STREAM, type, data, null)];
 }

@@ -11,7 +11,7 @@ import { invitationEventDrafts } from './invitation-events.js';
  */
 export async function revokePendingInvitations(
   trx: Transaction<Database>,
-  orgId: number,
+  spaceId: number,
   userId: number,
 ): Promise<EventDraft[]> {
   const pending = await lockPendingInvitationsOfUser(trx, userId);
@@ -21,6 +21,6 @@ export async function revokePendingInvitations(
     'revoked',
   );
   return pending.flatMap((i) =>
-    invitationEventDrafts(orgId, 'invitation.revoked', { invitationId: i.id, userId }),
+    invitationEventDrafts(spaceId, 'invitation.revoked', { invitationId: i.id, userId }),
   );
 }

@@ -50,10 +50,10 @@ export async function unlockCodeMatches(
 export async function addProvenSiret(
   trx: Transaction<Database>,
   siret: string,
-  orgId: number,
+  spaceId: number,
 ): Promise<{ siret: SiretView; dossiers: DossierView[]; event: EventDraft }> {
-  const added = toSiretView(await insertSiret(trx, siret, orgId));
+  const added = toSiretView(await insertSiret(trx, siret, spaceId));
   const dossiers = await listDossiersOfSirets(trx, [siret]);
-  const event = draft(spaceStream(orgId), 'siret.added', { siret: added, dossiers }, []);
+  const event = draft(spaceStream(spaceId), 'siret.added', { siret: added, dossiers }, []);
   return { siret: added, dossiers, event };
 }

@@ -31,7 +31,7 @@ type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /** What a live client tracks of its stream. */
 interface LiveTrack {
-  orgId: number | null;
+  spaceId: number | null;
   position: number;
   /** When the position or the connection last changed. */
   changedAt: number;
@@ -82,7 +82,7 @@ function openClient(url: string, token: string, request: ConnectRequest): Client
 
 function trackLive(socket: ClientSocket): LiveTrack {
   const track: LiveTrack = {
-    orgId: null,
+    spaceId: null,
     position: 0,
     changedAt: now(),
     applied: new Set(),
@@ -97,7 +97,7 @@ function trackLive(socket: ClientSocket): LiveTrack {
     if (change.cause.kind === 'snapshot') {
       const snapshot = change.state as Snapshot;
       if (snapshot.lastEventId < track.position) counters.backwardSnapshots++;
-      track.orgId = snapshot.kind === 'member' ? snapshot.orgId : null;
+      track.spaceId = snapshot.kind === 'member' ? snapshot.spaceId : null;
       track.position = snapshot.lastEventId;
       track.changedAt = now();
     } else if (change.cause.kind === 'event' && change.cause.event.id > 0) {
@@ -191,7 +191,7 @@ function watch(heads: Record<string, number>, timeoutMs: number): Promise<WatchR
       let synced = 0;
       let last = 0;
       for (const [index, track] of tracks.entries()) {
-        const head = heads[String(track.orgId)] ?? 0;
+        const head = heads[String(track.spaceId)] ?? 0;
         if (!sockets[index]!.connected || track.position !== head) continue;
         synced++;
         last = Math.max(last, track.changedAt);

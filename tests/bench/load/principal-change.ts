@@ -37,6 +37,6 @@ export function principalChanger(
       await response.arrayBuffer();
       if (response.status !== 200) throw new Error(`the change answered ${response.status}`);
     },
-    head: () => streamHead(db, spaceStream(space.orgId)),
+    head: () => streamHead(db, spaceStream(space.spaceId)),
   };
 }

@@ -21,7 +21,7 @@ export interface SeededMember {
 }
 
 export interface SeededSpace {
-  orgId: number;
+  spaceId: number;
   principal: SeededMember;
   /** Active secondaries, each with one SIRET of the space attributed. */
   secondaries: SeededMember[];
@@ -56,10 +56,10 @@ export async function seedSpaces(
   }
 
   const siretsOf = new Map(
-    spaceIds.map((orgId) => [orgId, Array.from({ length: siretsPerSpace }, validSiret).sort()]),
+    spaceIds.map((spaceId) => [spaceId, Array.from({ length: siretsPerSpace }, validSiret).sort()]),
   );
-  const siretRows = spaceIds.flatMap((orgId) =>
-    siretsOf.get(orgId)!.map((siret) => ({ siret, orgId })),
+  const siretRows = spaceIds.flatMap((spaceId) =>
+    siretsOf.get(spaceId)!.map((siret) => ({ siret, spaceId })),
   );
   for (const part of chunks(siretRows, CHUNK)) await db.insertInto('sirets').values(part).execute();
   for (const part of chunks(siretRows, CHUNK)) {
@@ -80,26 +80,26 @@ export async function seedSpaces(
   }
 
   const perSpace = options.secondariesPerSpace + 1;
-  const userRows = spaceIds.flatMap((orgId) =>
+  const userRows = spaceIds.flatMap((spaceId) =>
     Array.from({ length: perSpace }, (_, i) => ({
-      email: `bench.${orgId}.${i}@example.fr`,
+      email: `bench.${spaceId}.${i}@example.fr`,
       role: i === 0 ? ('principal' as const) : ('secondary' as const),
       status: 'active' as const,
       passwordHash: hash,
-      orgId,
+      spaceId,
     })),
   );
-  const users: { id: number; orgId: number | null; role: string }[] = [];
+  const users: { id: number; spaceId: number | null; role: string }[] = [];
   for (const part of chunks(userRows, CHUNK)) {
     users.push(
-      ...(await db.insertInto('users').values(part).returning(['id', 'orgId', 'role']).execute()),
+      ...(await db.insertInto('users').values(part).returning(['id', 'spaceId', 'role']).execute()),
     );
   }
 
   const attributionRows = users
     .filter((u) => u.role === 'secondary')
     .map((u, i) => {
-      const sirets = siretsOf.get(u.orgId!)!;
+      const sirets = siretsOf.get(u.spaceId!)!;
       return { userId: u.id, siret: sirets[i % sirets.length]! };
     });
   for (const part of chunks(attributionRows, CHUNK))
@@ -117,13 +117,13 @@ export async function seedSpaces(
   }
 
   const member = (id: number): SeededMember => ({ userId: id, token: tokens.get(id)! });
-  return spaceIds.map((orgId) => {
-    const ofSpace = users.filter((u) => u.orgId === orgId);
+  return spaceIds.map((spaceId) => {
+    const ofSpace = users.filter((u) => u.spaceId === spaceId);
     return {
-      orgId,
+      spaceId,
       principal: member(ofSpace.find((u) => u.role === 'principal')!.id),
       secondaries: ofSpace.filter((u) => u.role === 'secondary').map((u) => member(u.id)),
-      sirets: siretsOf.get(orgId)!,
+      sirets: siretsOf.get(spaceId)!,
     };
   });
 }

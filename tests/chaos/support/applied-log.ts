@@ -14,7 +14,7 @@ interface Segment {
 }
 
 export function streamOfSnapshot(state: Snapshot): string {
-  return state.kind === 'member' ? `space:${state.orgId}` : 'admin';
+  return state.kind === 'member' ? `space:${state.spaceId}` : 'admin';
 }
 
 export class AppliedLog {

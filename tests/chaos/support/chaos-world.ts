@@ -58,7 +58,7 @@ export async function createChaosWorld(
       });
     }
     driver.spaces.push({
-      orgId: space.orgId,
+      spaceId: space.spaceId,
       principalToken: await tokenFor(db, space.principal.id),
       sirets: [...space.sirets],
       secondaryIds,

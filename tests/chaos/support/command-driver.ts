@@ -11,7 +11,7 @@ import { uniqueEmail, UNLOCK_CODE } from '../../support/fixtures.js';
 import { callApi, OutcomeTally, type ApiOutcome } from './api-outcomes.js';
 
 export interface DriverSpace {
-  orgId: number;
+  spaceId: number;
   principalToken: string;
   /** SIRETs believed to be in the space. */
   sirets: string[];

@@ -23,7 +23,7 @@ export const PRINCIPAL: MeView = {
   email: 'principal@exemple.fr',
   role: 'principal',
   status: 'active',
-  orgId: 10,
+  spaceId: 10,
   isAdmin: false,
 };
 
@@ -32,7 +32,7 @@ export const SECONDARY: MeView = {
   email: 'secondaire@exemple.fr',
   role: 'secondary',
   status: 'active',
-  orgId: 10,
+  spaceId: 10,
   isAdmin: false,
 };
 
@@ -41,7 +41,7 @@ export const ADMIN: MeView = {
   email: 'support@exemple.fr',
   role: 'admin',
   status: 'active',
-  orgId: null,
+  spaceId: null,
   isAdmin: true,
 };
 
@@ -69,7 +69,7 @@ export function member(overrides: Partial<MemberView> & { id: number }): MemberV
 
 export function invitation(overrides: Partial<InvitationView> & { id: number }): InvitationView {
   return {
-    orgId: 10,
+    spaceId: 10,
     userId: 3,
     email: 'invite@exemple.fr',
     invitedBy: PRINCIPAL.email,
@@ -97,7 +97,7 @@ export function principalSnapshot(overrides: Partial<MemberSnapshot> = {}): Memb
   return {
     kind: 'member',
     me: PRINCIPAL,
-    orgId: 10,
+    spaceId: 10,
     sirets: [
       { siret: SIRET_A, addedAt: '2025-01-01T00:00:00.000Z' },
       { siret: SIRET_B, addedAt: '2025-01-02T00:00:00.000Z' },
@@ -118,7 +118,7 @@ export function secondarySnapshot(overrides: Partial<MemberSnapshot> = {}): Memb
   return {
     kind: 'member',
     me: SECONDARY,
-    orgId: 10,
+    spaceId: 10,
     sirets: [{ siret: SIRET_A, addedAt: '2025-01-01T00:00:00.000Z' }],
     members: [
       member({ id: 1, email: PRINCIPAL.email, role: 'principal', sirets: null }),

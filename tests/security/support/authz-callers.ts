@@ -28,7 +28,7 @@ export interface UnauthenticatedTokens {
 /** A pending and a removed secondary of `space`, with what each of them could hold. */
 export async function createUnauthenticatedCallers(
   db: Kysely<Database>,
-  space: Pick<SpaceFixture, 'orgId' | 'principal' | 'actor' | 'sirets'>,
+  space: Pick<SpaceFixture, 'spaceId' | 'principal' | 'actor' | 'sirets'>,
 ): Promise<UnauthenticatedTokens> {
   const pending = await createSecondary(db, space, { status: 'pending' });
   const removed = await createSecondary(db, space, { sirets: space.sirets.slice(0, 1) });
