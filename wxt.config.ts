@@ -24,7 +24,9 @@ export default defineConfig({
     name: 'QRP Paramétrage',
     description:
       'Panneau « Paramétrage » en direct pour Questionnaires Risques Professionnels : SIRETs, utilisateurs secondaires, dossiers.',
-    permissions: ['storage'],
+    // Notifications and the badge tell of live changes while the panel is closed;
+    // an alarm wakes a stopped worker so that it reconnects and catches up.
+    permissions: ['storage', 'notifications', 'alarms'],
     host_permissions: LOOPBACK_HOSTS,
     action: { default_title: 'Ouvrir le Paramétrage QRP' },
     ...(browser === 'firefox'

@@ -42,8 +42,10 @@ export interface ServerConfig {
     invitationFailuresPerAddress: RateLimitRule;
   };
   logLevel: string;
-  /** How often pending invitations are checked for expiry. */
+  /** How often pending invitations are checked for expiry (and old history purged). */
   expiryIntervalMs: number;
+  /** `HISTORY_DAYS`: how long the history (the event store) is kept. */
+  historyDays: number;
 }
 
 const FIFTEEN_MINUTES = 15 * 60 * 1000;
@@ -88,7 +90,16 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     },
     logLevel: env.LOG_LEVEL ?? 'info',
     expiryIntervalMs: 60_000,
+    historyDays: parseHistoryDays(env.HISTORY_DAYS ?? '730'),
   };
+}
+
+function parseHistoryDays(value: string): number {
+  const days = Number(value);
+  if (!Number.isInteger(days) || days < 1) {
+    throw new Error(`HISTORY_DAYS must be a whole number of days (1 or more), got "${value}".`);
+  }
+  return days;
 }
 
 /** Loopback and "every address": the name the panel uses by default (`localhost`), so links and panel agree. */

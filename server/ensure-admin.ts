@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './db/schema.js';
-import { findUserByEmail } from './db/queries/users.js';
+import { findUserByEmail, insertAdmin, setAdminPassword } from './db/queries/users.js';
 import { hashSecret, verifySecret } from './security/secrets.js';
 
 /**
@@ -18,15 +18,8 @@ export async function ensureAdmin(
   if (existing?.passwordHash && (await verifySecret(existing.passwordHash, admin.password))) return;
   const passwordHash = await hashSecret(admin.password);
   if (existing) {
-    await db
-      .updateTable('users')
-      .set({ passwordHash, status: 'active', updatedAt: new Date() })
-      .where('id', '=', existing.id)
-      .execute();
+    await setAdminPassword(db, existing.id, passwordHash);
     return;
   }
-  await db
-    .insertInto('users')
-    .values({ email: admin.email, role: 'admin', status: 'active', passwordHash, spaceId: null })
-    .execute();
+  await insertAdmin(db, admin.email, passwordHash);
 }

@@ -76,6 +76,7 @@ export async function startServer(
     logger,
     publish: port.publish,
     intervalMs: config.expiryIntervalMs,
+    historyDays: config.historyDays,
   });
 
   const address = httpServer.address() as AddressInfo;

@@ -90,12 +90,23 @@ export const ERRORS = {
 /** A code of the wire contract (`{ error: { code, message } }`). */
 export type ErrorCode = keyof typeof ERRORS;
 
-export type ErrorBody = { error: { code: ErrorCode; message: string } };
+/**
+ * `remainingAttempts`: on a refusal counted towards a lock (docs/domain.md,
+ * « Lock-outs »), how many more refusals the scope allows before it locks.
+ */
+export type ErrorBody = {
+  error: { code: ErrorCode; message: string; remainingAttempts?: number };
+};
 
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && Object.hasOwn(ERRORS, value);
 }
 
-export function errorBody(code: ErrorCode, message: string = ERRORS[code].message): ErrorBody {
-  return { error: { code, message } };
+export function errorBody(
+  code: ErrorCode,
+  message: string = ERRORS[code].message,
+  remainingAttempts?: number,
+): ErrorBody {
+  if (remainingAttempts === undefined) return { error: { code, message } };
+  return { error: { code, message, remainingAttempts } };
 }

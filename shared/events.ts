@@ -8,7 +8,7 @@
  * as `hidden` (same id, no data) so that holes always mean "missed something".
  * Ephemeral events (presence, session end) are not stored and carry `id: 0`.
  */
-import type { DossierStatus, Role, UserStatus } from './domain.js';
+import type { DossierStatus, LockScope, Role, UserStatus } from './domain.js';
 import type {
   DossierView,
   InvitationView,
@@ -36,6 +36,11 @@ export interface EventPayloads {
     dossiers: DossierView[];
     /** When each SIRET just attributed joined the space (absent when none was; older events). */
     addedAt?: Record<string, string>;
+    /** The SIRETs this change attributed and took away (absent in older events). */
+    attributed?: string[];
+    withdrawn?: string[];
+    /** Set when the SIRETs were taken away because the principal deleted them. */
+    deleted?: boolean;
   };
   /**
    * Every SIRET and member of `fromSpaceId` moved to `toSpaceId`; the former
@@ -47,6 +52,10 @@ export interface EventPayloads {
     toSpaceId: number;
     formerPrincipalId: number;
     sirets: string[];
+    /** The secondaries who moved with the SIRETs, former principal excluded (absent in older events). */
+    secondaryCount?: number;
+    /** The receiving principal's e-mail (absent in older events). */
+    toPrincipalEmail?: string;
   };
   'dossier.added': { dossier: DossierView };
   'dossier.status_changed': { dossierId: number; siret: string; status: DossierStatus };
@@ -56,11 +65,16 @@ export interface EventPayloads {
   'invitation.revoked': { invitationId: number; userId: number };
   /**
    * A failed-attempt counter reached its limit (admin stream): a lock, or for
-   * scope `signup_alert` an alert that blocks nobody.
+   * scope `signup_alert` an alert that blocks nobody. A lock of a space's
+   * counter (`add_siret`, `cession`) is also written to that space's stream,
+   * for its principal only.
    */
   'lock.locked': { lock: LockView };
-  /** An admin lifted a lock (admin stream). */
-  'lock.reset': { lockId: number };
+  /**
+   * An admin lifted a lock (admin stream; and, for a space's counter, that
+   * space's stream, principal only, with the counter's `scope` and `siret`).
+   */
+  'lock.reset': { lockId: number; scope?: LockScope; siret?: string | null };
   /** Stands for an event of the stream this viewer may not see; it only moves the id on. */
   hidden: Record<string, never>;
   /** Ephemeral: the members of the space connected now. */
@@ -76,12 +90,68 @@ export type EphemeralEventType = (typeof EPHEMERAL_EVENT_TYPES)[number];
 /** Types written to a stream (`hidden` only exists on the wire). */
 export type StoredEventType = Exclude<EventType, EphemeralEventType | 'hidden'>;
 
-/** The wire envelope of one event (`event` message). */
+export const STORED_EVENT_TYPES = [
+  'siret.added',
+  'siret.removed',
+  'secondary.added',
+  'secondary.removed',
+  'secondary.status_changed',
+  'secondary.sirets_changed',
+  'space.ceded',
+  'dossier.added',
+  'dossier.status_changed',
+  'invitation.created',
+  'invitation.accepted',
+  'invitation.expired',
+  'invitation.revoked',
+  'lock.locked',
+  'lock.reset',
+] as const satisfies readonly StoredEventType[];
+
+// Every stored type is listed above: adding one to EventPayloads without listing it fails here.
+type Unlisted = Exclude<StoredEventType, (typeof STORED_EVENT_TYPES)[number]>;
+const everyStoredTypeListed: [Unlisted] extends [never] ? true : Unlisted = true;
+void everyStoredTypeListed;
+
+/**
+ * Who made a change (docs/domain.md, « Historique »): a member of the space, a
+ * support agent, or the system (an invitation expiring, a counter locking).
+ * A viewer only learns an e-mail they could see anyway: members see each
+ * other's, a support agent is only « le support » to them
+ * (shared/visibility.ts).
+ */
+export const ACTOR_ROLES = ['principal', 'secondary', 'support', 'system'] as const;
+export type ActorRole = (typeof ACTOR_ROLES)[number];
+
+export interface ActorView {
+  id: number | null;
+  email: string | null;
+  role: ActorRole;
+  /** What the support agent typed as the reason of their action (support viewers only). */
+  reason?: string;
+}
+
+/**
+ * The wire envelope of one event (`event` message). Stored events name their
+ * `actor`; `hidden` and ephemeral events do not.
+ */
 export type ServerEvent = {
-  [T in EventType]: { id: number; type: T; at: string; data: EventPayloads[T] };
+  [T in EventType]: { id: number; type: T; at: string; data: EventPayloads[T]; actor?: ActorView };
 }[EventType];
 
 export type EventOf<T extends EventType> = Extract<ServerEvent, { type: T }>;
+
+/** The scopes counted per space: what its principal may find locked. */
+export type SpaceLockScope = Extract<LockScope, 'add_siret' | 'cession'>;
+
+/** A locked counter of the space, as its principal sees it (until a support reset). */
+export interface MemberLockView {
+  id: number;
+  scope: SpaceLockScope;
+  /** The SIRET an `add_siret` lock is about; null for `cession`. */
+  siret: string | null;
+  lockedAt: string;
+}
 
 /** Everything a member's panel shows, as of `lastEventId` of their space's stream. */
 export interface MemberSnapshot {
@@ -96,6 +166,8 @@ export interface MemberSnapshot {
   dossiers: DossierView[];
   /** Pending invitations of the space (principal only; empty for a secondary). */
   invitations: InvitationView[];
+  /** The space's locked counters (principal only; empty for a secondary). */
+  locks: MemberLockView[];
   online: number[];
   lastEventId: number;
 }

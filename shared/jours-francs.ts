@@ -109,6 +109,23 @@ export function todayInFrance(now: Date = new Date()): string {
   return PARIS_DATE.format(now);
 }
 
+/**
+ * The instant a French calendar day starts: midnight in Paris, 22:00 or 23:00
+ * UTC the day before depending on summer time.
+ */
+export function startOfDayInFrance(date: string): Date {
+  const utcMidnight = toUtcMs(date);
+  // Midnight UTC is 01:00 or 02:00 in Paris that day: step back by that offset.
+  const parisHour = Number(
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Europe/Paris',
+      hour: '2-digit',
+      hourCycle: 'h23',
+    }).format(new Date(utcMidnight)),
+  );
+  return new Date(utcMidnight - parisHour * 60 * 60 * 1000);
+}
+
 function toUtcMs(date: string): number {
   const ms = Date.parse(`${date}T00:00:00Z`);
   if (Number.isNaN(ms)) throw new RangeError(`Not an ISO date: ${date}`);

@@ -8,12 +8,20 @@
  * says what one event changes. Applying a stored event also moves
  * `lastEventId` to its id; ephemeral events (id 0) never do.
  */
-import type { AdminSnapshot, EventOf, MemberSnapshot, ServerEvent, Snapshot } from './events.js';
+import type {
+  AdminSnapshot,
+  EventOf,
+  MemberLockView,
+  MemberSnapshot,
+  ServerEvent,
+  Snapshot,
+} from './events.js';
 import type { DossierView, InvitationView, LockView, MemberView, SiretView } from './views.js';
 import {
   compareMembers,
   isOwnSiretList,
   listsInvitation,
+  listsLocks,
   memberAsSeenBy,
   showsDossier,
   type Onlooker,
@@ -82,10 +90,12 @@ function applyMemberEvent(state: MemberSnapshot, event: ServerEvent): MemberSnap
       };
     case 'presence.changed':
       return { ...state, online: [...event.data.online] };
+    case 'lock.locked':
+      return addMemberLock(state, event);
+    case 'lock.reset':
+      return removeMemberLock(state, event);
     // space.ceded: the whole view changes; the client asks for a fresh snapshot (live-sync.ts).
     case 'space.ceded':
-    case 'lock.locked':
-    case 'lock.reset':
     case 'hidden':
     case 'session.revoked':
       return state;
@@ -183,6 +193,20 @@ function changeSecondarySirets(
       dossiers.filter((dossier) => kept.has(dossier.siret)),
     ),
   };
+}
+
+/** A lock of the space's own counters joins the principal's list (a secondary has none). */
+function addMemberLock(state: MemberSnapshot, event: EventOf<'lock.locked'>): MemberSnapshot {
+  const { id, scope, siret, lockedAt } = event.data.lock;
+  if (!listsLocks(viewerOf(state)) || (scope !== 'add_siret' && scope !== 'cession')) return state;
+  const lock: MemberLockView = { id, scope, siret, lockedAt };
+  const others = state.locks.filter((item) => item.id !== id);
+  return { ...state, locks: [...others, lock].sort((a, b) => a.id - b.id) };
+}
+
+function removeMemberLock(state: MemberSnapshot, event: EventOf<'lock.reset'>): MemberSnapshot {
+  if (!state.locks.some((item) => item.id === event.data.lockId)) return state;
+  return { ...state, locks: state.locks.filter((item) => item.id !== event.data.lockId) };
 }
 
 function updateInvitation(

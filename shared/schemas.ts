@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { DOSSIER_KINDS, DOSSIER_STATUSES, INVITATION_STATUSES } from './domain.js';
+import { STORED_EVENT_TYPES } from './events.js';
 import {
   EMAIL_PATTERN,
   FIELD_MESSAGES,
@@ -120,6 +121,46 @@ const isoDate = z
       error: "Cette date n'existe pas.",
     },
   );
+
+const historyCursor = {
+  before: z.coerce
+    .number({ error: 'Le curseur de page n’est pas valide.' })
+    .int('Le curseur de page n’est pas valide.')
+    .positive('Le curseur de page n’est pas valide.')
+    .max(Number.MAX_SAFE_INTEGER, 'Le curseur de page n’est pas valide.')
+    .optional(),
+  limit: z.coerce
+    .number({ error: 'Le nombre de lignes doit être un nombre entre 1 et 100.' })
+    .int('Le nombre de lignes doit être un nombre entre 1 et 100.')
+    .min(1, 'Le nombre de lignes doit être un nombre entre 1 et 100.')
+    .max(100, 'Le nombre de lignes doit être un nombre entre 1 et 100.')
+    .default(50),
+};
+
+/** `GET /api/v1/history`: the caller's own history, a page before `before`. */
+export const historyQuery = z.strictObject(historyCursor);
+export type HistoryQuery = z.infer<typeof historyQuery>;
+
+/** An empty field of a search form is no filter. */
+const blankAsAbsent = (value: unknown) => (value === '' ? undefined : value);
+
+/** `GET /api/v1/admin/history`: every space, filtered; dates are days in France, both included. */
+export const adminHistoryQuery = z
+  .strictObject({
+    ...historyCursor,
+    email: z.preprocess(blankAsAbsent, emailSchema.optional()),
+    siret: z.preprocess(blankAsAbsent, siretSchema.optional()),
+    type: z.preprocess(
+      blankAsAbsent,
+      z.enum(STORED_EVENT_TYPES, { error: 'Ce type de changement n’existe pas.' }).optional(),
+    ),
+    from: z.preprocess(blankAsAbsent, isoDate.optional()),
+    to: z.preprocess(blankAsAbsent, isoDate.optional()),
+  })
+  .refine((query) => !query.from || !query.to || query.from <= query.to, {
+    error: 'La date de début doit précéder la date de fin.',
+  });
+export type AdminHistoryQuery = z.infer<typeof adminHistoryQuery>;
 
 export const addDossierBody = z.strictObject({
   reference: z.string().trim().min(1, 'La référence est obligatoire.').max(64),

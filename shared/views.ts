@@ -1,98 +1,142 @@
-/** The shapes the server sends: HTTP responses, snapshots and event payloads share them. */
-import type {
-  DossierKind,
-  DossierStatus,
-  InvitationStatus,
-  LockScope,
-  Role,
-  UserStatus,
+/**
+ * The shapes the server sends: HTTP responses, snapshots and event payloads
+ * share them. Each is a zod schema, the types are read from it: the OpenAPI
+ * document and the check of every answer (tests/http/typed-answers.test.ts) use
+ * the very shapes the code is typed with. The panel imports the types only.
+ */
+import { z } from 'zod';
+import {
+  DOSSIER_KINDS,
+  DOSSIER_STATUSES,
+  INVITATION_STATUSES,
+  LOCK_SCOPES,
+  ROLES,
+  USER_STATUSES,
 } from './domain.js';
+import { ACTOR_ROLES, STORED_EVENT_TYPES } from './events.js';
+
+const id = z.number().int().positive();
+const email = z.string();
+const siret = z.string().regex(/^\d{14}$/);
+/** An instant as `Date.prototype.toISOString()` writes it. */
+const instant = z.iso.datetime();
+const userStatus = z.enum(USER_STATUSES);
 
 /** The signed-in user (`GET /api/v1/me`). `spaceId` is null for an admin. */
-export interface MeView {
-  id: number;
-  email: string;
-  role: Role;
-  status: UserStatus;
-  spaceId: number | null;
-  isAdmin: boolean;
-}
+export const meView = z.strictObject({
+  id,
+  email,
+  role: z.enum(ROLES),
+  status: userStatus,
+  spaceId: id.nullable(),
+  isAdmin: z.boolean(),
+});
+export type MeView = z.output<typeof meView>;
 
-export interface SessionView {
-  token: string;
-  user: MeView;
-}
+export const sessionView = z.strictObject({ token: z.string(), user: meView });
+export type SessionView = z.output<typeof sessionView>;
 
-export interface SiretView {
-  siret: string;
-  addedAt: string;
-}
+export const siretView = z.strictObject({ siret, addedAt: instant });
+export type SiretView = z.output<typeof siretView>;
 
 /** `GET /api/v1/sirets` item: a SIRET of the space with its dossier counts. */
-export interface SiretWithCountsView extends SiretView {
-  dossiers: { inProgress: number; toComplete: number };
-}
+export const siretWithCountsView = siretView.extend({
+  dossiers: z.strictObject({
+    inProgress: z.number().int().nonnegative(),
+    toComplete: z.number().int().nonnegative(),
+  }),
+});
+export type SiretWithCountsView = z.output<typeof siretWithCountsView>;
 
-export interface DossierView {
-  id: number;
-  reference: string;
-  siret: string;
-  kind: DossierKind;
-  status: DossierStatus;
+export const dossierView = z.strictObject({
+  id,
+  reference: z.string(),
+  siret,
+  kind: z.enum(DOSSIER_KINDS),
+  status: z.enum(DOSSIER_STATUSES),
   /** ISO date (YYYY-MM-DD). */
-  openedAt: string;
+  openedAt: z.iso.date(),
   /** ISO date (YYYY-MM-DD): the end of the questionnaire's jours francs. */
-  dueAt: string;
-}
+  dueAt: z.iso.date(),
+});
+export type DossierView = z.output<typeof dossierView>;
 
 /**
  * A member of a space as another member sees them. `sirets` is the list of
  * SIRETs attributed to a secondary; it is `null` when the viewer may not see it
  * (a secondary never sees another secondary's list).
  */
-export interface MemberView {
-  id: number;
-  email: string;
-  role: 'principal' | 'secondary';
-  status: UserStatus;
-  sirets: string[] | null;
-}
+export const memberView = z.strictObject({
+  id,
+  email,
+  role: z.enum(['principal', 'secondary']),
+  status: userStatus,
+  sirets: z.array(siret).nullable(),
+});
+export type MemberView = z.output<typeof memberView>;
 
 /** `GET /api/v1/secondaries` item. */
-export interface SecondaryView {
-  id: number;
-  email: string;
-  status: UserStatus;
-  sirets: string[];
-}
+export const secondaryView = z.strictObject({
+  id,
+  email,
+  status: userStatus,
+  sirets: z.array(siret),
+});
+export type SecondaryView = z.output<typeof secondaryView>;
 
-export interface InvitationView {
-  id: number;
-  spaceId: number;
-  userId: number;
-  email: string;
-  invitedBy: string;
-  status: InvitationStatus;
-  createdAt: string;
-  expiresAt: string;
-  acceptedAt: string | null;
-}
+export const invitationView = z.strictObject({
+  id,
+  spaceId: id,
+  userId: id,
+  email,
+  invitedBy: email,
+  status: z.enum(INVITATION_STATUSES),
+  createdAt: instant,
+  expiresAt: instant,
+  acceptedAt: instant.nullable(),
+});
+export type InvitationView = z.output<typeof invitationView>;
 
 /** A failed-attempt counter that reached its limit (admin view). */
-export interface LockView {
-  id: number;
-  scope: LockScope;
+export const lockView = z.strictObject({
+  id,
+  scope: z.enum(LOCK_SCOPES),
   /** The principal concerned, when there is one (a signup lock has none). */
-  userId: number | null;
-  email: string | null;
-  siret: string | null;
-  failures: number;
-  lockedAt: string;
-}
+  userId: id.nullable(),
+  email: email.nullable(),
+  siret: siret.nullable(),
+  failures: z.number().int().nonnegative(),
+  lockedAt: instant,
+});
+export type LockView = z.output<typeof lockView>;
 
-export interface Page<T> {
-  items: T[];
-  total: number;
-  page: number;
-  pageSize: number;
+/** One page of a list: its schema is `pageOf(item)`. */
+export function pageOf<T extends z.ZodType>(item: T) {
+  return z.strictObject({
+    items: z.array(item),
+    total: z.number().int().nonnegative(),
+    page: z.number().int().positive(),
+    pageSize: z.number().int().positive(),
+  });
 }
+export type Page<T> = Omit<z.output<ReturnType<typeof pageOf>>, 'items'> & { items: T[] };
+
+/**
+ * One change of the history (`GET /api/v1/history`): who made it and, in
+ * words, what it was (shared/history-text.ts). `id` is the page cursor.
+ */
+export const historyEntryView = z.strictObject({
+  id,
+  at: instant,
+  type: z.enum(STORED_EVENT_TYPES),
+  actor: z.strictObject({ email: email.nullable(), role: z.enum(ACTOR_ROLES) }),
+  text: z.string(),
+});
+export type HistoryEntryView = z.output<typeof historyEntryView>;
+
+/** A page of the history, newest first; `next` is the `before` of the next page, null at the end. */
+export const historyPageView = z.strictObject({
+  entries: z.array(historyEntryView),
+  next: id.nullable(),
+});
+export type HistoryPageView = z.output<typeof historyPageView>;

@@ -10,16 +10,19 @@
  *   principal and the listed secondaries. Everyone else gets `hidden` (same
  *   id, no data), and so does a member for what came before they joined.
  * - Data: a secondary gets `space.ceded` without its SIRET list.
+ * - Actors: members see who of them made a change; a support agent or the
+ *   system is only named by role to them (no id, no e-mail, no reason). An
+ *   admin sees every actor whole.
  * - Rows: the principal sees every SIRET and dossier of the space and its
- *   pending invitations; a secondary the SIRETs attributed to them, their
- *   dossiers and no invitation; an admin every dossier and the recent
+ *   pending invitations and locks; a secondary the SIRETs attributed to them,
+ *   their dossiers, no invitation and no lock; an admin every dossier and the recent
  *   invitations. A secondary's SIRET list shows to the principal and to that
  *   secondary only.
  *
  * Pure: no database, no transport.
  */
 import type { Role } from './domain.js';
-import type { ServerEvent, StoredEventType } from './events.js';
+import type { ActorView, ServerEvent, StoredEventType } from './events.js';
 import type { DossierView, InvitationView, MemberView, SiretView } from './views.js';
 
 /** Who looks: a member of a space, or an admin (`spaceId` null). */
@@ -37,6 +40,8 @@ export interface StreamRecord {
   data: unknown;
   /** Who besides the space's principal sees it in detail; null: every member of the space. */
   audience: readonly number[] | null;
+  /** Who made the change, as stored. */
+  actor: ActorView;
 }
 
 // ── Events ─────────────────────────────────────────────────────────────────
@@ -53,7 +58,7 @@ export function eventAsSeenBy(
 ): ServerEvent {
   if (record.seq < joinedAt) return hiddenEvent(record);
   const listed = record.audience?.includes(viewer.userId) ?? false;
-  return formFor(viewer.role, listed, detailedEvent(record), record);
+  return formFor(viewer.role, listed, detailedEvent(record, viewer.role), record);
 }
 
 /**
@@ -71,7 +76,7 @@ export interface SpaceDelivery {
 
 /** The forms of a space's event, as `eventAsSeenBy` gives them to each kind of member. */
 export function spaceDeliveries(record: StreamRecord): SpaceDelivery[] {
-  const detailed = detailedEvent(record);
+  const detailed = detailedEvent(record, 'principal');
   const listed = record.audience ?? [];
   const recipients: { event: ServerEvent; to: 'principal' | 'listed' | 'others' }[] = [
     { event: formFor('principal', false, detailed, record), to: 'principal' },
@@ -119,8 +124,18 @@ function formFor(
   return detailed;
 }
 
-function detailedEvent(record: StreamRecord): ServerEvent {
-  return { id: record.seq, type: record.type, at: record.at, data: record.data } as ServerEvent;
+function detailedEvent(record: StreamRecord, viewerRole: Role): ServerEvent {
+  const { seq, type, at, data } = record;
+  return { id: seq, type, at, data, actor: actorAsSeenBy(viewerRole, record.actor) } as ServerEvent;
+}
+
+/** Who made a change, as this viewer may know it. */
+export function actorAsSeenBy(viewerRole: Role, actor: ActorView): ActorView {
+  if (viewerRole === 'admin') return actor;
+  if (actor.role === 'support' || actor.role === 'system') {
+    return { id: null, email: null, role: actor.role };
+  }
+  return { id: actor.id, email: actor.email, role: actor.role };
 }
 
 // ── Rows ───────────────────────────────────────────────────────────────────
@@ -131,12 +146,19 @@ export interface MemberRowScope {
   sirets: 'space' | 'attributed';
   /** The space's pending invitations, or none. */
   invitations: 'pending' | 'none';
+  /** The space's locked counters (the principal's own attempts), or none. */
+  locks: 'space' | 'none';
 }
 
 export function memberRowScope(viewer: Pick<Onlooker, 'role'>): MemberRowScope {
   return viewer.role === 'principal'
-    ? { sirets: 'space', invitations: 'pending' }
-    : { sirets: 'attributed', invitations: 'none' };
+    ? { sirets: 'space', invitations: 'pending', locks: 'space' }
+    : { sirets: 'attributed', invitations: 'none', locks: 'none' };
+}
+
+/** Whether the viewer's member panel lists the space's locks. */
+export function listsLocks(viewer: Pick<Onlooker, 'role'>): boolean {
+  return memberRowScope(viewer).locks === 'space';
 }
 
 /** Which dossiers a viewer sees anywhere: an admin every one, a member those of their SIRETs. */

@@ -8,10 +8,12 @@ import {
 import type { AdminSnapshot } from '../../shared/events.js';
 import { formatSiret } from '../../shared/siret.js';
 import type { InvitationView, LockView } from '../../shared/views.js';
-import { formatDateTime, plural } from '../panel/format.js';
+import { formatDateTime, plural } from '../../shared/french-format.js';
 import { filterInvitations } from '../panel/selectors.js';
 import { Button } from './button.js';
 import { useStore } from './store-context.js';
+import { SupportHistory } from './support-history.js';
+import { Tabs } from './tabs.js';
 import { TextField } from './text-field.js';
 
 export interface AdminHomeProps {
@@ -21,10 +23,22 @@ export interface AdminHomeProps {
 /** The support agent's screen: invitations across spaces, live, lock-outs and alerts. */
 export function AdminHome({ state }: AdminHomeProps) {
   return (
-    <>
-      <InvitationFeed invitations={state.invitations} />
-      <LockList locks={state.locks} />
-    </>
+    <Tabs
+      label="Espace support"
+      tabs={[
+        {
+          id: 'live',
+          label: 'Invitations et blocages',
+          render: () => (
+            <>
+              <InvitationFeed invitations={state.invitations} />
+              <LockList locks={state.locks} />
+            </>
+          ),
+        },
+        { id: 'history', label: 'Historique', render: () => <SupportHistory /> },
+      ]}
+    />
   );
 }
 

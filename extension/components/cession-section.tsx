@@ -1,15 +1,21 @@
 import { useEffect, useState } from 'preact/hooks';
+import { locksOf } from '../panel/space-actions.js';
 import { Button } from './button.js';
 import { ConfirmDialog } from './dialog.js';
 import { useStore } from './store-context.js';
 import { TextField } from './text-field.js';
 import { useEmailField } from './use-email-field.js';
 
+export const CESSION_LOCKED_MESSAGE =
+  'La cession est bloquée après trop d’adresses refusées : appelez le 3679 pour la débloquer.';
+
 /**
  * Part 1 of the Paramétrage: hand every SIRET over to another principal user.
  * The address is checked by the server first (own address, a secondary's, an
- * unknown one are refused at the field); the cession, which cannot be undone,
- * is confirmed last, naming the address the server accepted.
+ * unknown one are refused at the field, with the tries left); the cession,
+ * which cannot be undone, is confirmed last, naming the address the server
+ * accepted. Once locked (docs/domain.md, « Lock-outs »), the field says so and
+ * nothing can be sent until the support lifts the lock.
  */
 export function CessionSection() {
   const store = useStore();
@@ -18,6 +24,15 @@ export function CessionSection() {
   const [target, setTarget] = useState<string | null>(null);
   const checking = store.isBusy('checkCessionTarget');
   const [refusals, setRefusals] = useState(0);
+  /** The server answered `LOCKED`: locked until the live view lists the lock. */
+  const [answeredLocked, setAnsweredLocked] = useState(false);
+  const listed = locksOf(store.view.value).some((lock) => lock.scope === 'cession');
+  const locked = listed || answeredLocked;
+
+  // Once the live view lists the lock, it alone says when the support lifted it.
+  useEffect(() => {
+    if (listed) setAnsweredLocked(false);
+  }, [listed]);
 
   // After a refusal the field takes the focus, which reads its message out (aria-describedby);
   // as an effect, so that it comes after a closing dialog gives the focus back.
@@ -25,24 +40,31 @@ export function CessionSection() {
     if (refusals > 0) field.fieldProps.inputRef.current?.focus();
   }, [refusals]);
 
-  function refuse(message: string) {
-    field.setProblem(message);
+  function refuse(result: { code: string; message: string }) {
+    if (result.code === 'LOCKED') {
+      // The lock's event may have come before this answer: then the view alone tells.
+      const listedNow = locksOf(store.view.peek()).some((lock) => lock.scope === 'cession');
+      if (!listedNow) setAnsweredLocked(true);
+      field.setProblem(null);
+    } else {
+      field.setProblem(result.message);
+    }
     setRefusals((count) => count + 1);
   }
 
   async function onSubmit(event: Event) {
     event.preventDefault();
-    if (checking || !field.validate()) return;
+    if (checking || locked || !field.validate()) return;
     const result = await store.checkCessionTarget(field.email.trim());
     if (result.ok) setTarget(result.email);
-    else refuse(result.message);
+    else refuse(result);
   }
 
   async function onConfirm(email: string) {
     const result = await store.cede(email);
     setTarget(null);
     if (result.ok) field.clear();
-    else refuse(result.message);
+    else refuse(result);
   }
 
   return (
@@ -61,8 +83,14 @@ export function CessionSection() {
         <TextField
           label="Adresse e-mail de l'utilisateur principal destinataire"
           {...field.fieldProps}
+          error={locked ? CESSION_LOCKED_MESSAGE : field.fieldProps.error}
         />
-        <Button type="submit" variant="primary" busy={checking || store.isBusy('cede')}>
+        <Button
+          type="submit"
+          variant="primary"
+          busy={checking || store.isBusy('cede')}
+          disabled={locked}
+        >
           Céder les SIRETs
         </Button>
       </form>

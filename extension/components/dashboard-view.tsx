@@ -3,7 +3,7 @@ import type { MemberSnapshot } from '../../shared/events.js';
 import { daysLeft } from '../../shared/jours-francs.js';
 import { formatSiret } from '../../shared/siret.js';
 import type { DossierView } from '../../shared/views.js';
-import { formatDate, formatDaysLeft, plural } from '../panel/format.js';
+import { formatDate, formatDaysLeft, plural } from '../../shared/french-format.js';
 import { countDossiers, groupDossiersBySiret } from '../panel/selectors.js';
 import { useStore } from './store-context.js';
 

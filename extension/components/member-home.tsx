@@ -1,10 +1,12 @@
 import type { MemberSnapshot } from '../../shared/events.js';
 import { formatSiret } from '../../shared/siret.js';
 import { DashboardView } from './dashboard-view.js';
+import { HistoryView, historyTabLabel } from './history-view.js';
 import { ParametrageView } from './parametrage-view.js';
-import { SiretNotices } from './siret-notices.js';
+import { NoticesList } from './notices-list.js';
 import { Tabs } from './tabs.js';
 import { TeamView } from './team-view.js';
+import { useStore } from './store-context.js';
 
 export interface MemberHomeProps {
   state: MemberSnapshot;
@@ -12,13 +14,16 @@ export interface MemberHomeProps {
 
 /** A member's screens: only the principal has the Paramétrage tab. */
 export function MemberHome({ state }: MemberHomeProps) {
+  const store = useStore();
   const isPrincipal = state.me.role === 'principal';
   return (
     <>
-      <SiretNotices />
+      <NoticesList />
       {!isPrincipal && <MySirets state={state} />}
       <Tabs
         label={isPrincipal ? 'Espace utilisateur principal' : 'Espace utilisateur secondaire'}
+        selectedId={store.memberTab.value}
+        onSelect={store.selectMemberTab}
         tabs={[
           {
             id: 'dashboard',
@@ -35,6 +40,11 @@ export function MemberHome({ state }: MemberHomeProps) {
               ]
             : []),
           { id: 'team', label: 'Équipe', render: () => <TeamView state={state} /> },
+          {
+            id: 'history',
+            ...historyTabLabel(store.historyUnread.value),
+            render: () => <HistoryView />,
+          },
         ]}
       />
     </>

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { USER_STATUS_LABELS } from '../../shared/domain.js';
 import type { MemberSnapshot } from '../../shared/events.js';
 import type { MemberView } from '../../shared/views.js';
-import { formatDate } from '../panel/format.js';
+import { formatDate } from '../../shared/french-format.js';
 import { findSecondaries, paginate } from '../panel/selectors.js';
 import { Button } from './button.js';
 import { ConfirmDialog } from './dialog.js';
@@ -142,8 +142,10 @@ function SecondaryRow({ state, member, onSirets, onRemove }: SecondaryRowProps) 
   const online = state.online.includes(member.id);
   const invitation = state.invitations.find((item) => item.userId === member.id);
   const count = member.sirets?.length ?? 0;
+  // Just validated their invitation: the notice says so, the row shows who it is.
+  const highlighted = store.highlightedMembers.value.includes(member.id);
   return (
-    <tr role="row">
+    <tr role="row" class={highlighted ? 'row-highlight' : undefined}>
       <th scope="row" role="rowheader" class="cell-email">
         <span class={`presence ${online ? 'presence-on' : 'presence-off'}`} aria-hidden="true" />
         {member.email}

@@ -1,5 +1,16 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
+import { browser } from 'wxt/browser';
+import {
+  ALL_NOTIFICATIONS_ON,
+  NOTIFICATION_KIND_LABELS,
+  NOTIFICATION_KINDS,
+  readNotificationPreferences,
+  writeNotificationPreferences,
+  type NotificationKind,
+  type NotificationPreferences,
+} from '../lib/notification-preferences.js';
 import { DEFAULT_SERVER_URL } from '../lib/server-url.js';
+import type { StorageAreaLike } from '../lib/stored-session.js';
 import { Button } from './button.js';
 import { useStore } from './store-context.js';
 import { TextField } from './text-field.js';
@@ -42,6 +53,65 @@ export function SettingsScreen() {
           <Button onClick={() => store.openSettings(false)}>Retour</Button>
         </div>
       </form>
+      {signedIn && <NotificationSettings />}
     </main>
+  );
+}
+
+/** Local storage where the background reads them; absent outside the extension (tests). */
+function preferencesArea(): StorageAreaLike | null {
+  const area = (browser as typeof browser | undefined)?.storage?.local;
+  return area ? (area as unknown as StorageAreaLike) : null;
+}
+
+/** Which changes the background announces while the panel is closed; saved at each tick. */
+function NotificationSettings() {
+  // Null until read: boxes shown ticked, then unticked a moment later, would mislead.
+  const [preferences, setPreferences] = useState<NotificationPreferences | null>(() =>
+    preferencesArea() ? null : ALL_NOTIFICATIONS_ON,
+  );
+  useEffect(() => {
+    const area = preferencesArea();
+    if (!area) return;
+    let current = true;
+    void readNotificationPreferences(area)
+      .catch(() => ALL_NOTIFICATIONS_ON)
+      .then((stored) => current && setPreferences(stored));
+    return () => {
+      current = false;
+    };
+  }, []);
+
+  function toggle(kind: NotificationKind, on: boolean) {
+    if (!preferences) return;
+    const next = { ...preferences, [kind]: on };
+    setPreferences(next);
+    const area = preferencesArea();
+    if (area) void writeNotificationPreferences(area, next).catch(() => undefined);
+  }
+
+  return (
+    <section class="notification-settings" aria-labelledby="notification-settings-title">
+      <h3 id="notification-settings-title">Notifications</h3>
+      <p class="hint" id="notification-settings-hint">
+        Quand le panneau est fermé, une notification vous prévient des changements qui vous
+        concernent. Chaque choix est enregistré aussitôt.
+      </p>
+      {preferences && (
+        <fieldset class="checkbox-list" aria-describedby="notification-settings-hint">
+          <legend>Me prévenir pour</legend>
+          {NOTIFICATION_KINDS.map((kind) => (
+            <label class="checkbox" key={kind}>
+              <input
+                type="checkbox"
+                checked={preferences[kind]}
+                onChange={(event) => toggle(kind, event.currentTarget.checked)}
+              />
+              <span>{NOTIFICATION_KIND_LABELS[kind]}</span>
+            </label>
+          ))}
+        </fieldset>
+      )}
+    </section>
   );
 }

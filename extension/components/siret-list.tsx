@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { MemberSnapshot } from '../../shared/events.js';
 import { formatSiret } from '../../shared/siret.js';
-import { formatDate, plural } from '../panel/format.js';
+import { formatDate, plural } from '../../shared/french-format.js';
 import { countDossiers } from '../panel/selectors.js';
 import { Button } from './button.js';
 import { ConfirmDialog, RefusalDialog } from './dialog.js';

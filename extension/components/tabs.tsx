@@ -4,17 +4,27 @@ import { useId, useRef, useState } from 'preact/hooks';
 export interface TabItem {
   id: string;
   label: string;
+  /** The tab's accessible name when its text alone says too little (e.g. a count). */
+  ariaLabel?: string;
   render: () => ComponentChildren;
 }
 
 export interface TabsProps {
   label: string;
   tabs: TabItem[];
+  /** Controlled use: the selected tab is kept outside (e.g. in the store). */
+  selectedId?: string;
+  onSelect?: (id: string) => void;
 }
 
 /** WAI-ARIA tabs: arrows, Home and End move between tabs; the panel follows. */
-export function Tabs({ label, tabs }: TabsProps) {
-  const [selectedId, setSelectedId] = useState(tabs[0]?.id ?? '');
+export function Tabs({ label, tabs, selectedId: controlledId, onSelect }: TabsProps) {
+  const [ownId, setOwnId] = useState(tabs[0]?.id ?? '');
+  const selectedId = controlledId ?? ownId;
+  function setSelectedId(id: string) {
+    setOwnId(id);
+    onSelect?.(id);
+  }
   const baseId = useId();
   const refs = useRef<Record<string, HTMLButtonElement | null>>({});
   // A role change (cession) swaps the tabs: fall back to the first one.
@@ -56,6 +66,7 @@ export function Tabs({ label, tabs }: TabsProps) {
               role="tab"
               id={`${baseId}-tab-${tab.id}`}
               aria-selected={isSelected ? 'true' : 'false'}
+              aria-label={tab.ariaLabel}
               aria-controls={`${baseId}-panel-${tab.id}`}
               tabIndex={isSelected ? 0 : -1}
               class="tab"

@@ -1,6 +1,6 @@
 import { ROLE_LABELS, USER_STATUS_LABELS } from '../../shared/domain.js';
 import type { MemberSnapshot } from '../../shared/events.js';
-import { plural } from '../panel/format.js';
+import { plural } from '../../shared/french-format.js';
 
 export interface TeamViewProps {
   state: MemberSnapshot;

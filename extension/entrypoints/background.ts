@@ -3,6 +3,7 @@ import { defineBackground } from 'wxt/utils/define-background';
 import { isLauncherMessage, type OpenPanelReply, type PendingCountReply } from '../lib/messages.js';
 import { countPendingInvitations } from '../lib/pending-invitations.js';
 import { readStoredState, type StorageAreaLike } from '../lib/stored-session.js';
+import { startBackgroundLive } from '../background/start-live.js';
 
 /** Firefox's sidebar API (absent from Chrome's typings). */
 interface SidebarAction {
@@ -30,6 +31,20 @@ export default defineBackground(() => {
     const action = browser.action ?? api.browserAction;
     action?.onClicked.addListener(() => void api.sidebarAction?.toggle());
   }
+
+  // Live changes while the panel is closed: badge and system notifications.
+  startBackgroundLive({
+    openPanel: (windowId) => {
+      try {
+        const opening = api.sidePanel
+          ? api.sidePanel.open({ windowId })
+          : api.sidebarAction?.open();
+        void Promise.resolve(opening).catch(() => undefined);
+      } catch {
+        // No window known yet: the flag still opens « Historique » at the panel's next start.
+      }
+    },
+  });
 
   browser.runtime.onMessage.addListener((message, sender, sendResponse) => {
     if (!isLauncherMessage(message) || sender.id !== browser.runtime.id) return undefined;

@@ -4,8 +4,19 @@
  * server's code and French message, shown as is.
  */
 import { ERRORS } from '../../shared/errors.js';
+import type { ApiAnswer, JsonRoute } from '../../shared/api-answers.js';
 import type { AddSiretBody, LoginBody, SignupBody } from '../../shared/schemas.js';
-import type { MeView, SecondaryView, SessionView } from '../../shared/views.js';
+import type { HistoryPageView, MeView, SecondaryView, SessionView } from '../../shared/views.js';
+
+/** The support's history filters (`GET /api/v1/admin/history`); empty fields are no filter. */
+export interface HistoryFilters {
+  email?: string;
+  siret?: string;
+  type?: string;
+  /** Days in France, `YYYY-MM-DD`, both included. */
+  from?: string;
+  to?: string;
+}
 
 export class ApiError extends Error {
   constructor(
@@ -35,7 +46,40 @@ export interface ApiClient {
   resendInvitation(userId: number): Promise<{ expiresAt: string }>;
   exportAttributions(): Promise<Blob>;
   resetLock(lockId: number): Promise<void>;
+  /** A page of the caller's own history, newest first, before the cursor `before`. */
+  history(page: { before?: number | null; limit?: number }): Promise<HistoryPageView>;
+  exportHistory(): Promise<Blob>;
+  /** Support: a page of every space's history, filtered. */
+  adminHistory(
+    filters: HistoryFilters,
+    page: { before?: number | null; limit?: number },
+  ): Promise<HistoryPageView>;
+  exportAdminHistory(filters: HistoryFilters): Promise<Blob>;
 }
+
+/** `?a=1&b=x` of the values that are set; '' when none is. */
+function queryString(values: Record<string, string | number | null | undefined>): string {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(values)) {
+    if (value !== undefined && value !== null && value !== '') query.set(name, String(value));
+  }
+  const text = query.toString();
+  return text ? `?${text}` : '';
+}
+
+/** The `:names` of a route's path, e.g. `id` for `PUT /secondaries/:id/sirets`. */
+type ParamNames<Path> = Path extends `${string}:${infer Name}/${infer Rest}`
+  ? Name | ParamNames<`/${Rest}`>
+  : Path extends `${string}:${infer Name}`
+    ? Name
+    : never;
+
+type Query = Record<string, string | number | null | undefined>;
+
+/** A route's body and query, and its path's values when it has `:names` (then required). */
+type JsonArgs<R extends JsonRoute> = [ParamNames<R>] extends [never]
+  ? [call?: { body?: unknown; query?: Query }]
+  : [call: { body?: unknown; query?: Query; params: Record<ParamNames<R>, string | number> }];
 
 /** Where requests go, read at each call (the address and token change over time). */
 export interface ApiTarget {
@@ -72,9 +116,23 @@ export function createHttpApiClient(
     return response;
   }
 
-  async function json<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await request(method, path, body);
-    return (await response.json()) as T;
+  /**
+   * A JSON route, named as the server declares it (shared/api-answers.ts): its
+   * answer's type comes from that declaration. This is the one place where
+   * JSON becomes a declared answer; tests/http/typed-answers.test.ts checks
+   * every answer the server sends against the very same schemas.
+   */
+  async function json<R extends JsonRoute>(route: R, ...args: JsonArgs<R>): Promise<ApiAnswer<R>> {
+    const call: { body?: unknown; query?: Query; params?: Record<string, string | number> } =
+      args[0] ?? {};
+    const [method = '', template = ''] = route.split(' ');
+    const params = call.params ?? {};
+    const path =
+      template.replace(/:([A-Za-z]+)/g, (_, name: string) =>
+        encodeURIComponent(String(params[name])),
+      ) + queryString(call.query ?? {});
+    const response = await request(method, path, call.body);
+    return (await response.json()) as ApiAnswer<R>;
   }
 
   async function none(method: string, path: string, body?: unknown): Promise<void> {
@@ -82,22 +140,28 @@ export function createHttpApiClient(
   }
 
   return {
-    login: (body) => json('POST', '/auth/login', body),
-    signup: (body) => json('POST', '/auth/signup', body),
+    login: (body) => json('POST /auth/login', { body }),
+    signup: (body) => json('POST /auth/signup', { body }),
     logout: () => none('POST', '/auth/logout'),
-    me: async () => (await json<{ user: MeView }>('GET', '/me')).user,
+    me: async () => (await json('GET /me')).user,
     checkCessionTarget: async (email) =>
-      (await json<{ email: string }>('POST', '/cession/check', { email })).email,
-    cede: async (email) => (await json<{ user: MeView }>('POST', '/cession', { email })).user,
+      (await json('POST /cession/check', { body: { email } })).email,
+    cede: async (email) => (await json('POST /cession', { body: { email } })).user,
     addSiret: (body) => none('POST', '/sirets', body),
     deleteSiret: (siret) => none('DELETE', `/sirets/${encodeURIComponent(siret)}`),
-    addSecondary: (email) => json('POST', '/secondaries', { email }),
+    addSecondary: (email) => json('POST /secondaries', { body: { email } }),
     removeSecondary: (userId) => none('DELETE', `/secondaries/${userId}`),
     setSecondarySirets: (userId, sirets) =>
       none('PUT', `/secondaries/${userId}/sirets`, { sirets }),
-    resendInvitation: (userId) => json('POST', `/secondaries/${userId}/invitation`),
+    resendInvitation: (userId) =>
+      json('POST /secondaries/:id/invitation', { params: { id: userId } }),
     exportAttributions: async () => (await request('GET', '/attributions.csv')).blob(),
     resetLock: (lockId) => none('POST', `/admin/locks/${lockId}/reset`),
+    history: (page) => json('GET /history', { query: page }),
+    exportHistory: async () => (await request('GET', '/history.csv')).blob(),
+    adminHistory: (filters, page) => json('GET /admin/history', { query: { ...filters, ...page } }),
+    exportAdminHistory: async (filters) =>
+      (await request('GET', `/admin/history.csv${queryString({ ...filters })}`)).blob(),
   };
 }
 

@@ -4,6 +4,8 @@
  * server's event arrives (store.ts).
  */
 import type { LockScope } from '../../shared/domain.js';
+import type { MemberLockView, Snapshot } from '../../shared/events.js';
+import type { LiveChange } from '../../shared/live-sync.js';
 import type { AddSiretBody } from '../../shared/schemas.js';
 import type { ApiClient } from './api-client.js';
 import type { ActionResult, Feedback } from './feedback.js';
@@ -22,18 +24,27 @@ export function createSpaceActions({ api, run, saveFile, today }: SpaceActionDep
     /** Asks the server whether the cession to this address would be accepted, ceding nothing. */
     checkCessionTarget: async (email: string): Promise<CessionCheck> => {
       let target = email;
+      // A lock-out is said at the field (cession-section.tsx), not toasted as well.
       const result = await run(
         'checkCessionTarget',
         async () => (target = await api.checkCessionTarget(email)),
+        { quiet: ['LOCKED'] },
       );
       return result.ok ? { ok: true, email: target } : result;
     },
 
     cede: (email: string): Promise<ActionResult> =>
-      run('cede', () => api.cede(email), { success: `SIRETs cédés à ${email}.` }),
+      run('cede', () => api.cede(email), {
+        success: `SIRETs cédés à ${email}.`,
+        quiet: ['LOCKED'],
+      }),
 
+    /** A wrong code and a lock-out are shown by the form, at its fields, not toasted. */
     addSiret: (body: AddSiretBody): Promise<ActionResult> =>
-      run('addSiret', () => api.addSiret(body), { success: 'Nouveau SIRET enregistré.' }),
+      run('addSiret', () => api.addSiret(body), {
+        success: 'Nouveau SIRET enregistré.',
+        quiet: ['SIRET_UNLOCK_CODE_INVALID', 'LOCKED'],
+      }),
 
     /** A refusal `SIRET_DELETE_NOT_ALLOWED` is returned for the seed's dialog, not toasted. */
     deleteSiret: (siret: string): Promise<ActionResult> =>
@@ -75,4 +86,24 @@ export function createSpaceActions({ api, run, saveFile, today }: SpaceActionDep
         success: scope === 'signup_alert' ? 'Alerte acquittée.' : 'Blocage levé.',
       }),
   };
+}
+
+/** Told to the principal when the support lifts one of their locks (docs/domain.md, « Lock-outs »). */
+export const LOCK_LIFTED = 'Le blocage a été levé par le support : vous pouvez réessayer.';
+
+/** The space's locks of the principal looking at this view (none for a secondary). */
+export function locksOf(view: Snapshot | null): readonly MemberLockView[] {
+  return view?.kind === 'member' ? view.locks : [];
+}
+
+/**
+ * Whether a live change lifted a lock of the principal looking (a support
+ * reset, live or found by a resync), in the same space: a cession changes the
+ * view wholesale and lifts nothing.
+ */
+export function liftsALock({ previous, state }: LiveChange): boolean {
+  if (previous?.kind !== 'member' || state?.kind !== 'member') return false;
+  if (previous.me.id !== state.me.id || previous.spaceId !== state.spaceId) return false;
+  const kept = new Set(state.locks.map((lock) => lock.id));
+  return previous.locks.some((lock) => !kept.has(lock.id));
 }

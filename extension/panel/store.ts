@@ -30,8 +30,15 @@ import {
 import type { StoredSession, StoredState } from '../lib/stored-session.js';
 import { ApiError, type ApiClient, type ApiTarget } from './api-client.js';
 import { createFeedback, type ActionResult } from './feedback.js';
-import { describeEvent, siretNotices, type SiretNoticeText } from './notices.js';
-import { createSpaceActions } from './space-actions.js';
+import { createMemberHistory, createSupportHistory } from './history-store.js';
+import {
+  describeEvent,
+  isOwnChange,
+  liveNotices,
+  mergeNotices,
+  type NoticeText,
+} from './notices.js';
+import { createSpaceActions, liftsALock, LOCK_LIFTED } from './space-actions.js';
 
 export type { ActionResult, Toast } from './feedback.js';
 
@@ -59,9 +66,12 @@ export type SessionState =
   | { status: 'signed-out' }
   | { status: 'signed-in'; token: string; user: MeView; remember: boolean };
 
-export interface SiretNotice extends SiretNoticeText {
+export interface Notice extends NoticeText {
   id: number;
 }
+
+/** How long a secondary's row stays highlighted after they validated their invitation. */
+export const HIGHLIGHT_MS = 4_000;
 
 export type AuthScreen = 'sign-in' | 'sign-up';
 
@@ -80,7 +90,9 @@ export function createPanelStore(deps: PanelDeps) {
   const connection = signal<ConnectionStatus>('closed');
   const authScreen = signal<AuthScreen>('sign-in');
   const settingsOpen = signal(false);
-  const notices = signal<SiretNotice[]>([]);
+  const notices = signal<Notice[]>([]);
+  /** Secondaries whose row is highlighted for a moment (they just validated their invitation). */
+  const highlightedMembers = signal<readonly number[]>([]);
   /** The last sentence for the polite live region (changes made by others). */
   const announcement = signal('');
   const feedback = createFeedback(async (message) => {
@@ -106,24 +118,62 @@ export function createPanelStore(deps: PanelDeps) {
   });
 
   let live: LiveSync | null = null;
+  const historyDeps = {
+    api,
+    run,
+    saveFile: deps.saveFile,
+    endSession: (message: string) => void endSession(message),
+  };
+  const history = createMemberHistory(historyDeps);
+  const supportHistory = createSupportHistory(historyDeps);
   let nextId = 1;
 
   function dismissNotice(id: number): void {
     notices.value = notices.peek().filter((item) => item.id !== id);
   }
 
+  function clearNotices(): void {
+    notices.value = [];
+  }
+
+  function highlightMember(userId: number): void {
+    highlightedMembers.value = [...highlightedMembers.peek().filter((id) => id !== userId), userId];
+    setTimeout(() => {
+      highlightedMembers.value = highlightedMembers.peek().filter((id) => id !== userId);
+    }, HIGHLIGHT_MS);
+  }
+
+  /**
+   * Shows the new notices (read out by their own live region); notices that
+   * cancel out leave no visible trace, so only the live region tells of them.
+   */
+  function addNotices(texts: NoticeText[]): void {
+    const incoming = texts.map((text) => ({ ...text, id: nextId++ }));
+    const merged = mergeNotices(notices.peek(), incoming);
+    notices.value = merged.notices;
+    if (merged.cancelled.length > 0) {
+      announcement.value = merged.cancelled.map((item) => item.text).join(' ');
+    }
+    for (const { kind, userId } of incoming) {
+      if (kind === 'validated' && userId !== undefined) highlightMember(userId);
+    }
+  }
+
   function onLiveChange(change: LiveChange): void {
     batch(() => {
       view.value = change.state;
       connection.value = change.status;
-      const texts = siretNotices(change);
+      const texts = liveNotices(change);
       if (texts.length > 0) {
-        notices.value = [...notices.peek(), ...texts.map((text) => ({ ...text, id: nextId++ }))];
-      } else if (change.cause.kind === 'event') {
+        addNotices(texts);
+      } else if (change.cause.kind === 'event' && !isOwnChange(change)) {
         const sentence = describeEvent(change.cause.event, change.previous);
         if (sentence) announcement.value = sentence;
       }
     });
+    history.onLiveChange(change);
+    // The lifted form comes back by itself; the toast says why.
+    if (liftsALock(change)) toast('success', LOCK_LIFTED);
     if (change.cause.kind === 'snapshot' && change.state) void rememberUser(change.state.me);
   }
 
@@ -172,7 +222,10 @@ export function createPanelStore(deps: PanelDeps) {
       view.value = null;
       connection.value = 'closed';
       notices.value = [];
+      highlightedMembers.value = [];
       authScreen.value = 'sign-in';
+      history.reset();
+      supportHistory.reset();
     });
     if (message) toast('info', message);
     await deps.storage.clearSession();
@@ -277,6 +330,7 @@ export function createPanelStore(deps: PanelDeps) {
     settingsOpen,
     toasts: feedback.toasts,
     notices,
+    highlightedMembers,
     announcement,
     isBusy: feedback.isBusy,
     today: deps.today,
@@ -287,8 +341,16 @@ export function createPanelStore(deps: PanelDeps) {
     signOut,
     saveServerUrl,
     ...createSpaceActions({ api, run, saveFile: deps.saveFile, today: deps.today }),
+    // « Historique »: `openHistory()` shows the member's tab from anywhere in the panel.
+    memberTab: history.memberTab,
+    historyUnread: history.historyUnread,
+    memberHistory: history.memberHistory,
+    selectMemberTab: history.selectMemberTab,
+    openHistory: history.openHistory,
+    supportHistory,
     dismissToast: feedback.dismissToast,
     dismissNotice,
+    clearNotices,
     showAuthScreen: (screen: AuthScreen) => {
       authScreen.value = screen;
     },

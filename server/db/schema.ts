@@ -1,5 +1,6 @@
 /** The database's tables as Kysely sees them: one place for every row type. */
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ActorRole } from '../../shared/events.js';
 import type {
   DossierKind,
   DossierStatus,
@@ -130,6 +131,8 @@ export interface EventStreamsTable {
 }
 
 export interface EventsTable {
+  /** One number over every stream (migration 0006): the support history's cursor. */
+  id: Generated<number>;
   stream: string;
   seq: ColumnType<number, number, never>;
   type: string;
@@ -140,6 +143,18 @@ export interface EventsTable {
    * every member of the space; otherwise these user ids only.
    */
   audience: number[] | null;
+  /** Who made the change (shared/events.ts, `ActorView`); `system` for no person. */
+  actorRole: ColumnType<ActorRole, ActorRole | undefined, never>;
+  actorId: ColumnType<number | null, number | null | undefined, never>;
+  actorEmail: ColumnType<string | null, string | null | undefined, never>;
+  /** What a support agent typed as the reason of their action. */
+  reason: ColumnType<string | null, string | null | undefined, never>;
+}
+
+/** What an event is about (server/events/event-keys.ts), for the history's searches. */
+export interface EventKeysTable {
+  key: string;
+  eventId: ColumnType<number, number, never>;
 }
 
 export interface Database {
@@ -155,6 +170,7 @@ export interface Database {
   signInAddresses: SignInAddressesTable;
   eventStreams: EventStreamsTable;
   events: EventsTable;
+  eventKeys: EventKeysTable;
 }
 
 export type Space = Selectable<SpacesTable>;

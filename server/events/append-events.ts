@@ -1,19 +1,26 @@
 /**
  * The outbox: every rule writes its events here, in its own transaction.
  *
- * Each stream (`space:<id>`, `admin`) has a head row in `event_streams`. An
- * append bumps that head with an upsert, which holds the row lock until the
- * transaction ends. A second writer of the same stream waits for the first to
- * commit or roll back and then reads the committed head, so sequence numbers
- * are given out in commit order, without holes (a rollback gives its numbers
- * back). A `bigserial` would not do: it is taken at insert time, so a reader
- * tailing it could pass over a row whose transaction commits late and never
- * see it. Space streams are locked before the admin stream, always, so two
- * appenders never wait on each other in a cycle.
+ * Each stream (`space:<id>`, `admin`) has a head row; an append bumps it, which
+ * gives out sequence numbers in commit order and without holes
+ * (server/db/queries/event-streams.ts says how). Space streams are locked
+ * before the admin stream, always, so two appenders never wait on each other
+ * in a cycle.
  */
-import { sql, type Transaction } from 'kysely';
-import type { EventPayloads, ServerEvent, StoredEventType } from '../../shared/events.js';
+import type { Transaction } from 'kysely';
+import type {
+  ActorView,
+  EventPayloads,
+  ServerEvent,
+  StoredEventType,
+} from '../../shared/events.js';
+import {
+  bumpStreamHead,
+  bumpStreamHeadAndInsertEvents,
+  type EventRowDraft,
+} from '../db/queries/event-streams.js';
 import type { Database } from '../db/schema.js';
+import { eventKeys } from './event-keys.js';
 
 export type StreamKey = `space:${number}` | 'admin';
 
@@ -34,8 +41,8 @@ export type EventDraft = {
   };
 }[StoredEventType];
 
-/** An event as written: its place in its stream, ready to publish once committed. */
-export type StoredEvent = EventDraft & { seq: number; at: string };
+/** An event as written: its place in its stream and who made it, ready to publish once committed. */
+export type StoredEvent = EventDraft & { seq: number; at: string; actor: ActorView };
 
 export function draft<T extends StoredEventType>(
   stream: StreamKey,
@@ -46,9 +53,11 @@ export function draft<T extends StoredEventType>(
   return { stream, type, data, audience } as EventDraft;
 }
 
+/** Writes a rule's events, all made by `actor` (server/events/event-actor.ts). */
 export async function appendEvents(
   trx: Transaction<Database>,
   drafts: readonly EventDraft[],
+  actor: ActorView,
 ): Promise<StoredEvent[]> {
   if (drafts.length === 0) return [];
   const streams = [...new Set(drafts.map((d) => d.stream))].sort(compareStreams);
@@ -57,50 +66,33 @@ export async function appendEvents(
   // Every stream but the last: its head bumped on its own, in the order above.
   for (const stream of streams.slice(0, -1)) {
     const count = drafts.filter((d) => d.stream === stream).length;
-    const { head } = await trx
-      .insertInto('eventStreams')
-      .values({ stream, head: count })
-      .onConflict((oc) =>
-        oc.column('stream').doUpdateSet({ head: sql<number>`event_streams.head + ${count}` }),
-      )
-      .returning('head')
-      .executeTakeFirstOrThrow();
+    const head = await bumpStreamHead(trx, stream, count);
     nextSeq.set(stream, head - count + 1);
   }
-  // The last stream's head and every event row in one statement (one round trip):
-  // the upsert is a data-modifying CTE that the insert reads, so it runs, and takes
-  // the head's row lock, before any event row is written. Its `ord`-th event gets
-  // `head - count + ord`; the others have their numbers already.
+  // The last stream's head and every event row in one statement (one round trip).
   const lastCount = drafts.filter((d) => d.stream === last).length;
   let ord = 0;
-  const rows = drafts.map((d) => {
+  const rows = drafts.map((d): EventRowDraft => {
+    const row = { stream: d.stream, type: d.type, data: d.data, audience: d.audience };
+    const keys = eventKeys(d, actor.email);
     if (d.stream === last) {
       ord += 1;
-      return { stream: d.stream, seq: null, ord, type: d.type, data: d.data, audience: d.audience };
+      return { ...row, seq: null, ord, keys };
     }
     const seq = nextSeq.get(d.stream)!;
     nextSeq.set(d.stream, seq + 1);
-    return { stream: d.stream, seq, ord: 0, type: d.type, data: d.data, audience: d.audience };
+    return { ...row, seq, ord: 0, keys };
   });
-  // `now()` is the transaction's start time: the same for every event it writes.
-  const { rows: heads } = await sql<{ head: number; at: Date }>`
-    with head as (
-      insert into event_streams (stream, head) values (${last}, ${lastCount})
-      on conflict (stream) do update set head = event_streams.head + ${lastCount}
-      returning head, now() as at
-    ), written as (
-      insert into events (stream, seq, type, at, data, audience)
-      select d.stream, coalesce(d.seq, head.head - ${lastCount} + d.ord), d.type, head.at,
-        d.data, d.audience
-      from head, jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-        as d(stream text, seq int, ord int, type text, data jsonb, audience int[])
-    )
-    select head, at from head`.execute(trx);
-  const { head, at } = heads[0]!;
+  const { head, at } = await bumpStreamHeadAndInsertEvents(trx, last, lastCount, rows, {
+    role: actor.role,
+    id: actor.id,
+    email: actor.email,
+    reason: actor.reason ?? null,
+  });
   return drafts.map((d, i) => {
     const row = rows[i]!;
     const seq = row.seq ?? head - lastCount + row.ord;
-    return { ...d, seq, at: at.toISOString() } as StoredEvent;
+    return { ...d, seq, at: at.toISOString(), actor } as StoredEvent;
   });
 }
 
@@ -111,9 +103,10 @@ function compareStreams(a: StreamKey, b: StreamKey): number {
   return a < b ? -1 : 1;
 }
 
-/** The wire form of a stored event, for a viewer who may see it in detail. */
+/** The wire form of a stored event, for a viewer who may see it whole (an admin). */
 export function toServerEvent(
-  event: Pick<StoredEvent, 'seq' | 'type' | 'at' | 'data'>,
+  event: Pick<StoredEvent, 'seq' | 'type' | 'at' | 'data' | 'actor'>,
 ): ServerEvent {
-  return { id: event.seq, type: event.type, at: event.at, data: event.data } as ServerEvent;
+  const { seq, type, at, data, actor } = event;
+  return { id: seq, type, at, data, actor } as ServerEvent;
 }

@@ -19,6 +19,7 @@ import { buildOpenApi } from './openapi.js';
 import { adminRoutes } from './routes/admin-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { dossierRoutes } from './routes/dossier-routes.js';
+import { historyRoutes } from './routes/history-routes.js';
 import { invitationRoutes } from './routes/invitation-routes.js';
 import { parametrageRoutes } from './routes/parametrage-routes.js';
 import { invitationPage } from './pages/invitation-page.js';
@@ -87,6 +88,7 @@ export function createApp(deps: AppDeps): { app: Hono<AppEnv>; registry: RouteRe
   parametrageRoutes(api, registry, services);
   dossierRoutes(api, registry, services);
   adminRoutes(api, registry, services);
+  historyRoutes(api, registry, services);
   api.get('/openapi.json', (c) => c.json(buildOpenApi(registry, API_BASE, deps.config.publicUrl)));
   api.notFound(() => {
     throw new DomainError('NOT_FOUND', { message: "Cette adresse de l'API n'existe pas." });

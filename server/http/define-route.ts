@@ -1,6 +1,7 @@
 /**
  * Every route is declared once with its schemas: the same declaration
- * validates requests, checks who may call it, and feeds the OpenAPI document.
+ * validates requests, checks who may call it, types and sends its answer, and
+ * feeds the OpenAPI document.
  */
 import type { Context, Hono } from 'hono';
 import type { z } from 'zod';
@@ -14,10 +15,29 @@ import { frenchIssueMessage } from './french-validation.js';
 export type Access = 'public' | 'user' | 'principal' | 'member' | 'admin';
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
+/**
+ * The success answer of a route. A JSON answer names its schema (from
+ * shared/api-answers.ts): the handler returns the body, typed by it, and
+ * `defineRoute` sends it. A file answer (CSV) is a `Response` the handler
+ * builds itself; a 204 has no body.
+ */
+export type RouteAnswer =
+  | { status: 200 | 201; description: string; schema: z.ZodType }
+  | { status: 204; description: string }
+  | { status: 200; description: string; contentType: 'text/csv' };
+
+/** What the handler of a route gives back for its answer. */
+export type AnswerBody<R extends RouteAnswer> = R extends { schema: infer S extends z.ZodType }
+  ? z.input<S>
+  : R extends { status: 204 }
+    ? void
+    : Response;
+
 export interface RouteSpec<
   B extends z.ZodType | undefined = undefined,
   Q extends z.ZodType | undefined = undefined,
   P extends z.ZodType | undefined = undefined,
+  R extends RouteAnswer = RouteAnswer,
 > {
   method: Method;
   /** Hono path with `:params`, relative to the API base. */
@@ -30,7 +50,9 @@ export interface RouteSpec<
   body?: B;
   query?: Q;
   params?: P;
-  responses: Record<number, string>;
+  answer: R;
+  /** The refusals worth naming, by status (French). Their body is always the `Error` shape. */
+  errors: Record<number, string>;
 }
 
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
@@ -45,20 +67,27 @@ export interface RouteInput<B, Q, P, A extends Access> {
 export type RouteRegistry = RouteSpec<
   z.ZodType | undefined,
   z.ZodType | undefined,
-  z.ZodType | undefined
+  z.ZodType | undefined,
+  RouteAnswer
 >[];
+
+export type RouteHandler<B, Q, P, A extends Access, R extends RouteAnswer> = (
+  c: Context<AppEnv>,
+  input: RouteInput<B, Q, P, A>,
+) => Promise<AnswerBody<R>> | AnswerBody<R>;
 
 export function defineRoute<
   B extends z.ZodType | undefined = undefined,
   Q extends z.ZodType | undefined = undefined,
   P extends z.ZodType | undefined = undefined,
   A extends Access = Access,
+  R extends RouteAnswer = RouteAnswer,
 >(
   app: Hono<AppEnv>,
   registry: RouteRegistry,
   services: AppServices,
-  spec: RouteSpec<B, Q, P> & { access: A },
-  handler: (c: Context<AppEnv>, input: RouteInput<B, Q, P, A>) => Promise<Response> | Response,
+  spec: RouteSpec<B, Q, P, R> & { access: A },
+  handler: RouteHandler<B, Q, P, A, R>,
 ): void {
   registry.push(spec as RouteRegistry[number]);
   app.on(spec.method.toUpperCase(), spec.path, async (c) => {
@@ -66,8 +95,17 @@ export function defineRoute<
     const params = spec.params ? parse(spec.params, c.req.param()) : undefined;
     const query = spec.query ? parse(spec.query, c.req.query()) : undefined;
     const body = spec.body ? parse(spec.body, await readJson(c)) : undefined;
-    return handler(c, { body, query, params, auth } as RouteInput<B, Q, P, A>);
+    const result = await handler(c, { body, query, params, auth } as RouteInput<B, Q, P, A>);
+    return send(c, spec.answer, result);
   });
+}
+
+/** The handler's result as the answer its route declares (headers it set are kept). */
+function send(c: Context<AppEnv>, answer: RouteAnswer, result: unknown): Response {
+  if ('schema' in answer) return c.json(result, answer.status);
+  if (answer.status === 204) return c.body(null, 204);
+  if (result instanceof Response) return result;
+  throw new Error(`${c.req.routePath}: a file answer must be a Response`);
 }
 
 async function authorize(

@@ -33,6 +33,10 @@ export const FIELD_LABELS: Record<string, string> = {
   openedAt: "la date d'ouverture",
   id: "l'identifiant",
   token: "le lien d'invitation",
+  before: 'le curseur de page',
+  type: 'le type de changement',
+  from: 'la date de début',
+  to: 'la date de fin',
 };
 
 /** What a value of each type is called after « doit être ». */

@@ -12,7 +12,7 @@ export function handleError(logger: Logger) {
   return (error: Error, c: Context<AppEnv>): Response => {
     if (isDomainError(error)) {
       return c.json(
-        errorBody(error.code, error.message),
+        errorBody(error.code, error.message, error.remainingAttempts),
         ERRORS[error.code].status as ContentfulStatusCode,
       );
     }

@@ -1,7 +1,7 @@
 /** The OpenAPI document, generated from the very schemas the routes validate with. */
 import { z } from 'zod';
 import { ERRORS } from '../../shared/errors.js';
-import type { RouteRegistry } from './define-route.js';
+import type { RouteAnswer, RouteRegistry } from './define-route.js';
 
 export function buildOpenApi(registry: RouteRegistry, base: string, serverUrl: string): unknown {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -12,17 +12,18 @@ export function buildOpenApi(registry: RouteRegistry, base: string, serverUrl: s
       summary: spec.summary,
       tags: [spec.tag],
       parameters,
-      responses: Object.fromEntries(
-        Object.entries(spec.responses).map(([status, description]) => [
-          status,
-          Number(status) >= 400
-            ? {
-                description,
-                content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-              }
-            : { description },
-        ]),
-      ),
+      responses: {
+        [spec.answer.status]: successResponse(spec.answer),
+        ...Object.fromEntries(
+          Object.entries(spec.errors).map(([status, description]) => [
+            status,
+            {
+              description,
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+            },
+          ]),
+        ),
+      },
     };
     if (spec.description) operation.description = spec.description;
     if (spec.access !== 'public') operation.security = [{ bearer: [] }];
@@ -56,6 +57,12 @@ export function buildOpenApi(registry: RouteRegistry, base: string, serverUrl: s
               properties: {
                 code: { type: 'string', enum: Object.keys(ERRORS) },
                 message: { type: 'string', description: 'French, shown as is to the user.' },
+                remainingAttempts: {
+                  type: 'integer',
+                  minimum: 1,
+                  description:
+                    'A counted refusal: the attempts left before the operation locks (docs/domain.md).',
+                },
               },
             },
           },
@@ -65,8 +72,23 @@ export function buildOpenApi(registry: RouteRegistry, base: string, serverUrl: s
   };
 }
 
-function toSchema(schema: z.ZodType): unknown {
-  return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' });
+function toSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'): unknown {
+  return z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' });
+}
+
+/** The declared answer: the JSON body's schema, a file's media type, or no content. */
+function successResponse(answer: RouteAnswer): unknown {
+  const { description } = answer;
+  if ('schema' in answer) {
+    return {
+      description,
+      content: { 'application/json': { schema: toSchema(answer.schema, 'output') } },
+    };
+  }
+  if ('contentType' in answer) {
+    return { description, content: { [answer.contentType]: { schema: { type: 'string' } } } };
+  }
+  return { description };
 }
 
 function pathParameters(path: string): unknown[] {

@@ -8,8 +8,9 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Snapshot } from '../../shared/events.js';
 import { toMeView } from '../auth/me-view.js';
+import { findStreamHead } from '../db/queries/event-streams.js';
 import { listInvitationViews, listPendingInvitationViews } from '../db/queries/invitations.js';
-import { listLockViews } from '../db/queries/locks.js';
+import { listLocksOfSpace, listLockViews } from '../db/queries/locks.js';
 import { listTeam, listVisibleDossiers } from '../db/queries/read-models.js';
 import { listSiretsOfSpace, listSiretsOfUser } from '../db/queries/sirets.js';
 import { findUserById } from '../db/queries/users.js';
@@ -64,6 +65,7 @@ async function readSnapshot(trx: Transaction<Database>, userId: number): Promise
     dossiers: await listVisibleDossiers(trx, user),
     invitations:
       scope.invitations === 'pending' ? await listPendingInvitationViews(trx, user.spaceId) : [],
+    locks: scope.locks === 'space' ? await listLocksOfSpace(trx, user.spaceId) : [],
     online: [],
     lastEventId: await streamHead(trx, spaceStream(user.spaceId)),
   };
@@ -71,10 +73,5 @@ async function readSnapshot(trx: Transaction<Database>, userId: number): Promise
 
 /** The last id of a stream (0 before its first event). */
 export async function streamHead(db: Kysely<Database>, stream: StreamKey): Promise<number> {
-  const row = await db
-    .selectFrom('eventStreams')
-    .select('head')
-    .where('stream', '=', stream)
-    .executeTakeFirst();
-  return row?.head ?? 0;
+  return (await findStreamHead(db, stream)) ?? 0;
 }

@@ -8,7 +8,7 @@ import { eventAsSeenBy } from '../../shared/visibility.js';
 import type { StoredEvent } from '../events/append-events.js';
 import type { Viewer } from './rooms.js';
 
-export type StreamEvent = Pick<StoredEvent, 'seq' | 'type' | 'at' | 'data' | 'audience'>;
+export type StreamEvent = Pick<StoredEvent, 'seq' | 'type' | 'at' | 'data' | 'audience' | 'actor'>;
 
 /** `joinedAt` is the first position the viewer may see (`findJoinPosition`). */
 export function projectEvent(event: StreamEvent, viewer: Viewer, joinedAt: number): ServerEvent {

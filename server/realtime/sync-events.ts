@@ -4,11 +4,12 @@
  * events after `since` are always a complete prefix: what is read here is
  * exactly what the client missed so far.
  */
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { batchedLookupPerDatabase } from '../db/batched-lookup.js';
-import type { StoredEventType } from '../../shared/events.js';
+import { readStreamsFrom } from '../db/queries/events.js';
 import type { Database } from '../db/schema.js';
 import { ADMIN_STREAM, spaceStream, type StreamKey } from '../events/append-events.js';
+import { recordOfRow } from '../events/stream-record.js';
 import type { StreamEvent } from './project-event.js';
 import type { Viewer } from './rooms.js';
 
@@ -63,32 +64,10 @@ async function readStreams(
     const colon = key.indexOf(':');
     return { key, since: Number(key.slice(0, colon)), stream: key.slice(colon + 1) };
   });
-  const { rows } = await sql<{
-    key: string;
-    seq: number;
-    type: string;
-    at: Date;
-    data: unknown;
-    audience: number[] | null;
-  }>`
-    select w.key, e.seq, e.type, e.at, e.data, e.audience
-    from unnest(${wanted.map((w) => w.key)}::text[], ${wanted.map((w) => w.stream)}::text[],
-                ${wanted.map((w) => w.since)}::int[]) as w(key, stream, since)
-    cross join lateral (
-      select seq, type, at, data, audience from events
-      where stream = w.stream and seq >= w.since
-      order by seq limit ${MAX_SYNC_EVENTS + 2}
-    ) as e
-    order by w.key, e.seq`.execute(db);
+  const rows = await readStreamsFrom(db, wanted, MAX_SYNC_EVENTS + 2);
   const found = new Map<string, StreamEvent[]>(keys.map((key) => [key, []]));
   for (const row of rows) {
-    found.get(row.key)!.push({
-      seq: row.seq,
-      type: row.type as StoredEventType,
-      at: row.at.toISOString(),
-      data: row.data,
-      audience: row.audience,
-    } as StreamEvent);
+    found.get(row.key)!.push(recordOfRow(row) as StreamEvent);
   }
   return found;
 }

@@ -13,6 +13,7 @@ import {
 import { lockSpaces } from '../db/queries/spaces.js';
 import { activateUser, findUserById } from '../db/queries/users.js';
 import { appendEvents, draft, spaceStream, type StoredEvent } from '../events/append-events.js';
+import { actorOfUser } from '../events/event-actor.js';
 import { hashToken } from '../security/secrets.js';
 import { DomainError } from './domain-error.js';
 import { invitationEventDrafts } from './shared/invitation-events.js';
@@ -43,19 +44,23 @@ export async function acceptInvitation(
   const user = await activateUser(trx, invitee.id, input.passwordHash);
   await markInvitationAccepted(trx, invitation.id, now);
 
-  const events = await appendEvents(trx, [
-    draft(
-      spaceStream(spaceId),
-      'secondary.status_changed',
-      { userId: user.id, status: 'active' },
-      null,
-    ),
-    ...invitationEventDrafts(spaceId, 'invitation.accepted', {
-      invitationId: invitation.id,
-      userId: user.id,
-      acceptedAt: now.toISOString(),
-    }),
-  ]);
+  const events = await appendEvents(
+    trx,
+    [
+      draft(
+        spaceStream(spaceId),
+        'secondary.status_changed',
+        { userId: user.id, status: 'active' },
+        null,
+      ),
+      ...invitationEventDrafts(spaceId, 'invitation.accepted', {
+        invitationId: invitation.id,
+        userId: user.id,
+        acceptedAt: now.toISOString(),
+      }),
+    ],
+    actorOfUser(user),
+  );
   return { events, user };
 }
 

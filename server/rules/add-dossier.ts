@@ -11,6 +11,7 @@ import { hasDossierWithReference, insertDossier, toDossierView } from '../db/que
 import { listHoldersOfSiret } from '../db/queries/sirets.js';
 import type { Database } from '../db/schema.js';
 import { appendEvents, draft, spaceStream, type StoredEvent } from '../events/append-events.js';
+import { actorOfUser } from '../events/event-actor.js';
 import { requireAdmin, type Actor } from './actor.js';
 import { DomainError } from './domain-error.js';
 import { lockSiretOwnerSpace } from './shared/lock-siret-owner-space.js';
@@ -36,7 +37,7 @@ export async function addDossier(
   actor: Actor,
   input: AddDossierInput,
 ): Promise<{ events: StoredEvent[]; dossier: DossierView }> {
-  await requireAdmin(trx, actor);
+  const agent = await requireAdmin(trx, actor);
   if (await hasDossierWithReference(trx, input.reference)) throw new DomainError('CONFLICT');
   const openedAt = input.openedAt ?? todayInFrance();
   const spaceId = await lockSiretOwnerSpace(trx, input.siret);
@@ -52,8 +53,10 @@ export async function addDossier(
   const dossier = toDossierView(row);
   if (spaceId === undefined) return { events: [], dossier };
   const audience = await listHoldersOfSiret(trx, input.siret);
-  const events = await appendEvents(trx, [
-    draft(spaceStream(spaceId), 'dossier.added', { dossier }, audience),
-  ]);
+  const events = await appendEvents(
+    trx,
+    [draft(spaceStream(spaceId), 'dossier.added', { dossier }, audience)],
+    actorOfUser(agent),
+  );
   return { events, dossier };
 }

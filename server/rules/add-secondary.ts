@@ -14,6 +14,7 @@ import {
 } from '../db/queries/invitations.js';
 import { findUserByEmail, insertUser } from '../db/queries/users.js';
 import { appendEvents, draft, spaceStream, type StoredEvent } from '../events/append-events.js';
+import { actorOfUser } from '../events/event-actor.js';
 import { lockActorSpace, type Actor } from './actor.js';
 import { DomainError } from './domain-error.js';
 import { invitationEventDrafts } from './shared/invitation-events.js';
@@ -63,13 +64,17 @@ export async function addSecondary(
     status: user.status,
     sirets: [],
   };
-  const events = await appendEvents(trx, [
-    // Every member sees the team (docs/domain.md "Who"); a new member has no SIRET yet.
-    draft(spaceStream(spaceId), 'secondary.added', { member }, null),
-    ...invitationEventDrafts(spaceId, 'invitation.created', {
-      invitation: toInvitationView(invitation),
-    }),
-  ]);
+  const events = await appendEvents(
+    trx,
+    [
+      // Every member sees the team (docs/domain.md "Who"); a new member has no SIRET yet.
+      draft(spaceStream(spaceId), 'secondary.added', { member }, null),
+      ...invitationEventDrafts(spaceId, 'invitation.created', {
+        invitation: toInvitationView(invitation),
+      }),
+    ],
+    actorOfUser(principal),
+  );
   return {
     events,
     secondary: { id: user.id, email, status: user.status, sirets: [] },

@@ -16,6 +16,7 @@ import {
   type EventDraft,
   type StoredEvent,
 } from '../events/append-events.js';
+import { actorOfUser } from '../events/event-actor.js';
 import { lockActorSpace, type Actor } from './actor.js';
 import { DomainError, type AttemptKey } from './domain-error.js';
 import { clearFailedAttempts, lockAttemptCounter } from './record-failed-attempt.js';
@@ -74,11 +75,11 @@ export async function addSiret(
         draft(
           spaceStream(spaceId),
           'secondary.sirets_changed',
-          { userId: secondary.id, sirets, dossiers: views },
+          { userId: secondary.id, sirets, dossiers: views, attributed: [siret] },
           [secondary.id],
         ),
       );
     }
   }
-  return { events: await appendEvents(trx, drafts), siret: added };
+  return { events: await appendEvents(trx, drafts, actorOfUser(user)), siret: added };
 }

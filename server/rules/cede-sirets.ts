@@ -13,6 +13,7 @@ import { attributeSirets, moveSirets } from '../db/queries/sirets.js';
 import { findUserById, makeSecondaryOf, moveSecondaries } from '../db/queries/users.js';
 import type { Database } from '../db/schema.js';
 import { appendEvents, draft, spaceStream, type StoredEvent } from '../events/append-events.js';
+import { actorOfUser } from '../events/event-actor.js';
 import type { Actor } from './actor.js';
 import {
   findCessionTarget,
@@ -54,7 +55,7 @@ export async function cedeSirets(
   }
 
   const sirets = await moveSirets(trx, fromSpaceId, toSpaceId);
-  await moveSecondaries(trx, fromSpaceId, toSpaceId);
+  const secondaries = await moveSecondaries(trx, fromSpaceId, toSpaceId);
   // Pending invitations follow their secondaries: the link keeps working in the new space.
   await moveInvitations(trx, fromSpaceId, toSpaceId);
   await makeSecondaryOf(trx, principal.id, toSpaceId);
@@ -63,10 +64,21 @@ export async function cedeSirets(
   await dissolveSpace(trx, fromSpaceId);
   await clearFailedAttempts(trx, attempt);
 
-  const data = { fromSpaceId, toSpaceId, formerPrincipalId: principal.id, sirets };
-  const events = await appendEvents(trx, [
-    draft(spaceStream(fromSpaceId), 'space.ceded', data, null),
-    draft(spaceStream(toSpaceId), 'space.ceded', data, null),
-  ]);
+  const data = {
+    fromSpaceId,
+    toSpaceId,
+    formerPrincipalId: principal.id,
+    sirets,
+    secondaryCount: secondaries.length,
+    toPrincipalEmail: recipient.email,
+  };
+  const events = await appendEvents(
+    trx,
+    [
+      draft(spaceStream(fromSpaceId), 'space.ceded', data, null),
+      draft(spaceStream(toSpaceId), 'space.ceded', data, null),
+    ],
+    actorOfUser(principal),
+  );
   return { events };
 }

@@ -14,6 +14,7 @@ import {
 import { listHoldersOfSiret } from '../db/queries/sirets.js';
 import type { Database } from '../db/schema.js';
 import { appendEvents, draft, spaceStream, type StoredEvent } from '../events/append-events.js';
+import { actorOfUser } from '../events/event-actor.js';
 import { requireAdmin, type Actor } from './actor.js';
 import { DomainError } from './domain-error.js';
 import { lockSiretOwnerSpace } from './shared/lock-siret-owner-space.js';
@@ -27,7 +28,7 @@ export async function changeDossierStatus(
   actor: Actor,
   input: { dossierId: number; status: DossierStatus },
 ): Promise<{ events: StoredEvent[]; dossier: DossierView }> {
-  await requireAdmin(trx, actor);
+  const agent = await requireAdmin(trx, actor);
   const found = await findDossierById(trx, input.dossierId);
   if (!found) throw new DomainError('NOT_FOUND');
   // Locked like a deletion of its SIRET does: the deletion sees this status or waits for it.
@@ -39,13 +40,17 @@ export async function changeDossierStatus(
   const row = await updateDossierStatus(trx, current.id, input.status);
   if (spaceId === undefined) return { events: [], dossier: toDossierView(row) };
   const audience = await listHoldersOfSiret(trx, row.siret);
-  const events = await appendEvents(trx, [
-    draft(
-      spaceStream(spaceId),
-      'dossier.status_changed',
-      { dossierId: row.id, siret: row.siret, status: row.status },
-      audience,
-    ),
-  ]);
+  const events = await appendEvents(
+    trx,
+    [
+      draft(
+        spaceStream(spaceId),
+        'dossier.status_changed',
+        { dossierId: row.id, siret: row.siret, status: row.status },
+        audience,
+      ),
+    ],
+    actorOfUser(agent),
+  );
   return { events, dossier: toDossierView(row) };
 }

@@ -15,6 +15,7 @@ import {
   type EventDraft,
   type StoredEvent,
 } from '../events/append-events.js';
+import { actorOfUser } from '../events/event-actor.js';
 import { lockActorSpace, type Actor } from './actor.js';
 import { DomainError } from './domain-error.js';
 
@@ -27,7 +28,7 @@ export async function deleteSiret(
   actor: Actor,
   input: { siret: string },
 ): Promise<{ events: StoredEvent[] }> {
-  const { spaceId } = await lockActorSpace(trx, actor, 'principal');
+  const { user: principal, spaceId } = await lockActorSpace(trx, actor, 'principal');
   const { siret } = input;
   if ((await findSiretOwner(trx, siret)) !== spaceId) throw new DomainError('NOT_FOUND');
   // Locked so that a status change in flight is either seen here or waits for the deletion.
@@ -42,10 +43,13 @@ export async function deleteSiret(
   for (const userId of holders) {
     const sirets = await listAttributedSirets(trx, userId);
     drafts.push(
-      draft(spaceStream(spaceId), 'secondary.sirets_changed', { userId, sirets, dossiers: [] }, [
-        userId,
-      ]),
+      draft(
+        spaceStream(spaceId),
+        'secondary.sirets_changed',
+        { userId, sirets, dossiers: [], withdrawn: [siret], deleted: true },
+        [userId],
+      ),
     );
   }
-  return { events: await appendEvents(trx, drafts) };
+  return { events: await appendEvents(trx, drafts, actorOfUser(principal)) };
 }

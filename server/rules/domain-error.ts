@@ -1,5 +1,6 @@
 import { ERRORS, type ErrorCode } from '../../shared/errors.js';
 import type { LockScope } from '../../shared/domain.js';
+import { plural } from '../../shared/french-format.js';
 
 /** What a refused attempt counts against (docs/domain.md: 5 failures lock the scope). */
 export interface AttemptKey {
@@ -32,13 +33,37 @@ export interface AlertKey {
 export class DomainError extends Error {
   readonly code: ErrorCode;
   readonly attempt: AttemptKey | undefined;
+  /** Once counted: how many more refusals the scope allows before it locks. */
+  readonly remainingAttempts: number | undefined;
 
-  constructor(code: ErrorCode, options: { message?: string; attempt?: AttemptKey } = {}) {
+  constructor(
+    code: ErrorCode,
+    options: { message?: string; attempt?: AttemptKey; remainingAttempts?: number } = {},
+  ) {
     super(options.message ?? ERRORS[code].message);
     this.name = 'DomainError';
     this.code = code;
     this.attempt = options.attempt;
+    this.remainingAttempts = options.remainingAttempts;
   }
+}
+
+/**
+ * A member's counted refusal tells how many tries are left before the lock.
+ * An anonymous signup's does not: its answer stays the same whatever the SIRET
+ * (docs/domain.md rule 2).
+ */
+const TELLS_REMAINING_ATTEMPTS: ReadonlySet<LockScope> = new Set(['add_siret', 'cession']);
+
+/** The refusal as answered once counted, with the tries left when its scope tells them. */
+export function withRemainingAttempts(refusal: DomainError, remaining: number): DomainError {
+  if (!refusal.attempt || !TELLS_REMAINING_ATTEMPTS.has(refusal.attempt.scope)) return refusal;
+  const message = /[.!?…]$/.test(refusal.message) ? refusal.message : `${refusal.message}.`;
+  return new DomainError(refusal.code, {
+    message: `${message} Il vous reste ${plural(remaining, 'essai', 'essais')}.`,
+    attempt: refusal.attempt,
+    remainingAttempts: remaining,
+  });
 }
 
 export function isDomainError(error: unknown): error is DomainError {

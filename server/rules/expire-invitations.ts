@@ -11,6 +11,7 @@ import {
 } from '../db/queries/invitations.js';
 import { lockSpaces } from '../db/queries/spaces.js';
 import { appendEvents, type StoredEvent } from '../events/append-events.js';
+import { SYSTEM_ACTOR } from '../events/event-actor.js';
 import { invitationEventDrafts } from './shared/invitation-events.js';
 
 /**
@@ -42,6 +43,7 @@ export async function expireInvitations(
         userId: i.userId,
       }),
     ),
+    SYSTEM_ACTOR,
   );
   return { events, expired: expired.length };
 }

@@ -13,21 +13,27 @@ import {
   markCounterLocked,
   takeFailureCounter,
 } from '../db/queries/failed-attempts.js';
-import { findLockView } from '../db/queries/locks.js';
+import { findLockView, spaceOfCounter } from '../db/queries/locks.js';
 import type { Database } from '../db/schema.js';
 import {
   ADMIN_STREAM,
   appendEvents,
   draft,
+  spaceStream,
   type EventDraft,
   type StoredEvent,
 } from '../events/append-events.js';
+import { SYSTEM_ACTOR } from '../events/event-actor.js';
 import type { AlertKey, AttemptKey } from './domain-error.js';
 
+/**
+ * Counts one failure. `remainingAttempts` is how many more the scope allows
+ * before it locks (0 once locked).
+ */
 export async function recordFailedAttempt(
   trx: Transaction<Database>,
   key: AttemptKey,
-): Promise<{ events: StoredEvent[]; locked: boolean }> {
+): Promise<{ events: StoredEvent[]; locked: boolean; remainingAttempts: number }> {
   const row = await addFailure(trx, key);
   const drafts: EventDraft[] = [];
   let locked = row.lockedAt !== null;
@@ -35,12 +41,20 @@ export async function recordFailedAttempt(
     await markCounterLocked(trx, row.id);
     locked = true;
     const lock = await findLockView(trx, row.id);
-    if (lock) drafts.push(draft(ADMIN_STREAM, 'lock.locked', { lock }));
+    if (lock) {
+      drafts.push(draft(ADMIN_STREAM, 'lock.locked', { lock }));
+      // The principal who typed the attempts sees their own lock; no secondary does.
+      const spaceId = spaceOfCounter(key);
+      if (spaceId !== null) drafts.push(draft(spaceStream(spaceId), 'lock.locked', { lock }, []));
+    }
   }
   // Taken after the attempt's own counter, as every try of the wider count does:
   // concurrent tries never wait on each other in a circle.
   if (key.alsoCounts) drafts.push(...(await countTowardsAlert(trx, key.alsoCounts)));
-  return { events: drafts.length > 0 ? await appendEvents(trx, drafts) : [], locked };
+  // A counter locks by itself: the system is the actor, not whoever typed the code.
+  const events = drafts.length > 0 ? await appendEvents(trx, drafts, SYSTEM_ACTOR) : [];
+  const remainingAttempts = locked ? 0 : Math.max(0, MAX_FAILED_ATTEMPTS - row.failures);
+  return { events, locked, remainingAttempts };
 }
 
 /**

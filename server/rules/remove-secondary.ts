@@ -7,6 +7,7 @@ import type { Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { lockSecondaryOfSpace, removeUserAndEndSessions } from '../db/queries/users.js';
 import { appendEvents, draft, spaceStream, type StoredEvent } from '../events/append-events.js';
+import { actorOfUser } from '../events/event-actor.js';
 import { lockActorSpace, type Actor } from './actor.js';
 import { DomainError } from './domain-error.js';
 import { revokePendingInvitations } from './shared/revoke-pending-invitations.js';
@@ -27,16 +28,17 @@ export async function removeSecondary(
   actor: Actor,
   input: { userId: number },
 ): Promise<RemoveSecondaryResult> {
-  const { spaceId } = await lockActorSpace(trx, actor, 'principal');
+  const { user: principal, spaceId } = await lockActorSpace(trx, actor, 'principal');
   const secondary = await lockSecondaryOfSpace(trx, spaceId, input.userId);
   if (!secondary) throw new DomainError('NOT_FOUND');
 
   const revokedSessionIds = await removeUserAndEndSessions(trx, secondary.id);
   const revoked = await revokePendingInvitations(trx, spaceId, secondary.id);
 
-  const events = await appendEvents(trx, [
-    draft(spaceStream(spaceId), 'secondary.removed', { userId: secondary.id }, null),
-    ...revoked,
-  ]);
+  const events = await appendEvents(
+    trx,
+    [draft(spaceStream(spaceId), 'secondary.removed', { userId: secondary.id }, null), ...revoked],
+    actorOfUser(principal),
+  );
   return { events, revokedSessionIds };
 }

@@ -12,6 +12,7 @@ import {
 } from '../db/queries/invitations.js';
 import { lockSecondaryOfSpace } from '../db/queries/users.js';
 import { appendEvents, type StoredEvent } from '../events/append-events.js';
+import { actorOfUser } from '../events/event-actor.js';
 import { lockActorSpace, type Actor } from './actor.js';
 import { DomainError } from './domain-error.js';
 import { invitationEventDrafts } from './shared/invitation-events.js';
@@ -41,11 +42,15 @@ export async function resendInvitation(
     invitedById: principal.id,
     now: input.now ?? new Date(),
   });
-  const events = await appendEvents(trx, [
-    ...revoked,
-    ...invitationEventDrafts(spaceId, 'invitation.created', {
-      invitation: toInvitationView(invitation),
-    }),
-  ]);
+  const events = await appendEvents(
+    trx,
+    [
+      ...revoked,
+      ...invitationEventDrafts(spaceId, 'invitation.created', {
+        invitation: toInvitationView(invitation),
+      }),
+    ],
+    actorOfUser(principal),
+  );
   return { events, invitation: toIssuedInvitation(invitation, token) };
 }

@@ -4,25 +4,39 @@
  * starts again from zero.
  */
 import type { Transaction } from 'kysely';
-import { deleteFailedAttempt, deleteFailedAttemptsOfUser } from '../db/queries/locks.js';
+import {
+  deleteFailedAttempt,
+  deleteFailedAttemptsOfUser,
+  spaceOfCounter,
+  type DeletedCounter,
+} from '../db/queries/locks.js';
 import type { Database } from '../db/schema.js';
-import { ADMIN_STREAM, appendEvents, draft, type StoredEvent } from '../events/append-events.js';
+import {
+  ADMIN_STREAM,
+  appendEvents,
+  draft,
+  spaceStream,
+  type EventDraft,
+  type StoredEvent,
+} from '../events/append-events.js';
+import { actorOfUser } from '../events/event-actor.js';
+import type { ActorView } from '../../shared/events.js';
 import { requireAdmin, type Actor } from './actor.js';
 import { DomainError } from './domain-error.js';
 
 /**
  * Deletes every failed-attempt counter of a user (their cession and added
  * SIRET counters). Refuses `FORBIDDEN` (not an admin) and `NOT_FOUND` (no
- * counter). A `lock.reset` event for each counter that was locked.
+ * counter). A `lock.reset` event for each counter that was locked (see `lockResetEvents`).
  */
 export async function resetUserLocks(
   trx: Transaction<Database>,
   actor: Actor,
   input: { userId: number },
 ): Promise<{ events: StoredEvent[] }> {
-  await requireAdmin(trx, actor);
+  const agent = await requireAdmin(trx, actor);
   const rows = await deleteFailedAttemptsOfUser(trx, input.userId);
-  return { events: await lockResetEvents(trx, rows) };
+  return { events: await lockResetEvents(trx, rows, actorOfUser(agent)) };
 }
 
 /**
@@ -34,19 +48,30 @@ export async function resetLock(
   actor: Actor,
   input: { lockId: number },
 ): Promise<{ events: StoredEvent[] }> {
-  await requireAdmin(trx, actor);
+  const agent = await requireAdmin(trx, actor);
   const rows = await deleteFailedAttempt(trx, input.lockId);
-  return { events: await lockResetEvents(trx, rows) };
+  return { events: await lockResetEvents(trx, rows, actorOfUser(agent)) };
 }
 
+/**
+ * A `lock.reset` on the admin stream for each counter that was shown to the
+ * agents; a space's counter is also reset on that space's stream, for its
+ * principal's panel (which form comes back).
+ */
 async function lockResetEvents(
   trx: Transaction<Database>,
-  rows: { id: number; lockedAt: Date | null }[],
+  rows: DeletedCounter[],
+  by: ActorView,
 ): Promise<StoredEvent[]> {
   if (rows.length === 0) throw new DomainError('NOT_FOUND');
   const locked = rows.filter((row) => row.lockedAt !== null).sort((a, b) => a.id - b.id);
-  return appendEvents(
-    trx,
-    locked.map((row) => draft(ADMIN_STREAM, 'lock.reset', { lockId: row.id })),
-  );
+  const drafts: EventDraft[] = [];
+  for (const row of locked) {
+    // Which lock it was: the principal's form, and the history's search by SIRET.
+    const data = { lockId: row.id, scope: row.scope, siret: row.siret };
+    drafts.push(draft(ADMIN_STREAM, 'lock.reset', data));
+    const spaceId = spaceOfCounter(row);
+    if (spaceId !== null) drafts.push(draft(spaceStream(spaceId), 'lock.reset', data, []));
+  }
+  return appendEvents(trx, drafts, by);
 }

@@ -7,7 +7,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { StoredEvent } from '../events/append-events.js';
-import { DomainError, isDomainError } from './domain-error.js';
+import { DomainError, isDomainError, withRemainingAttempts } from './domain-error.js';
 import { recordFailedAttempt } from './record-failed-attempt.js';
 
 export interface RuleResult {
@@ -24,7 +24,11 @@ const MAX_TRIES = 4;
 
 type Outcome<R> =
   | { kind: 'done'; result: R }
-  | { kind: 'refused'; refusal: DomainError; recorded: { events: StoredEvent[]; locked: boolean } };
+  | {
+      kind: 'refused';
+      refusal: DomainError;
+      recorded: { events: StoredEvent[]; locked: boolean; remainingAttempts: number };
+    };
 
 export async function runRule<R extends RuleResult>(
   db: Kysely<Database>,
@@ -50,7 +54,7 @@ export async function runRule<R extends RuleResult>(
         const { refusal, recorded } = outcome;
         if (onCommit && recorded.events.length > 0) onCommit(recorded.events);
         if (recorded.locked) throw new DomainError('LOCKED');
-        throw refusal;
+        throw withRemainingAttempts(refusal, recorded.remainingAttempts);
       }
       if (onCommit && outcome.result.events.length > 0) onCommit(outcome.result.events);
       return outcome.result;

@@ -9,6 +9,7 @@ import type { Database } from '../db/schema.js';
 import { readAttributionChange, replaceAttributions } from '../db/queries/sirets.js';
 import { lockSecondaryOfSpace } from '../db/queries/users.js';
 import { appendEvents, draft, spaceStream, type StoredEvent } from '../events/append-events.js';
+import { actorOfUser } from '../events/event-actor.js';
 import { lockActorSpace, type Actor } from './actor.js';
 import { DomainError } from './domain-error.js';
 
@@ -25,7 +26,7 @@ export async function setSecondarySirets(
 ): Promise<{ events: StoredEvent[]; sirets: string[]; secondary: SecondaryView }> {
   // The space lock orders this against deleteSiret, addSiret and cession, so the
   // invariant "a secondary's SIRETs are a subset of the space's" holds at commit.
-  const { spaceId } = await lockActorSpace(trx, actor, 'principal');
+  const { user: principal, spaceId } = await lockActorSpace(trx, actor, 'principal');
   const secondary = await lockSecondaryOfSpace(trx, spaceId, input.userId);
   if (!secondary) throw new DomainError('NOT_FOUND');
 
@@ -51,22 +52,28 @@ export async function setSecondarySirets(
   }
   const dossiers = await replaceAttributions(trx, secondary.id, taken, added);
 
-  const events = await appendEvents(trx, [
-    // Only the principal and this secondary: another secondary never sees this list.
-    draft(
-      spaceStream(spaceId),
-      'secondary.sirets_changed',
-      {
-        userId: secondary.id,
-        sirets: wanted,
-        dossiers,
-        // The secondary's panel shows when each SIRET joined the space, as its snapshot does.
-        ...(added.length > 0
-          ? { addedAt: Object.fromEntries(added.map((s) => [s, addedAt.get(s)!])) }
-          : {}),
-      },
-      [secondary.id],
-    ),
-  ]);
+  const events = await appendEvents(
+    trx,
+    [
+      // Only the principal and this secondary: another secondary never sees this list.
+      draft(
+        spaceStream(spaceId),
+        'secondary.sirets_changed',
+        {
+          userId: secondary.id,
+          sirets: wanted,
+          dossiers,
+          attributed: added,
+          withdrawn: taken,
+          // The secondary's panel shows when each SIRET joined the space, as its snapshot does.
+          ...(added.length > 0
+            ? { addedAt: Object.fromEntries(added.map((s) => [s, addedAt.get(s)!])) }
+            : {}),
+        },
+        [secondary.id],
+      ),
+    ],
+    actorOfUser(principal),
+  );
   return { events, sirets: wanted, secondary: view };
 }

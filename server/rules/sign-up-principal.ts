@@ -18,6 +18,7 @@ import { insertSpace } from '../db/queries/spaces.js';
 import { findUserByEmail, insertUser } from '../db/queries/users.js';
 import type { Database, Dossier, User } from '../db/schema.js';
 import { appendEvents, type StoredEvent } from '../events/append-events.js';
+import { actorOfUser } from '../events/event-actor.js';
 import { decoySecretHash, verifySecret } from '../security/secrets.js';
 import { DomainError, type AttemptKey } from './domain-error.js';
 import { clearFailedAttempts, lockAttemptCounter } from './record-failed-attempt.js';
@@ -72,7 +73,7 @@ export async function signUpPrincipal(
   });
   const { event } = await addProvenSiret(trx, siret, spaceId);
   await clearFailedAttempts(trx, attempt);
-  const events = await appendEvents(trx, [event]);
+  const events = await appendEvents(trx, [event], actorOfUser(user));
   return { events, user };
 }
 

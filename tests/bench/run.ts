@@ -15,6 +15,7 @@
 import type { BenchContext, Measure, MeasureResult } from './measure.js';
 import { measureCommands } from './commands.js';
 import { measureCession } from './cession.js';
+import { measureHistory } from './history.js';
 import { measurePanelBundle } from './panel-bundle.js';
 import { measurePanelOpen } from './panel-open.js';
 import { measureSecondStart } from './second-start.js';
@@ -35,6 +36,7 @@ interface NamedMeasure {
 const MEASURES: NamedMeasure[] = [
   { id: 'commands', run: measureCommands },
   { id: 'cession', run: measureCession },
+  { id: 'history', run: measureHistory },
   { id: 'realtime-fanout', run: measureFanout },
   { id: 'realtime-idle-sockets', run: measureIdleSockets },
   { id: 'realtime-node-restart', run: measureNodeRestart },

@@ -165,6 +165,8 @@ describe.skipIf(!browserTestsEnabled())('the launcher and the live connection', 
       await expectVisible(secondary.mySirets().getByText(formatSiret(siret)));
     }
 
+    // Alice reads her notices: s1 taken away next is news, not a cancelled attribution.
+    await secondary.page.getByRole('button', { name: 'Tout effacer' }).click();
     // And the live channel works again: a change made now arrives as usual.
     const token = await api.login(principalEmail, PASSWORD);
     await api.call('PUT', `/secondaries/${aliceId}/sirets`, { token, body: { sirets: [s2] } });

@@ -161,6 +161,8 @@ describe.skipIf(!browserTestsEnabled())('the seed guide in three browsers', () =
     // A SIRET added "à tous les utilisateurs secondaires" reaches Alice (and Bruno) at once.
     await principal.addSiret(s4, 'CODE-S4', true);
     await secondary.mySirets().getByText(formatSiret(s4)).waitFor({ timeout: LIVE_TIMEOUT });
+    // Alice reads her notices: s1 taken away next is news, not a cancelled attribution.
+    await secondary.page.getByRole('button', { name: 'Tout effacer' }).click();
     await expectLabel(principal.siretsButton(bruno), `Liste SIRETs de ${bruno} (1)`);
 
     // Deleting s1 while its dossier is at "Compléter dossier": the seed's refusal, closed by FERMER.

@@ -43,7 +43,12 @@ describe('extension build', { timeout: 240_000 }, () => {
     expect(chrome.manifest_version).toBe(3);
     expect(chrome.side_panel).toEqual({ default_path: 'sidepanel.html' });
     expect(chrome.background).toEqual({ service_worker: 'background.js' });
-    expect([...(chrome.permissions ?? [])].sort()).toEqual(['sidePanel', 'storage']);
+    expect([...(chrome.permissions ?? [])].sort()).toEqual([
+      'alarms',
+      'notifications',
+      'sidePanel',
+      'storage',
+    ]);
     expect(chrome.host_permissions).toEqual(LOOPBACK);
     expect(chrome.optional_host_permissions).toEqual(['http://*/*', 'https://*/*']);
     expect(chrome.action).toEqual({ default_title: 'Ouvrir le Paramétrage QRP' });
@@ -70,7 +75,9 @@ describe('extension build', { timeout: 240_000 }, () => {
     expect(firefox.browser_specific_settings).toMatchObject({
       gecko: { id: 'parametrage@qrp.local' },
     });
-    expect([...(firefox.permissions ?? [])].sort()).toEqual([...LOOPBACK, 'storage'].sort());
+    expect([...(firefox.permissions ?? [])].sort()).toEqual(
+      [...LOOPBACK, 'alarms', 'notifications', 'storage'].sort(),
+    );
     expect(firefox.optional_permissions).toEqual(['http://*/*', 'https://*/*']);
     expect(firefox.key).toBeUndefined();
     expect(firefox.side_panel).toBeUndefined();

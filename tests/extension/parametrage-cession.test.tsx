@@ -96,7 +96,7 @@ describe('Paramétrage — Céder les SIRETs', () => {
     typeInto(ADDRESS, 'x@exemple.fr', part);
     await clickButton('Céder les SIRETs', part);
     expect(screen.queryByRole('button', { name: 'Confirmer' })).toBeNull();
-    expect(addressField(part).description).toContain('Contactez le 3679');
+    expect(addressField(part).description).toContain('appelez le 3679');
   });
 
   it('checks the address typed on the panel before asking the server', async () => {

@@ -32,6 +32,7 @@ describe('Secondary user', () => {
     expect(screen.getAllByRole('tab').map((tab) => tab.textContent)).toEqual([
       'Tableau de bord',
       'Équipe',
+      'Historique',
     ]);
   });
 

@@ -125,6 +125,16 @@ const CASES: Record<string, Case> = {
     body: () => ({ status: 'consultation' }),
     allowed: ['admin'],
   },
+  'GET /history': {
+    path: () => '/api/v1/history',
+    allowed: ['secondary', 'otherPrincipal', 'principal'],
+  },
+  'GET /history.csv': {
+    path: () => '/api/v1/history.csv',
+    allowed: ['secondary', 'otherPrincipal', 'principal'],
+  },
+  'GET /admin/history': { path: () => '/api/v1/admin/history', allowed: ['admin'] },
+  'GET /admin/history.csv': { path: () => '/api/v1/admin/history.csv', allowed: ['admin'] },
 };
 
 /** Routes anyone may call: each is listed here on purpose, so that a new one is looked at. */

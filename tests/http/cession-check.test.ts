@@ -125,12 +125,15 @@ describeOnEachDatabase('checking the address of a cession before confirming it',
     for (const [index, [who, email]] of addresses.slice(0, MAX_FAILED_ATTEMPTS - 1).entries()) {
       const checked = await check(checking.token, email);
       const ceded = await cede(ceding.token, cedingAddresses[index]![1]);
+      // Each refusal tells the tries left before the lock (docs/api.md, « Errors »).
+      const remaining = MAX_FAILED_ATTEMPTS - index - 1;
       expect(checked, who).toEqual({
         status: 422,
         body: {
           error: {
             code: 'CESSION_TARGET_NOT_PRINCIPAL',
-            message: ERRORS.CESSION_TARGET_NOT_PRINCIPAL.message,
+            message: `${ERRORS.CESSION_TARGET_NOT_PRINCIPAL.message}. Il vous reste ${remaining} ${remaining > 1 ? 'essais' : 'essai'}.`,
+            remainingAttempts: remaining,
           },
         },
       });

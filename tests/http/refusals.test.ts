@@ -4,7 +4,14 @@
  */
 import { expect, it } from 'vitest';
 import { ERRORS, type ErrorCode } from '../../shared/errors.js';
-import { dumpTables, UNLOCK_CODE, WRONG_UNLOCK_CODE, validSiret } from '../support/fixtures.js';
+import {
+  dumpTables,
+  PASSWORD,
+  uniqueEmail,
+  UNLOCK_CODE,
+  WRONG_UNLOCK_CODE,
+  validSiret,
+} from '../support/fixtures.js';
 import { describeOnEachDatabase } from '../support/databases.js';
 import { createHttpHarness, type CallResult } from '../support/http-harness.js';
 import { createRouteCheckWorld } from '../support/route-check-world.js';
@@ -80,9 +87,22 @@ describeOnEachDatabase('refusals over HTTP', (getHandle) => {
         token: w.tokens.principal,
         body: { siret: w.freeSiret, unlockCode, assignToAllSecondaries: false },
       });
-    for (let i = 0; i < 4; i++)
-      expectRefusal(await add(WRONG_UNLOCK_CODE), 'SIRET_UNLOCK_CODE_INVALID');
-    expectRefusal(await add(WRONG_UNLOCK_CODE), 'LOCKED');
+    // Each counted refusal tells the tries left before the lock (docs/api.md, « Errors »).
+    for (const left of [4, 3, 2, 1]) {
+      const res = await add(WRONG_UNLOCK_CODE);
+      expectRefusal(res, 'SIRET_UNLOCK_CODE_INVALID');
+      const tries = left === 1 ? 'Il vous reste 1 essai.' : `Il vous reste ${left} essais.`;
+      expect(res.body).toEqual({
+        error: {
+          code: 'SIRET_UNLOCK_CODE_INVALID',
+          message: `${ERRORS.SIRET_UNLOCK_CODE_INVALID.message} ${tries}`,
+          remainingAttempts: left,
+        },
+      });
+    }
+    const locked = await add(WRONG_UNLOCK_CODE);
+    expectRefusal(locked, 'LOCKED');
+    expect(locked.body).toEqual({ error: { code: 'LOCKED', message: ERRORS.LOCKED.message } });
     expectRefusal(await add(UNLOCK_CODE), 'LOCKED');
     const locks = await http.call('GET', '/api/v1/admin/locks', { token: w.tokens.admin });
     const lock = locks.body.items.find((l: { siret: string | null }) => l.siret === w.freeSiret);
@@ -93,5 +113,30 @@ describeOnEachDatabase('refusals over HTTP', (getHandle) => {
         .status,
     ).toBe(204);
     expect((await add(UNLOCK_CODE)).status).toBe(201);
+  });
+
+  it('answers an anonymous signup the same whatever the SIRET, without the tries left', async () => {
+    const { db } = getHandle();
+    const http = createHttpHarness(db);
+    const w = await createRouteCheckWorld(db);
+    const noDossier = validSiret();
+    const refused = {
+      error: { code: 'SIGNUP_PROOF_REFUSED', message: ERRORS.SIGNUP_PROOF_REFUSED.message },
+    };
+    const cases = [
+      { siret: w.freeSiret, unlockCode: WRONG_UNLOCK_CODE },
+      { siret: w.spaceB.sirets[0], unlockCode: WRONG_UNLOCK_CODE },
+      { siret: noDossier, unlockCode: UNLOCK_CODE },
+    ];
+    // Up to the fourth try of each SIRET from this address: never a count, never a lock.
+    for (let i = 0; i < 2; i++) {
+      for (const body of cases) {
+        const res = await http.call('POST', '/api/v1/auth/signup', {
+          body: { email: uniqueEmail('inscription'), password: PASSWORD, ...body },
+        });
+        expect(res.status).toBe(422);
+        expect(res.body).toEqual(refused);
+      }
+    }
   });
 });

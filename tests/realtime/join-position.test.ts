@@ -112,7 +112,6 @@ describeOnEachDatabase('the join position of a member', (getHandle) => {
     expect(
       await findJoinPosition(db, {
         userId: admin.user.id,
-        sessionId: 0,
         role: 'admin',
         spaceId: null,
       }),

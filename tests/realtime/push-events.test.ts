@@ -13,6 +13,7 @@ import { setSecondarySirets } from '../../server/rules/set-secondary-sirets.js';
 import { describeOnEachDatabase } from '../support/databases.js';
 import {
   createDossier,
+  streamHead,
   uniqueEmail,
   uniqueReference,
   unlockCodeHash,
@@ -68,6 +69,11 @@ describeOnEachDatabase('pushing committed events', (getHandle) => {
     expectReceived(clients.first, pushed, onlyFor(first.user.id));
     expectReceived(clients.second, pushed, onlyFor(second.user.id));
     expect(clients.first.ofType('secondary.sirets_changed')[0]?.data.sirets).toContain(siret);
+    // A member sees who of the space made the change.
+    const principal = { id: space.principal.id, email: space.principal.email, role: 'principal' };
+    expect(clients.principal.ofType('siret.added')[0]?.actor).toEqual(principal);
+    expect(clients.first.ofType('secondary.sirets_changed')[0]?.actor).toEqual(principal);
+    expect(clients.second.ofType('secondary.sirets_changed')[0]?.actor).toEqual(principal);
     expectNoStoredEvent(clients.other);
     expectNoStoredEvent(clients.admin);
   });
@@ -149,6 +155,10 @@ describeOnEachDatabase('pushing committed events', (getHandle) => {
         .ofType('invitation.expired')
         .some((e) => e.data.userId === expiring.secondary.id),
     ).toBe(true);
+    // Nobody asked for the expiry: everyone sees the system, and nothing more.
+    const system = { id: null, email: null, role: 'system' };
+    expect(clients.principal.ofType('invitation.expired')[0]?.actor).toEqual(system);
+    expect(clients.admin.ofType('invitation.expired')[0]?.actor).toEqual(system);
     expectNoStoredEvent(clients.other);
   });
 
@@ -196,15 +206,22 @@ describeOnEachDatabase('pushing committed events', (getHandle) => {
     expectReceived(clients.first, pushed, onlyFor(first.user.id));
     expectReceived(clients.first, pushed, 'full');
     expectReceived(clients.second, pushed, 'hidden');
+    // An admin acts as « le support »: members learn neither who nor why.
+    const support = { id: null, email: null, role: 'support' };
+    for (const member of [clients.principal, clients.first]) {
+      expect(member.ofType('dossier.added')[0]?.actor).toEqual(support);
+      expect(member.ofType('dossier.status_changed')[0]?.actor).toEqual(support);
+    }
     expectNoStoredEvent(clients.other);
     expectNoStoredEvent(clients.admin);
   });
 
-  it('tells the admins of a lock-out and its reset, and no member', async () => {
+  it('tells the admins and the principal of a lock-out and its reset, hiding them from the secondaries', async () => {
     world = await createConnectedWorld(getHandle().db, server);
     const { space, clients } = world;
     const siret = validSiret();
     await createDossier(world.db, { siret, status: 'completer_dossier' });
+    const spaceHead = await streamHead(world.db, spaceStream(space.spaceId));
     for (let attempt = 0; attempt < 5; attempt++) {
       await world
         .run((trx) =>
@@ -222,13 +239,52 @@ describeOnEachDatabase('pushing committed events', (getHandle) => {
       siret,
       userId: space.principal.id,
     });
+    // The principal's panel hears of it live, on their space's stream; the secondaries
+    // get the same id as `hidden`.
+    const seen = await clients.principal.nextOfType('lock.locked');
+    expect(seen).toEqual({
+      id: spaceHead + 1,
+      type: 'lock.locked',
+      at: locked.at,
+      data: locked.data,
+      actor: { id: null, email: null, role: 'system' },
+    });
+    await world.settle();
+    for (const secondary of [clients.first, clients.second]) {
+      expect(secondary.stored).toEqual([
+        { id: spaceHead + 1, type: 'hidden', at: locked.at, data: {} },
+      ]);
+    }
+
     const reset = await world.run((trx) =>
       resetLock(trx, { userId: world.adminId }, { lockId: locked.data.lock.id }),
     );
     await world.settle();
     expectReceived(clients.admin, streamEvents(reset.events, ADMIN_STREAM), 'full');
-    for (const member of [clients.principal, clients.first, clients.second, clients.other]) {
-      expectNoStoredEvent(member);
-    }
+    const ofTheSpace = ofSpace(reset.events);
+    expect(ofTheSpace.map((e) => [e.type, e.data])).toEqual([
+      ['lock.reset', { lockId: locked.data.lock.id, scope: 'add_siret', siret }],
+    ]);
+    expectReceived(clients.principal, ofTheSpace, 'full');
+    expectReceived(clients.first, ofTheSpace, 'hidden');
+    expectReceived(clients.second, ofTheSpace, 'hidden');
+    // The counter locks by itself; the reset names the agent whole to the admins only.
+    expect(locked.actor).toEqual({ id: null, email: null, role: 'system' });
+    const agent = await world.db
+      .selectFrom('users')
+      .select(['id', 'email'])
+      .where('id', '=', world.adminId)
+      .executeTakeFirstOrThrow();
+    expect(clients.admin.ofType('lock.reset')[0]?.actor).toEqual({
+      id: agent.id,
+      email: agent.email,
+      role: 'support',
+    });
+    expect(clients.principal.ofType('lock.reset')[0]?.actor).toEqual({
+      id: null,
+      email: null,
+      role: 'support',
+    });
+    expectNoStoredEvent(clients.other);
   });
 });

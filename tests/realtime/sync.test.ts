@@ -2,6 +2,7 @@ import { io, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type {
   ClientToServerEvents,
+  ServerEvent,
   ServerToClientEvents,
   Snapshot,
   SyncResponse,
@@ -19,11 +20,13 @@ import { MAX_SYNC_EVENTS } from '../../server/realtime/sync-events.js';
 import { addDossier } from '../../server/rules/add-dossier.js';
 import { runRule } from '../../server/rules/run-rule.js';
 import { setSecondarySirets } from '../../server/rules/set-secondary-sirets.js';
+import { SYSTEM_ACTOR } from '../../server/events/event-actor.js';
 import { describeOnEachDatabase } from '../support/databases.js';
 import { createPrincipalWithSpace, uniqueReference, unlockCodeHash } from '../support/fixtures.js';
 import { startInProcessServer, type InProcessServer } from '../support/in-process-server.js';
 import { TestClient, tokenFor } from '../support/socket-clients.js';
 import {
+  actorSeenByMember,
   createConnectedWorld,
   expectNoStoredEvent,
   streamEvents,
@@ -68,6 +71,11 @@ describeOnEachDatabase('sync', (getHandle) => {
     return streamEvents([...hidden.events, ...visible.events], spaceStream(w.space.spaceId));
   }
 
+  /** A stored event in detail, as a member receives it. */
+  function memberForm(event: StoredEvent): ServerEvent {
+    return { ...toServerEvent(event), actor: actorSeenByMember(event.actor) } as ServerEvent;
+  }
+
   /** A raw client whose handshake carries a resume point; records what it gets. */
   function resumingClient(token: string, resume: unknown) {
     const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(server.url, {
@@ -105,7 +113,7 @@ describeOnEachDatabase('sync', (getHandle) => {
       expect(response).toEqual({
         events: missed.map((event) =>
           event.audience === null || event.audience.includes(viewer.userId)
-            ? toServerEvent(event)
+            ? memberForm(event)
             : { id: event.seq, type: 'hidden', at: event.at, data: {} },
         ),
       });
@@ -147,10 +155,12 @@ describeOnEachDatabase('sync', (getHandle) => {
     expect(response).toEqual({
       events: [
         { id: missed[0]!.seq, type: 'hidden', at: missed[0]!.at, data: {} },
-        toServerEvent(missed[1]!),
+        memberForm(missed[1]!),
       ],
     });
-    expect(await clients.principal.sync(before)).toEqual({ events: missed.map(toServerEvent) });
+    // The dossier came from the support: members see who only by role.
+    expect(memberForm(missed[1]!).actor).toEqual({ id: null, email: null, role: 'support' });
+    expect(await clients.principal.sync(before)).toEqual({ events: missed.map(memberForm) });
   });
 
   it('returns the events missed while away to a client that reconnects with its position', async () => {
@@ -167,7 +177,7 @@ describeOnEachDatabase('sync', (getHandle) => {
       const response = await back.sync(position);
       expect(response).toEqual({
         events: [
-          toServerEvent(missed[0]!),
+          memberForm(missed[0]!),
           { id: missed[1]!.seq, type: 'hidden', at: missed[1]!.at, data: {} },
         ],
       });
@@ -202,6 +212,7 @@ describeOnEachDatabase('sync', (getHandle) => {
               status: 'active',
             }),
           ),
+          SYSTEM_ACTOR,
         ).then((events) => ({ events })),
       );
       const head = MAX_SYNC_EVENTS + 1;

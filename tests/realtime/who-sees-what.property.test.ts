@@ -8,16 +8,18 @@
  *   (an `space.ceded` in between makes the panel ask for a fresh snapshot);
  * - the projected events of their stream, replayed from its start, are all
  *   `hidden` before they came into the space and carry no e-mail, SIRET or id
- *   that none of their snapshots shows.
+ *   that none of their snapshots shows (their actors and the receiving
+ *   principal's e-mail of `space.ceded` included).
  */
 import fc from 'fast-check';
 import type { Kysely, Transaction } from 'kysely';
 import { expect, it } from 'vitest';
-import { DOSSIER_STATUSES, type DossierStatus } from '../../shared/domain.js';
+import { DOSSIER_STATUSES, MAX_FAILED_ATTEMPTS, type DossierStatus } from '../../shared/domain.js';
 import type { ServerEvent, Snapshot, StoredEventType } from '../../shared/events.js';
 import { applyEvent } from '../../shared/panel-state.js';
 import type { Database } from '../../server/db/schema.js';
 import { buildSnapshot } from '../../server/realtime/build-snapshot.js';
+import { recordOfRow } from '../../server/events/stream-record.js';
 import { findJoinPosition } from '../../server/realtime/join-position.js';
 import { projectEvent, type StreamEvent } from '../../server/realtime/project-event.js';
 import type { Viewer } from '../../server/realtime/rooms.js';
@@ -64,6 +66,8 @@ type Command =
   | { kind: 'attribute'; pick: number; mask: number }
   | { kind: 'addSiret'; space: SpaceIndex; assignAll: boolean }
   | { kind: 'wrongCode'; space: SpaceIndex }
+  /** Wrong codes for one SIRET up to the lock (docs/domain.md, « Lock-outs »). */
+  | { kind: 'lockOut'; space: SpaceIndex }
   | { kind: 'deleteSiret'; space: SpaceIndex; pick: number }
   | { kind: 'addDossier'; pick: number; status: DossierStatus }
   | { kind: 'dossierStatus'; pick: number; status: DossierStatus }
@@ -71,7 +75,7 @@ type Command =
   | { kind: 'resend'; pick: number }
   | { kind: 'expire' }
   | { kind: 'cede' }
-  | { kind: 'resetLocks' };
+  | { kind: 'resetLocks'; space: SpaceIndex };
 
 const pick = fc.nat({ max: 7 });
 const space = fc.constantFrom<SpaceIndex>(0, 1);
@@ -93,6 +97,7 @@ const command: fc.Arbitrary<Command> = fc.oneof(
     }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('wrongCode' as const), space }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('lockOut' as const), space }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('deleteSiret' as const), space, pick }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('addDossier' as const), pick, status }) },
   {
@@ -103,13 +108,15 @@ const command: fc.Arbitrary<Command> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('resend' as const), pick }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'expire' as const }) },
   { weight: 2, arbitrary: fc.constant({ kind: 'cede' as const }) },
-  { weight: 1, arbitrary: fc.constant({ kind: 'resetLocks' as const }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('resetLocks' as const), space }) },
 );
 
 /**
  * Each space starts with a secondary holding one SIRET, invited through the
  * rules as every secondary is: the events that name them say when they came in
- * (an account written straight into the database has none).
+ * (an account written straight into the database has none). The first space's
+ * principal then locks themself out of adding a SIRET, so that every history
+ * has a lock for its principal to see and its secondary not to.
  */
 const SETUP: readonly Command[] = [
   { kind: 'invite', space: 0 },
@@ -118,6 +125,7 @@ const SETUP: readonly Command[] = [
   { kind: 'invite', space: 1 },
   { kind: 'accept', pick: 1 },
   { kind: 'attribute', pick: 1, mask: 1 },
+  { kind: 'lockOut', space: 0 },
 ];
 
 /** What a history has made so far, for commands to pick from. */
@@ -193,6 +201,12 @@ async function checkHistory(
     await run(history, next);
     await look();
   }
+  // The setup's lock shows to its principal, and to nobody else of the space.
+  const afterSetup = (userId: number) => seen.get(userId)?.[SETUP.length];
+  expect(afterSetup(a.principal.id)).toMatchObject({
+    locks: [expect.objectContaining({ scope: 'add_siret' })],
+  });
+  expect(afterSetup(history.secondaries[0]!.userId)).toMatchObject({ locks: [] });
   const bystanderStream = await readStream(db, `space:${bystander.spaceId}`);
   expect(bystanderStream).toEqual([]);
   for (const [userId, snapshots] of seen) {
@@ -291,6 +305,20 @@ async function run(history: History, next: Command): Promise<void> {
       if (done) history.sirets.push(siret);
       return;
     }
+    case 'lockOut': {
+      const siret = validSiret();
+      await createDossier(db, { siret, status: 'consultation' });
+      for (let i = 0; i < MAX_FAILED_ATTEMPTS; i++) {
+        await attempt((trx) =>
+          addSiret(trx, history.spaces[next.space].principal, {
+            siret,
+            unlockCode: WRONG_UNLOCK_CODE,
+            assignToAllSecondaries: false,
+          }),
+        );
+      }
+      return;
+    }
     case 'deleteSiret': {
       const sirets = await siretsOf(history.spaces[next.space].spaceId);
       const siret = sirets[next.pick % Math.max(sirets.length, 1)];
@@ -331,7 +359,9 @@ async function run(history: History, next: Command): Promise<void> {
       return;
     case 'resetLocks':
       await attempt((trx) =>
-        resetUserLocks(trx, history.admin, { userId: history.spaces[0].principal.userId }),
+        resetUserLocks(trx, history.admin, {
+          userId: history.spaces[next.space].principal.userId,
+        }),
       );
       return;
   }
@@ -394,7 +424,14 @@ async function checkViewer(
     const sent = projected(0, endOfView.get(keyOf(from)) ?? 0);
     expect(sent.filter((e) => e.id < joinedAt && e.type !== 'hidden')).toEqual([]);
     for (const event of sent.filter((e) => e.type !== 'hidden')) {
-      const unseen = tokensOf(event).filter((token) => !shown.has(token));
+      // An admin sees every actor whole (shared/visibility.ts): the id of an
+      // actor whose e-mail their snapshots show names nobody new to them.
+      const actor = event.actor;
+      const known =
+        viewer.role === 'admin' && actor?.id != null && shown.has(`email:${actor.email}`)
+          ? `user:${actor.id}`
+          : null;
+      const unseen = tokensOf(event).filter((token) => !shown.has(token) && token !== known);
       expect(unseen, `user ${userId} received ${event.type} #${event.id}`).toEqual([]);
     }
   }
@@ -403,18 +440,26 @@ async function checkViewer(
 async function readStream(db: Kysely<Database>, stream: string): Promise<StreamEvent[]> {
   const rows = await db
     .selectFrom('events')
-    .select(['seq', 'type', 'at', 'data', 'audience'])
+    .select([
+      'seq',
+      'type',
+      'at',
+      'data',
+      'audience',
+      'actorRole',
+      'actorId',
+      'actorEmail',
+      'reason',
+    ])
     .where('stream', '=', stream)
     .orderBy('seq')
     .execute();
   return rows.map(
     (row) =>
-      ({
-        seq: row.seq,
+      recordOfRow({
+        ...row,
         type: row.type as StoredEventType,
         at: new Date(row.at).toISOString(),
-        data: row.data,
-        audience: row.audience,
       }) as StreamEvent,
   );
 }
@@ -474,6 +519,7 @@ const ID_KINDS: Record<string, string> = {
   invitation: 'invitation',
   locks: 'lock',
   lock: 'lock',
+  actor: 'user',
 };
 const ID_KEYS: Record<string, string> = {
   userId: 'user',

@@ -98,8 +98,16 @@ describeOnEachDatabase('addSiret', (getHandle) => {
       userId: active.user.id,
       sirets: [space.sirets[1]!, siret].sort(),
       dossiers,
+      attributed: [siret],
     });
-    expect(events[2]?.data).toEqual({ userId: pending.user.id, sirets: [siret], dossiers });
+    expect(events[2]?.data).toEqual({
+      userId: pending.user.id,
+      sirets: [siret],
+      dossiers,
+      attributed: [siret],
+    });
+    const principal = { id: space.principal.id, email: space.principal.email, role: 'principal' };
+    expect(events.map((e) => e.actor)).toEqual([principal, principal, principal]);
     const holders = await db
       .selectFrom('attributions')
       .select('userId')
@@ -243,6 +251,12 @@ describeOnEachDatabase('addSiret', (getHandle) => {
     );
     expect(reset.events).toMatchObject([
       { stream: ADMIN_STREAM, type: 'lock.reset', data: { lockId: counter.id }, audience: null },
+      {
+        stream: spaceStream(space.spaceId),
+        type: 'lock.reset',
+        data: { lockId: counter.id, scope: 'add_siret', siret },
+        audience: [],
+      },
     ]);
     await add(space.actor, { siret });
     const row = await db

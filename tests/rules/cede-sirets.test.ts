@@ -107,7 +107,11 @@ describeOnEachDatabase('cedeSirets', (getHandle) => {
       toSpaceId: to.spaceId,
       formerPrincipalId: from.principal.id,
       sirets: from.sirets,
+      // The active and the pending secondary moved; the removed one stayed behind.
+      secondaryCount: 2,
+      toPrincipalEmail: to.principal.email,
     };
+    const actor = { id: from.principal.id, email: from.principal.email, role: 'principal' };
     expect(events).toEqual([
       expect.objectContaining({
         stream: spaceStream(from.spaceId),
@@ -115,6 +119,7 @@ describeOnEachDatabase('cedeSirets', (getHandle) => {
         type: 'space.ceded',
         data,
         audience: null,
+        actor,
       }),
       expect.objectContaining({
         stream: spaceStream(to.spaceId),
@@ -122,6 +127,7 @@ describeOnEachDatabase('cedeSirets', (getHandle) => {
         type: 'space.ceded',
         data,
         audience: null,
+        actor,
       }),
     ]);
     expect(await listEvents(db, spaceStream(from.spaceId), fromHead)).toHaveLength(1);

@@ -54,6 +54,7 @@ describeOnEachDatabase('deleteSiret', (getHandle) => {
     expect(dossiers).toHaveLength(2);
 
     const stream = spaceStream(space.spaceId);
+    const actor = { id: space.principal.id, email: space.principal.email, role: 'principal' };
     expect(events).toEqual([
       expect.objectContaining({
         stream,
@@ -61,18 +62,33 @@ describeOnEachDatabase('deleteSiret', (getHandle) => {
         type: 'siret.removed',
         audience: [],
         data: { siret: gone },
+        actor,
       }),
       expect.objectContaining({
         stream,
         type: 'secondary.sirets_changed',
         audience: [both.user.id],
-        data: { userId: both.user.id, sirets: [kept], dossiers: [] },
+        data: {
+          userId: both.user.id,
+          sirets: [kept],
+          dossiers: [],
+          withdrawn: [gone],
+          deleted: true,
+        },
+        actor,
       }),
       expect.objectContaining({
         stream,
         type: 'secondary.sirets_changed',
         audience: [onlyGone.user.id],
-        data: { userId: onlyGone.user.id, sirets: [], dossiers: [] },
+        data: {
+          userId: onlyGone.user.id,
+          sirets: [],
+          dossiers: [],
+          withdrawn: [gone],
+          deleted: true,
+        },
+        actor,
       }),
     ]);
   });

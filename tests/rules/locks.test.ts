@@ -4,7 +4,7 @@ import type { LockScope } from '../../shared/domain.js';
 import { listLockViews } from '../../server/db/queries/locks.js';
 import * as signupAttemptsPerAddress from '../../server/db/migrations/0003-signup-attempts-per-address.js';
 import type { Database } from '../../server/db/schema.js';
-import { ADMIN_STREAM } from '../../server/events/append-events.js';
+import { ADMIN_STREAM, spaceStream } from '../../server/events/append-events.js';
 import { resetLock, resetUserLocks } from '../../server/rules/reset-lock.js';
 import { runRule } from '../../server/rules/run-rule.js';
 import { describeOnEachDatabase } from '../support/databases.js';
@@ -120,9 +120,13 @@ describeOnEachDatabase('resetting locks', (getHandle) => {
         .where('userId', 'in', [space.principal.id, other.principal.id])
         .execute();
       expect(left).toEqual([{ id: untouched.id }]);
-      const expected = [cession.id, addSiret.id].sort((a, b) => a - b);
+      const expected = [cession, addSiret].sort((a, b) => a.id - b.id);
       expect(events.map((e) => [e.stream, e.type, e.audience, e.data])).toEqual(
-        expected.map((lockId) => [ADMIN_STREAM, 'lock.reset', null, { lockId }]),
+        expected.flatMap(({ id: lockId, scope, siret }) => [
+          [ADMIN_STREAM, 'lock.reset', null, { lockId, scope, siret }],
+          // The principal's panel gets its form back: principal only, which counter it was.
+          [spaceStream(space.spaceId), 'lock.reset', [], { lockId, scope, siret }],
+        ]),
       );
       expect((await listEvents(db, ADMIN_STREAM, head)).map((e) => e.seq)).toEqual([
         head + 1,
@@ -170,7 +174,7 @@ describeOnEachDatabase('resetting locks', (getHandle) => {
         expect.objectContaining({
           stream: ADMIN_STREAM,
           type: 'lock.reset',
-          data: { lockId: lock.id },
+          data: { lockId: lock.id, scope: 'signup', siret },
           audience: null,
         }),
       ]);
@@ -211,7 +215,10 @@ describeOnEachDatabase('resetting locks', (getHandle) => {
         resetLock(trx, admin.actor, { lockId: alert.id }),
       );
       expect(events).toEqual([
-        expect.objectContaining({ type: 'lock.reset', data: { lockId: alert.id } }),
+        expect.objectContaining({
+          type: 'lock.reset',
+          data: { lockId: alert.id, scope: 'signup_alert', siret },
+        }),
       ]);
       expect((await listLockViews(db)).map((lock) => lock.id)).not.toContain(alert.id);
     });

@@ -78,8 +78,18 @@ describeOnEachDatabase('setSecondarySirets', (getHandle) => {
       setSecondarySirets(trx, space.actor, { userId: secondary.user.id, sirets: [] }),
     );
     expect(await attributed(db, secondary.user.id)).toEqual([]);
-    expect(events.map((e) => [e.type, e.data])).toEqual([
-      ['secondary.sirets_changed', { userId: secondary.user.id, sirets: [], dossiers: [] }],
+    expect(events.map((e) => [e.type, e.data, e.actor])).toEqual([
+      [
+        'secondary.sirets_changed',
+        {
+          userId: secondary.user.id,
+          sirets: [],
+          dossiers: [],
+          attributed: [],
+          withdrawn: space.sirets,
+        },
+        { id: space.principal.id, email: space.principal.email, role: 'principal' },
+      ],
     ]);
   });
 

@@ -4,6 +4,7 @@
  * snapshots on whole histories.
  */
 import { describe, expect, it } from 'vitest';
+import { SYSTEM_ACTOR } from '../../server/events/event-actor.js';
 import type { MemberView } from '../../shared/views.js';
 import {
   compareMembers,
@@ -23,7 +24,7 @@ function record(
   data: unknown,
   audience: number[] | null,
 ): StreamRecord {
-  return { seq: 12, type, at: AT, data, audience };
+  return { seq: 12, type, at: AT, data, audience, actor: SYSTEM_ACTOR };
 }
 
 describe('events', () => {
@@ -45,6 +46,7 @@ describe('events', () => {
       type: attributed.type,
       at: AT,
       data: attributed.data,
+      actor: SYSTEM_ACTOR,
     });
     expect(eventAsSeenBy(listed, attributed).type).toBe('secondary.sirets_changed');
     expect(eventAsSeenBy(other, attributed)).toEqual(hidden);

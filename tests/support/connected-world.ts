@@ -5,6 +5,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { expect } from 'vitest';
 import type { Database } from '../../server/db/schema.js';
+import type { ActorView } from '../../shared/events.js';
 import type { StoredEvent } from '../../server/events/append-events.js';
 import { runRule, type RuleResult } from '../../server/rules/run-rule.js';
 import {
@@ -104,11 +105,28 @@ export function expectReceived(
         type: event.type,
         at: event.at,
         data: event.data,
+        actor: actorFor(client, event.actor),
       });
     } else {
       expect(received[0]).toEqual({ id: event.seq, type: 'hidden', at: event.at, data: {} });
     }
   }
+}
+
+/**
+ * The actor as this client should receive it (shared/visibility.ts):
+ * an admin sees it whole; a member sees a member whole, and a support agent or
+ * the system only by role (no id, no e-mail, no reason).
+ */
+function actorFor(client: TestClient, actor: ActorView): ActorView {
+  return client.snapshot.kind === 'admin' ? actor : actorSeenByMember(actor);
+}
+
+export function actorSeenByMember(actor: ActorView): ActorView {
+  if (actor.role === 'support' || actor.role === 'system') {
+    return { id: null, email: null, role: actor.role };
+  }
+  return { id: actor.id, email: actor.email, role: actor.role };
 }
 
 /** No stored event reached the client since the snapshot it got. */

@@ -1,6 +1,41 @@
 import type { Kysely } from 'kysely';
+import type { LockScope } from '../../../shared/domain.js';
+import type { MemberLockView } from '../../../shared/events.js';
 import type { LockView } from '../../../shared/views.js';
 import type { Database } from '../schema.js';
+
+/** The scopes counted per space, whose subject starts with `space:<id>` (rules add-siret, cession). */
+const SPACE_SCOPES = ['add_siret', 'cession'] as const;
+
+/** The space a counter belongs to, from its subject; null for those of no space (signup). */
+export function spaceOfCounter(counter: { scope: LockScope; subject: string }): number | null {
+  if (!(SPACE_SCOPES as readonly LockScope[]).includes(counter.scope)) return null;
+  const match = /^space:(\d+)(?::|$)/.exec(counter.subject);
+  return match ? Number(match[1]) : null;
+}
+
+/** The locked counters of a space, oldest first: what its principal's panel shows. */
+export async function listLocksOfSpace(
+  db: Kysely<Database>,
+  spaceId: number,
+): Promise<MemberLockView[]> {
+  const rows = await db
+    .selectFrom('failedAttempts')
+    .select(['id', 'scope', 'siret', 'lockedAt'])
+    .where('scope', 'in', SPACE_SCOPES)
+    .where('lockedAt', 'is not', null)
+    .where((eb) =>
+      eb.or([eb('subject', '=', `space:${spaceId}`), eb('subject', 'like', `space:${spaceId}:%`)]),
+    )
+    .orderBy('id')
+    .execute();
+  return rows.map((row) => ({
+    id: row.id,
+    scope: row.scope as MemberLockView['scope'],
+    siret: row.siret,
+    lockedAt: row.lockedAt!.toISOString(),
+  }));
+}
 
 /** Counters a support agent must look at: those that locked, and those that alerted. */
 function selectLocks(db: Kysely<Database>) {
@@ -41,29 +76,47 @@ export async function listLockViews(db: Kysely<Database>): Promise<LockView[]> {
   return rows.map(toLockView);
 }
 
-/**
- * Deletes the failed-attempt counters of a user; returns what was deleted,
- * `lockedAt` set for those the support agents were shown (locked or alerted).
- */
+/** A deleted counter: `lockedAt` set for those the support agents were shown (locked or alerted). */
+export interface DeletedCounter {
+  id: number;
+  scope: LockScope;
+  subject: string;
+  siret: string | null;
+  lockedAt: Date | null;
+}
+
+/** Deletes the failed-attempt counters of a user; returns what was deleted. */
 export async function deleteFailedAttemptsOfUser(
   db: Kysely<Database>,
   userId: number,
-): Promise<{ id: number; lockedAt: Date | null }[]> {
+): Promise<DeletedCounter[]> {
   return db
     .deleteFrom('failedAttempts')
     .where('userId', '=', userId)
-    .returning((eb) => ['id', eb.fn.coalesce('lockedAt', 'alertedAt').as('lockedAt')])
+    .returning((eb) => [
+      'id',
+      'scope',
+      'subject',
+      'siret',
+      eb.fn.coalesce('lockedAt', 'alertedAt').as('lockedAt'),
+    ])
     .execute();
 }
 
-/** Deletes one failed-attempt counter; returns it when it existed (`lockedAt` as above). */
+/** Deletes one failed-attempt counter; returns it when it existed. */
 export async function deleteFailedAttempt(
   db: Kysely<Database>,
   id: number,
-): Promise<{ id: number; lockedAt: Date | null }[]> {
+): Promise<DeletedCounter[]> {
   return db
     .deleteFrom('failedAttempts')
     .where('id', '=', id)
-    .returning((eb) => ['id', eb.fn.coalesce('lockedAt', 'alertedAt').as('lockedAt')])
+    .returning((eb) => [
+      'id',
+      'scope',
+      'subject',
+      'siret',
+      eb.fn.coalesce('lockedAt', 'alertedAt').as('lockedAt'),
+    ])
     .execute();
 }

@@ -47,6 +47,23 @@ export async function activateUser(
     .executeTakeFirstOrThrow();
 }
 
+/** The support account of `ADMIN_EMAIL`, at start: its password set and the account active. */
+export async function setAdminPassword(db: Db, id: number, passwordHash: string): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ passwordHash, status: 'active', updatedAt: new Date() })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** The support account of `ADMIN_EMAIL`, created at start. */
+export async function insertAdmin(db: Db, email: string, passwordHash: string): Promise<void> {
+  await db
+    .insertInto('users')
+    .values({ email, role: 'admin', status: 'active', passwordHash, spaceId: null })
+    .execute();
+}
+
 /** The secondaries of a space that are not removed (active and pending). */
 export async function listSecondaries(db: Db, spaceId: number): Promise<User[]> {
   return db

@@ -1,6 +1,12 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
 import {
+  addedDossierAnswer,
+  adminInvitationsAnswer,
+  dossierAnswer,
+  locksAnswer,
+} from '../../../shared/api-answers.js';
+import {
   addDossierBody,
   adminInvitationsQuery,
   changeDossierStatusBody,
@@ -38,9 +44,10 @@ export function adminRoutes(
       tag: TAG,
       access: 'admin',
       query: adminInvitationsQuery,
-      responses: { 200: 'Invitations', 403: 'Réservé au support' },
+      answer: { status: 200, description: 'Invitations', schema: adminInvitationsAnswer },
+      errors: { 403: 'Réservé au support' },
     },
-    async (c, { query }) => c.json({ items: await listInvitationViews(db, query) }),
+    async (_c, { query }) => ({ items: await listInvitationViews(db, query) }),
   );
 
   defineRoute(
@@ -53,9 +60,10 @@ export function adminRoutes(
       summary: 'Les blocages en cours (trop de tentatives infructueuses)',
       tag: TAG,
       access: 'admin',
-      responses: { 200: 'Blocages', 403: 'Réservé au support' },
+      answer: { status: 200, description: 'Blocages', schema: locksAnswer },
+      errors: { 403: 'Réservé au support' },
     },
-    async (c) => c.json({ items: await listLockViews(db) }),
+    async () => ({ items: await listLockViews(db) }),
   );
 
   defineRoute(
@@ -69,11 +77,11 @@ export function adminRoutes(
       tag: TAG,
       access: 'admin',
       params: idParams,
-      responses: { 204: 'Blocage levé', 404: 'Aucun blocage' },
+      answer: { status: 204, description: 'Blocage levé' },
+      errors: { 404: 'Aucun blocage' },
     },
-    async (c, { auth, params }) => {
+    async (_c, { auth, params }) => {
       await services.run((trx) => resetLock(trx, { userId: auth.user.id }, { lockId: params.id }));
-      return c.body(null, 204);
     },
   );
 
@@ -88,13 +96,13 @@ export function adminRoutes(
       tag: TAG,
       access: 'admin',
       params: idParams,
-      responses: { 204: 'Blocages levés', 404: 'Aucun blocage pour cet utilisateur' },
+      answer: { status: 204, description: 'Blocages levés' },
+      errors: { 404: 'Aucun blocage pour cet utilisateur' },
     },
-    async (c, { auth, params }) => {
+    async (_c, { auth, params }) => {
       await services.run((trx) =>
         resetUserLocks(trx, { userId: auth.user.id }, { userId: params.id }),
       );
-      return c.body(null, 204);
     },
   );
 
@@ -110,9 +118,10 @@ export function adminRoutes(
       tag: TAG,
       access: 'admin',
       body: addDossierBody,
-      responses: { 201: 'Dossier créé', 409: 'Référence déjà utilisée' },
+      answer: { status: 201, description: 'Dossier créé', schema: addedDossierAnswer },
+      errors: { 409: 'Référence déjà utilisée' },
     },
-    async (c, { auth, body }) => {
+    async (_c, { auth, body }) => {
       const unlockCodeHash = await hashSecret(body.unlockCode);
       const { dossier } = await services.run((trx) =>
         addDossier(
@@ -128,7 +137,7 @@ export function adminRoutes(
           },
         ),
       );
-      return c.json({ id: dossier.id, dossier }, 201);
+      return { id: dossier.id, dossier };
     },
   );
 
@@ -144,9 +153,10 @@ export function adminRoutes(
       access: 'admin',
       params: idParams,
       body: changeDossierStatusBody,
-      responses: { 200: 'Statut changé', 404: 'Dossier inconnu' },
+      answer: { status: 200, description: 'Statut changé', schema: dossierAnswer },
+      errors: { 404: 'Dossier inconnu' },
     },
-    async (c, { auth, params, body }) => {
+    async (_c, { auth, params, body }) => {
       await services.run((trx) =>
         changeDossierStatus(
           trx,
@@ -156,7 +166,7 @@ export function adminRoutes(
       );
       const row = await findDossierById(db, params.id);
       if (!row) throw new DomainError('NOT_FOUND');
-      return c.json({ dossier: toDossierView(row) });
+      return { dossier: toDossierView(row) };
     },
   );
 }

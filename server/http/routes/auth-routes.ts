@@ -1,4 +1,5 @@
 import type { Hono } from 'hono';
+import { meAnswer, sessionAnswer } from '../../../shared/api-answers.js';
 import { loginBody, signupBody } from '../../../shared/schemas.js';
 import { createSession, revokeSession } from '../../auth/sessions.js';
 import { toMeView } from '../../auth/me-view.js';
@@ -30,8 +31,8 @@ export function authRoutes(
       tag: 'Authentification',
       access: 'public',
       body: signupBody,
-      responses: {
-        201: 'Espace créé, session ouverte',
+      answer: { status: 201, description: 'Espace créé, session ouverte', schema: sessionAnswer },
+      errors: {
         400: 'Saisie invalide',
         409: 'E-mail ou SIRET déjà utilisé',
         422: 'Code ou dossier refusé',
@@ -58,7 +59,7 @@ export function authRoutes(
         }),
       );
       const { token } = await createSession(db, user.id);
-      return c.json({ token, user: toMeView(user) }, 201);
+      return { token, user: toMeView(user) };
     },
   );
 
@@ -73,8 +74,8 @@ export function authRoutes(
       tag: 'Authentification',
       access: 'public',
       body: loginBody,
-      responses: {
-        200: 'Session ouverte',
+      answer: { status: 200, description: 'Session ouverte', schema: sessionAnswer },
+      errors: {
         401: 'Identifiants incorrects',
         429: 'Trop de tentatives',
       },
@@ -90,7 +91,7 @@ export function authRoutes(
       }
       await attempt.succeeded();
       const { token } = await createSession(db, user.id);
-      return c.json({ token, user: toMeView(user) });
+      return { token, user: toMeView(user) };
     },
   );
 
@@ -104,12 +105,12 @@ export function authRoutes(
       summary: 'Se déconnecter (le jeton cesse de fonctionner partout, ses sockets sont fermées)',
       tag: 'Authentification',
       access: 'user',
-      responses: { 204: 'Session fermée', 401: 'Non connecté' },
+      answer: { status: 204, description: 'Session fermée' },
+      errors: { 401: 'Non connecté' },
     },
-    async (c, { auth }) => {
+    async (_c, { auth }) => {
       await revokeSession(db, auth.session.id);
       services.realtime.endSession(auth.session.id, 'logout');
-      return c.body(null, 204);
     },
   );
 
@@ -123,8 +124,9 @@ export function authRoutes(
       summary: "L'utilisateur connecté",
       tag: 'Authentification',
       access: 'user',
-      responses: { 200: 'Utilisateur', 401: 'Non connecté' },
+      answer: { status: 200, description: 'Utilisateur', schema: meAnswer },
+      errors: { 401: 'Non connecté' },
     },
-    (c, { auth }) => c.json({ user: toMeView(auth.user) }),
+    (_c, { auth }) => ({ user: toMeView(auth.user) }),
   );
 }

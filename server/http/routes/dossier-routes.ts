@@ -1,4 +1,5 @@
 import type { Hono } from 'hono';
+import { dossiersAnswer, teamAnswer } from '../../../shared/api-answers.js';
 import { listTeam, listVisibleDossiers } from '../../db/queries/read-models.js';
 import type { AppEnv, AppServices } from '../context.js';
 import { defineRoute, type RouteRegistry } from '../define-route.js';
@@ -18,9 +19,10 @@ export function dossierRoutes(
       summary: "Les dossiers des SIRETs que l'utilisateur traite",
       tag: 'Dossiers',
       access: 'user',
-      responses: { 200: 'Dossiers', 401: 'Non connecté' },
+      answer: { status: 200, description: 'Dossiers', schema: dossiersAnswer },
+      errors: { 401: 'Non connecté' },
     },
-    async (c, { auth }) => c.json({ items: await listVisibleDossiers(services.db, auth.user) }),
+    async (_c, { auth }) => ({ items: await listVisibleDossiers(services.db, auth.user) }),
   );
 
   defineRoute(
@@ -33,8 +35,9 @@ export function dossierRoutes(
       summary: "Les membres de l'espace et leur statut",
       tag: 'Dossiers',
       access: 'member',
-      responses: { 200: 'Membres', 401: 'Non connecté', 403: 'Réservé aux membres d’un espace' },
+      answer: { status: 200, description: 'Membres', schema: teamAnswer },
+      errors: { 401: 'Non connecté', 403: 'Réservé aux membres d’un espace' },
     },
-    async (c, { auth }) => c.json({ items: await listTeam(services.db, auth.user) }),
+    async (_c, { auth }) => ({ items: await listTeam(services.db, auth.user) }),
   );
 }

@@ -1,5 +1,6 @@
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
+import { invitationPreviewAnswer, sessionAnswer } from '../../../shared/api-answers.js';
 import { acceptInvitationBody, tokenSchema } from '../../../shared/schemas.js';
 import { createSession } from '../../auth/sessions.js';
 import { toMeView } from '../../auth/me-view.js';
@@ -29,16 +30,16 @@ export function invitationRoutes(
       tag: 'Invitations',
       access: 'public',
       params: tokenParams,
-      responses: {
-        200: 'Invitation',
+      answer: { status: 200, description: 'Invitation', schema: invitationPreviewAnswer },
+      errors: {
         400: 'Lien invalide',
         410: 'Invitation expirée ou déjà utilisée',
       },
     },
-    async (c, { params }) => {
+    async (_c, { params }) => {
       const invitation = await findInvitationByToken(services.db, params.token);
       if (!invitation) throw new DomainError('INVITATION_INVALID');
-      return c.json(invitation);
+      return invitation;
     },
   );
 
@@ -55,8 +56,8 @@ export function invitationRoutes(
       access: 'public',
       params: tokenParams,
       body: acceptInvitationBody,
-      responses: {
-        200: 'Compte actif, session ouverte',
+      answer: { status: 200, description: 'Compte actif, session ouverte', schema: sessionAnswer },
+      errors: {
         400: 'Saisie invalide',
         410: 'Invitation expirée ou déjà utilisée',
         429: 'Trop de tentatives',
@@ -67,7 +68,7 @@ export function invitationRoutes(
       const user = await acceptWithPassword(services, params.token, body.password);
       await attempt.release();
       const { token } = await createSession(services.db, user.id);
-      return c.json({ token, user: toMeView(user) });
+      return { token, user: toMeView(user) };
     },
   );
 }

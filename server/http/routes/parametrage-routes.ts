@@ -9,6 +9,16 @@ import {
   setSecondarySiretsBody,
   siretSchema,
 } from '../../../shared/schemas.js';
+import {
+  addedSiretAnswer,
+  cessionCheckAnswer,
+  invitedSecondaryAnswer,
+  meAnswer,
+  resentInvitationAnswer,
+  secondariesPageAnswer,
+  secondaryAnswer,
+  siretsAnswer,
+} from '../../../shared/api-answers.js';
 import { USER_STATUS_LABELS } from '../../../shared/domain.js';
 import { toMeView } from '../../auth/me-view.js';
 import { findUserById } from '../../db/queries/users.js';
@@ -24,8 +34,15 @@ import { setSecondarySirets } from '../../rules/set-secondary-sirets.js';
 import { resendInvitation } from '../../rules/resend-invitation.js';
 import { revokeInvitation } from '../../rules/revoke-invitation.js';
 import type { AppEnv, AppServices } from '../context.js';
-import { defineRoute, type RouteRegistry } from '../define-route.js';
+import {
+  defineRoute,
+  type RouteAnswer,
+  type RouteHandler,
+  type RouteRegistry,
+  type RouteSpec,
+} from '../define-route.js';
 import { sendInvitationMail } from '../send-invitation-mail.js';
+import { csvFile } from '../csv-file.js';
 
 const TAG = 'Paramétrage';
 const idParams = z.object({ id: idParamSchema });
@@ -44,9 +61,10 @@ export function parametrageRoutes(
     B extends z.ZodType | undefined,
     Q extends z.ZodType | undefined,
     P extends z.ZodType | undefined,
+    R extends RouteAnswer,
   >(
-    spec: Parameters<typeof defineRoute<B, Q, P, 'principal'>>[3],
-    handler: Parameters<typeof defineRoute<B, Q, P, 'principal'>>[4],
+    spec: RouteSpec<B, Q, P, R> & { access: 'principal' },
+    handler: RouteHandler<B, Q, P, 'principal', R>,
   ) => defineRoute(app, registry, services, spec, handler);
 
   route(
@@ -56,9 +74,10 @@ export function parametrageRoutes(
       summary: "Les SIRETs de l'espace, avec le nombre de dossiers en cours et à compléter",
       tag: TAG,
       access: 'principal',
-      responses: { 200: 'SIRETs', 401: 'Non connecté', 403: 'Réservé à l’utilisateur principal' },
+      answer: { status: 200, description: 'SIRETs', schema: siretsAnswer },
+      errors: { 401: 'Non connecté', 403: 'Réservé à l’utilisateur principal' },
     },
-    async (c, { auth }) => c.json({ items: await listSiretsWithCounts(db, auth.user.spaceId!) }),
+    async (_c, { auth }) => ({ items: await listSiretsWithCounts(db, auth.user.spaceId!) }),
   );
 
   route(
@@ -69,8 +88,8 @@ export function parametrageRoutes(
       tag: TAG,
       access: 'principal',
       body: addSiretBody,
-      responses: {
-        201: 'SIRET ajouté',
+      answer: { status: 201, description: 'SIRET ajouté', schema: addedSiretAnswer },
+      errors: {
         400: 'Saisie invalide',
         403: 'Interdit',
         409: 'SIRET déjà géré',
@@ -78,9 +97,9 @@ export function parametrageRoutes(
         423: 'Bloqué',
       },
     },
-    async (c, { auth, body }) => {
+    async (_c, { auth, body }) => {
       const { siret } = await services.run((trx) => addSiret(trx, { userId: auth.user.id }, body));
-      return c.json({ siret }, 201);
+      return { siret };
     },
   );
 
@@ -93,17 +112,16 @@ export function parametrageRoutes(
       tag: TAG,
       access: 'principal',
       params: siretParams,
-      responses: {
-        204: 'SIRET supprimé',
+      answer: { status: 204, description: 'SIRET supprimé' },
+      errors: {
         404: 'SIRET inconnu',
         409: 'Un dossier est encore à « Compléter dossier »',
       },
     },
-    async (c, { auth, params }) => {
+    async (_c, { auth, params }) => {
       await services.run((trx) =>
         deleteSiret(trx, { userId: auth.user.id }, { siret: params.siret }),
       );
-      return c.body(null, 204);
     },
   );
 
@@ -116,18 +134,18 @@ export function parametrageRoutes(
       tag: TAG,
       access: 'principal',
       body: cessionBody,
-      responses: {
-        200: 'Cession faite',
+      answer: { status: 200, description: 'Cession faite', schema: meAnswer },
+      errors: {
         400: 'Adresse e-mail invalide',
         403: 'Réservé à l’utilisateur principal',
         422: 'Adresse refusée (CESSION_TARGET_NOT_PRINCIPAL, compté) ou sa propre adresse (CESSION_TARGET_SELF)',
         423: 'Cession bloquée après 5 adresses refusées',
       },
     },
-    async (c, { auth, body }) => {
+    async (_c, { auth, body }) => {
       await services.run((trx) => cedeSirets(trx, { userId: auth.user.id }, { email: body.email }));
       const user = await findUserById(db, auth.user.id);
-      return c.json({ user: toMeView(user!) });
+      return { user: toMeView(user!) };
     },
   );
 
@@ -145,8 +163,12 @@ export function parametrageRoutes(
       tag: TAG,
       access: 'principal',
       body: cessionBody,
-      responses: {
-        200: 'Adresse acceptée : { email }',
+      answer: {
+        status: 200,
+        description: 'Adresse acceptée : { email }',
+        schema: cessionCheckAnswer,
+      },
+      errors: {
         400: 'Adresse e-mail invalide',
         401: 'Non connecté',
         403: 'Réservé à l’utilisateur principal',
@@ -154,11 +176,11 @@ export function parametrageRoutes(
         423: 'Cession bloquée après 5 adresses refusées',
       },
     },
-    async (c, { auth, body }) => {
+    async (_c, { auth, body }) => {
       const { email } = await services.run((trx) =>
         checkCessionTarget(trx, { userId: auth.user.id }, { email: body.email }),
       );
-      return c.json({ email });
+      return { email };
     },
   );
 
@@ -170,9 +192,10 @@ export function parametrageRoutes(
       tag: TAG,
       access: 'principal',
       query: secondariesListQuery,
-      responses: { 200: 'Une page de la liste', 400: 'Paramètres invalides' },
+      answer: { status: 200, description: 'Une page de la liste', schema: secondariesPageAnswer },
+      errors: { 400: 'Paramètres invalides' },
     },
-    async (c, { auth, query }) => c.json(await listSecondariesPage(db, auth.user.spaceId!, query)),
+    (_c, { auth, query }) => listSecondariesPage(db, auth.user.spaceId!, query),
   );
 
   route(
@@ -184,14 +207,19 @@ export function parametrageRoutes(
       tag: TAG,
       access: 'principal',
       body: addSecondaryBody,
-      responses: { 201: 'Utilisateur créé et invité', 409: 'Adresse déjà utilisée' },
+      answer: {
+        status: 201,
+        description: 'Utilisateur créé et invité',
+        schema: invitedSecondaryAnswer,
+      },
+      errors: { 409: 'Adresse déjà utilisée' },
     },
-    async (c, { auth, body }) => {
+    async (_c, { auth, body }) => {
       const { secondary, invitation } = await services.run((trx) =>
         addSecondary(trx, { userId: auth.user.id }, { email: body.email }),
       );
       const mailSent = await sendInvitationMail(services, invitation);
-      return c.json({ ...secondary, mailSent }, 201);
+      return { ...secondary, mailSent };
     },
   );
 
@@ -203,13 +231,13 @@ export function parametrageRoutes(
       tag: TAG,
       access: 'principal',
       params: idParams,
-      responses: { 204: 'Supprimé', 404: 'Inconnu dans cet espace' },
+      answer: { status: 204, description: 'Supprimé' },
+      errors: { 404: 'Inconnu dans cet espace' },
     },
-    async (c, { auth, params }) => {
+    async (_c, { auth, params }) => {
       await services.run((trx) =>
         removeSecondary(trx, { userId: auth.user.id }, { userId: params.id }),
       );
-      return c.body(null, 204);
     },
   );
 
@@ -222,13 +250,13 @@ export function parametrageRoutes(
       access: 'principal',
       params: idParams,
       body: setSecondarySiretsBody,
-      responses: {
-        200: 'Attributions enregistrées',
+      answer: { status: 200, description: 'Attributions enregistrées', schema: secondaryAnswer },
+      errors: {
         404: 'Inconnu dans cet espace',
         422: 'SIRET hors de l’espace',
       },
     },
-    async (c, { auth, params, body }) => {
+    async (_c, { auth, params, body }) => {
       const { secondary } = await services.run((trx) =>
         setSecondarySirets(
           trx,
@@ -236,7 +264,7 @@ export function parametrageRoutes(
           { userId: params.id, sirets: body.sirets },
         ),
       );
-      return c.json(secondary);
+      return secondary;
     },
   );
 
@@ -248,18 +276,18 @@ export function parametrageRoutes(
       tag: TAG,
       access: 'principal',
       params: idParams,
-      responses: {
-        200: 'Invitation renvoyée',
+      answer: { status: 200, description: 'Invitation renvoyée', schema: resentInvitationAnswer },
+      errors: {
         404: 'Inconnu dans cet espace',
         409: 'Compte déjà actif',
       },
     },
-    async (c, { auth, params }) => {
+    async (_c, { auth, params }) => {
       const { invitation } = await services.run((trx) =>
         resendInvitation(trx, { userId: auth.user.id }, { userId: params.id }),
       );
       const mailSent = await sendInvitationMail(services, invitation);
-      return c.json({ expiresAt: invitation.expiresAt, mailSent });
+      return { expiresAt: invitation.expiresAt, mailSent };
     },
   );
 
@@ -271,13 +299,13 @@ export function parametrageRoutes(
       tag: TAG,
       access: 'principal',
       params: idParams,
-      responses: { 204: 'Invitation annulée', 404: 'Aucune invitation en attente' },
+      answer: { status: 204, description: 'Invitation annulée' },
+      errors: { 404: 'Aucune invitation en attente' },
     },
-    async (c, { auth, params }) => {
+    async (_c, { auth, params }) => {
       await services.run((trx) =>
         revokeInvitation(trx, { userId: auth.user.id }, { userId: params.id }),
       );
-      return c.body(null, 204);
     },
   );
 
@@ -288,24 +316,19 @@ export function parametrageRoutes(
       summary: 'Exporter les attributions utilisateur × SIRET (CSV)',
       tag: TAG,
       access: 'principal',
-      responses: { 200: 'Fichier CSV (séparateur « ; », UTF-8)' },
+      answer: {
+        status: 200,
+        description: 'Fichier CSV (séparateur « ; », UTF-8)',
+        contentType: 'text/csv',
+      },
+      errors: {},
     },
     async (c, { auth }) => {
       const rows = await listAttributionRows(db, auth.user.spaceId!);
-      const lines = [
+      return csvFile(c, 'attributions-sirets.csv', [
         ['Adresse email', 'Statut utilisateur', 'SIRET'],
         ...rows.map((r) => [r.email, USER_STATUS_LABELS[r.status], r.siret ?? '']),
-      ].map((cells) => cells.map(csvCell).join(';'));
-      c.header('Content-Type', 'text/csv; charset=utf-8');
-      c.header('Content-Disposition', 'attachment; filename="attributions-sirets.csv"');
-      // The BOM lets spreadsheet software read the accents as UTF-8.
-      return c.body(`\uFEFF${lines.join('\r\n')}\r\n`);
+      ]);
     },
   );
-}
-
-function csvCell(value: string): string {
-  // A leading formula character would run in a spreadsheet: neutralise it.
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[";\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }

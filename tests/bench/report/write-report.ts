@@ -7,6 +7,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { MeasureResult } from '../measure.js';
 import { latencyChart } from './chart.js';
+import { compareRuns, NOISE } from './compare-runs.js';
 import { formatPass, formatRatio, formatValue } from './format.js';
 import type { Machine } from './machine.js';
 import { firstLine } from './table.js';
@@ -55,7 +56,8 @@ export async function writeReport(run: RunReport): Promise<string[]> {
   }));
   const freshErrors: DatedError[] = run.errors.map((e) => ({ ...e, measuredAt: run.date }));
   const ran = new Set([...fresh.map((r) => r.id), ...freshErrors.map((e) => e.id)]);
-  const previous = run.partial ? readPrevious() : null;
+  const last = readPrevious();
+  const previous = run.partial ? last : null;
   const file: ResultsFile = {
     machine: run.machine,
     date: run.date,
@@ -69,7 +71,7 @@ export async function writeReport(run: RunReport): Promise<string[]> {
   writeFileSync(RESULTS_PATH, `${JSON.stringify(file, null, 2)}\n`);
   const series = file.results.flatMap((r) => (r.series ?? []).map((s) => ({ ...s, name: s.name })));
   writeFileSync(CHART_PATH, `${latencyChart(series, 'Latency against connected clients')}\n`);
-  writeFileSync(REPORT_PATH, renderMarkdown(file));
+  writeFileSync(REPORT_PATH, renderMarkdown(file, last));
   const written = [RESULTS_PATH, CHART_PATH, REPORT_PATH];
   if (updateReadme(file)) written.push(README_PATH);
   // Written as the project's formatter writes them, so that `prettier --check .` holds.
@@ -129,7 +131,7 @@ function readPrevious(): ResultsFile | null {
   }
 }
 
-function renderMarkdown(file: ResultsFile): string {
+function renderMarkdown(file: ResultsFile, last: ResultsFile | null): string {
   const m = file.machine;
   const lines: string[] = [
     '# Benchmarks',
@@ -176,6 +178,7 @@ function renderMarkdown(file: ResultsFile): string {
   for (const e of file.errors)
     lines.push(`| ${e.id} | **failed**: ${escapeCell(firstLine(e.error))} | | | | | NO |`);
   lines.push('');
+  lines.push(...movementsSince(file, last));
   // The reading of the profiles is written by hand: it changes with the code, not with each run.
   if (existsSync(ANALYSIS_PATH)) lines.push(readFileSync(ANALYSIS_PATH, 'utf8').trim(), '');
   for (const r of file.results) {
@@ -228,6 +231,31 @@ function renderMarkdown(file: ResultsFile): string {
     '',
   );
   return lines.join('\n');
+}
+
+/** What moved beyond the noise since the run before this one, for the measures this run made. */
+function movementsSince(file: ResultsFile, last: ResultsFile | null): string[] {
+  const fresh = file.results.filter((r) => r.measuredAt === file.date);
+  if (!last || fresh.length === 0) return [];
+  const { moved, steady } = compareRuns(last.results, fresh);
+  const since = last.date.slice(0, 16).replace('T', ' ');
+  const lines = [
+    '## Since the previous run',
+    '',
+    `Compared with the run of ${since} UTC (${last.machine.cpu}): ${steady} figures within ±${NOISE * 100} % (by their ratio to their baseline when they have one), ${moved.length} moved.`,
+    '',
+  ];
+  if (moved.length === 0) return lines;
+  lines.push(
+    '| measure | figure | before | now | change (of) | |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...moved.map(
+      (m) =>
+        `| ${m.measure} | ${m.label} | ${formatValue(m.before, m.unit)} | ${formatValue(m.now, m.unit)} | ${m.change > 0 ? '+' : ''}${Math.round(m.change * 100)} % (${m.compared}) | ${m.worse ? 'worse' : 'better'} |`,
+    ),
+    '',
+  );
+  return lines;
 }
 
 function escapeCell(text: string): string {

@@ -190,6 +190,42 @@ export class PanelPage {
     await dialog.waitFor({ state: 'detached' });
   }
 
+  // --- Historique ----------------------------------------------------------------------
+
+  /** The Historique tab, whatever its unread count (« Historique (2) »). */
+  historyTab(): Locator {
+    return this.page.getByRole('tab', { name: /^Historique/ });
+  }
+
+  async openHistory(): Promise<void> {
+    await this.historyTab().click();
+    await this.page.getByRole('tab', { name: /^Historique/, selected: true }).waitFor();
+    await this.heading('Historique').waitFor();
+  }
+
+  /** The history's entries as shown, newest first. */
+  historyEntries(): Locator {
+    return this.page.getByRole('list', { name: 'Historique', exact: true }).getByRole('listitem');
+  }
+
+  historySearch(): Locator {
+    return this.page.getByRole('search', { name: 'Rechercher dans l’historique' });
+  }
+
+  /** Support: fills the history's filters that are given and runs the search. */
+  async searchHistory(filters: { email?: string; siret?: string; from?: string; to?: string }) {
+    const form = this.historySearch();
+    if (filters.email !== undefined) {
+      await form.getByRole('textbox', { name: 'Adresse e-mail' }).fill(filters.email);
+    }
+    if (filters.siret !== undefined) {
+      await form.getByRole('textbox', { name: 'SIRET' }).fill(filters.siret);
+    }
+    if (filters.from !== undefined) await form.getByLabel('Du', { exact: true }).fill(filters.from);
+    if (filters.to !== undefined) await form.getByLabel('Au', { exact: true }).fill(filters.to);
+    await form.getByRole('button', { name: 'Rechercher' }).click();
+  }
+
   // --- secondary view ------------------------------------------------------------------
 
   mySirets(): Locator {

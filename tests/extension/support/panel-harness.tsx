@@ -43,6 +43,10 @@ export function fakeApi(): FakeApi {
     resendInvitation: resolved({ expiresAt: '2025-03-17T10:00:00.000Z' }),
     exportAttributions: resolved(new Blob(['Adresse email;Statut utilisateur;SIRET\n'])),
     resetLock: resolved(undefined),
+    history: resolved({ entries: [], next: null }),
+    exportHistory: resolved(new Blob(['Date;Auteur;Rôle;Changement;Description\n'])),
+    adminHistory: resolved({ entries: [], next: null }),
+    exportAdminHistory: resolved(new Blob(['Date;Auteur;Rôle;Changement;Description\n'])),
   } as FakeApi;
 }
 

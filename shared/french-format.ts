@@ -1,5 +1,5 @@
-/** French formatting of dates and deadlines. */
-import { daysLeft } from '../../shared/jours-francs.js';
+/** French formatting of dates, deadlines and counts, for the panel, the history and its exports. */
+import { daysLeft } from './jours-francs.js';
 
 const DATE = new Intl.DateTimeFormat('fr-FR', {
   day: '2-digit',
@@ -27,6 +27,14 @@ export function formatDateTime(iso: string): string {
   return DATE_TIME.format(new Date(iso)).replace(',', '');
 }
 
+/** An instant, in Paris time, as a sentence says it: `06/12/2026 à 17:35`. */
+export function formatDateTimeAt(iso: string): string {
+  const parts = Object.fromEntries(
+    DATE_TIME.formatToParts(new Date(iso)).map((part) => [part.type, part.value]),
+  );
+  return `${parts.day}/${parts.month}/${parts.year} à ${parts.hour}:${parts.minute}`;
+}
+
 /** "12 jours restants", "Dernier jour", "Délai dépassé". */
 export function formatDaysLeft(dueAt: string, today: string): string {
   const days = daysLeft(dueAt, today);
@@ -36,6 +44,7 @@ export function formatDaysLeft(dueAt: string, today: string): string {
   return `${days} jours restants`;
 }
 
+/** « 0 dossier », « 1 dossier », « 2 dossiers »: in French, only two and more take the plural. */
 export function plural(count: number, one: string, many: string): string {
-  return `${count} ${count === 1 ? one : many}`;
+  return `${count} ${count >= 2 ? many : one}`;
 }

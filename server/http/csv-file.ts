@@ -1,0 +1,16 @@
+/** CSV files the way French spreadsheet software opens them: « ; » between cells, UTF-8 with a BOM. */
+import type { Context } from 'hono';
+
+export function csvFile(c: Context, filename: string, rows: readonly string[][]): Response {
+  const lines = rows.map((cells) => cells.map(csvCell).join(';'));
+  c.header('Content-Type', 'text/csv; charset=utf-8');
+  c.header('Content-Disposition', `attachment; filename="${filename}"`);
+  // The BOM lets spreadsheet software read the accents as UTF-8.
+  return c.body(`\uFEFF${lines.join('\r\n')}\r\n`);
+}
+
+function csvCell(value: string): string {
+  // A leading formula character would run in a spreadsheet: neutralise it.
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[";\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
