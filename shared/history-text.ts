@@ -62,6 +62,13 @@ export function actorName(actor: ActorView | undefined): string {
 }
 
 export function historyText(event: ServerEvent, names: HistoryNames = NO_NAMES): string {
+  const sentence = changeText(event, names);
+  // Only support viewers receive the reason a support agent gave (shared/visibility.ts).
+  const reason = event.actor?.reason;
+  return reason ? `${sentence} (motif : ${reason})` : sentence;
+}
+
+function changeText(event: ServerEvent, names: HistoryNames): string {
   const who = actorName(event.actor);
   const user = (id: number) => names.userEmail(id) ?? 'un utilisateur';
   switch (event.type) {

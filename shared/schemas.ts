@@ -162,6 +162,16 @@ export const adminHistoryQuery = z
   });
 export type AdminHistoryQuery = z.infer<typeof adminHistoryQuery>;
 
+/** A support agent's action on someone's account: the reason they give stays in the history. */
+export const supportActionBody = z.strictObject({
+  reason: z
+    .string({ error: 'Le motif doit être un texte.' })
+    .trim()
+    .max(500, 'Le motif ne doit pas dépasser 500 caractères.')
+    .optional(),
+});
+export type SupportActionBody = z.infer<typeof supportActionBody>;
+
 export const addDossierBody = z.strictObject({
   reference: z.string().trim().min(1, 'La référence est obligatoire.').max(64),
   siret: siretSchema,

@@ -37,6 +37,7 @@ export const FIELD_LABELS: Record<string, string> = {
   type: 'le type de changement',
   from: 'la date de début',
   to: 'la date de fin',
+  reason: 'le motif',
 };
 
 /** What a value of each type is called after « doit être ». */

@@ -32,11 +32,11 @@ import { DomainError } from './domain-error.js';
 export async function resetUserLocks(
   trx: Transaction<Database>,
   actor: Actor,
-  input: { userId: number },
+  input: { userId: number; reason?: string },
 ): Promise<{ events: StoredEvent[] }> {
   const agent = await requireAdmin(trx, actor);
   const rows = await deleteFailedAttemptsOfUser(trx, input.userId);
-  return { events: await lockResetEvents(trx, rows, actorOfUser(agent)) };
+  return { events: await lockResetEvents(trx, rows, actorOfUser(agent, input.reason)) };
 }
 
 /**
@@ -46,11 +46,11 @@ export async function resetUserLocks(
 export async function resetLock(
   trx: Transaction<Database>,
   actor: Actor,
-  input: { lockId: number },
+  input: { lockId: number; reason?: string },
 ): Promise<{ events: StoredEvent[] }> {
   const agent = await requireAdmin(trx, actor);
   const rows = await deleteFailedAttempt(trx, input.lockId);
-  return { events: await lockResetEvents(trx, rows, actorOfUser(agent)) };
+  return { events: await lockResetEvents(trx, rows, actorOfUser(agent, input.reason)) };
 }
 
 /**

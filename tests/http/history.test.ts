@@ -248,13 +248,24 @@ describeOnEachDatabase('the history', (getHandle) => {
     const lockId = (await get('/admin/locks', tokens.admin)).body.items.find(
       (lock: { siret: string | null }) => lock.siret === siret,
     ).id as number;
-    await send('POST', `/admin/locks/${lockId}/reset`, tokens.admin);
+    const tooLong = await callOverHttp(server.url, 'POST', `/api/v1/admin/locks/${lockId}/reset`, {
+      token: tokens.admin,
+      body: { reason: 'x'.repeat(501) },
+    });
+    expect(tooLong.body.error.message).toBe('Le motif ne doit pas dépasser 500 caractères.');
+    await send('POST', `/admin/locks/${lockId}/reset`, tokens.admin, {
+      reason: 'Appel du 3679 : courrier retrouvé',
+    });
+    // The principal is told who lifted which lock, not the agent's reason.
     const own = await page('/history', tokens.principal);
     expect(own.entries[0]!.text).toBe(
       `Le support QRP a levé le blocage de l’ajout du SIRET ${formatSiret(siret)}`,
     );
     const all = await page(`/admin/history?siret=${siret}`, tokens.admin);
     expect(all.entries.map((e) => e.type)).toEqual(['lock.reset', 'lock.locked']);
+    expect(all.entries[0]!.text).toMatch(
+      /a levé le blocage de l’ajout du SIRET .* \(motif : Appel du 3679 : courrier retrouvé\)$/,
+    );
     expect(space.sirets).not.toContain(siret);
   });
 

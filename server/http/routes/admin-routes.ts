@@ -11,6 +11,7 @@ import {
   adminInvitationsQuery,
   changeDossierStatusBody,
   idParamSchema,
+  supportActionBody,
 } from '../../../shared/schemas.js';
 import { listInvitationViews } from '../../db/queries/invitations.js';
 import { listLockViews } from '../../db/queries/locks.js';
@@ -77,11 +78,14 @@ export function adminRoutes(
       tag: TAG,
       access: 'admin',
       params: idParams,
+      body: supportActionBody,
       answer: { status: 204, description: 'Blocage levé' },
-      errors: { 404: 'Aucun blocage' },
+      errors: { 400: 'Saisie invalide', 404: 'Aucun blocage' },
     },
-    async (_c, { auth, params }) => {
-      await services.run((trx) => resetLock(trx, { userId: auth.user.id }, { lockId: params.id }));
+    async (_c, { auth, params, body }) => {
+      await services.run((trx) =>
+        resetLock(trx, { userId: auth.user.id }, { lockId: params.id, reason: body.reason }),
+      );
     },
   );
 
@@ -96,12 +100,13 @@ export function adminRoutes(
       tag: TAG,
       access: 'admin',
       params: idParams,
+      body: supportActionBody,
       answer: { status: 204, description: 'Blocages levés' },
-      errors: { 404: 'Aucun blocage pour cet utilisateur' },
+      errors: { 400: 'Saisie invalide', 404: 'Aucun blocage pour cet utilisateur' },
     },
-    async (_c, { auth, params }) => {
+    async (_c, { auth, params, body }) => {
       await services.run((trx) =>
-        resetUserLocks(trx, { userId: auth.user.id }, { userId: params.id }),
+        resetUserLocks(trx, { userId: auth.user.id }, { userId: params.id, reason: body.reason }),
       );
     },
   );
