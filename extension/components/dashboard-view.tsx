@@ -58,17 +58,26 @@ function SiretDossiers({ state, siret, dossiers }: SiretDossiersProps) {
         <p class="empty">Aucun dossier pour ce SIRET.</p>
       ) : (
         <div class="table-scroll">
-          <table class="table">
+          {/* Explicit roles: narrow panels lay the rows out as cards (CSS) and keep the table. */}
+          <table class="table table-stack dossier-table" role="table">
             <caption class="visually-hidden">Dossiers du SIRET {formatSiret(siret)}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Dossier</th>
-                <th scope="col">Statut</th>
-                <th scope="col">Date limite</th>
-                <th scope="col">Délai</th>
+            <thead role="rowgroup">
+              <tr role="row">
+                <th scope="col" role="columnheader">
+                  Dossier
+                </th>
+                <th scope="col" role="columnheader">
+                  Statut
+                </th>
+                <th scope="col" role="columnheader">
+                  Date limite
+                </th>
+                <th scope="col" role="columnheader">
+                  Délai
+                </th>
               </tr>
             </thead>
-            <tbody>
+            <tbody role="rowgroup">
               {dossiers.map((dossier) => (
                 <DossierRow key={dossier.id} dossier={dossier} today={today} />
               ))}
@@ -90,18 +99,21 @@ function DossierRow({ dossier, today }: DossierRowProps) {
   const left = daysLeft(dossier.dueAt, today);
   const urgent = open && left <= 3;
   return (
-    <tr>
-      <th scope="row">
-        {dossier.reference}
+    <tr role="row">
+      <th scope="row" role="rowheader">
+        <span class="dossier-reference">{dossier.reference}</span>
         <span class="cell-detail">
           <abbr title={DOSSIER_KIND_LABELS[dossier.kind]}>{dossier.kind}</abbr>
         </span>
       </th>
-      <td>
+      <td role="cell">
         <span class={`badge badge-${dossier.status}`}>{DOSSIER_STATUS_LABELS[dossier.status]}</span>
       </td>
-      <td>{open ? formatDate(dossier.dueAt) : '—'}</td>
-      <td class={urgent ? 'deadline-urgent' : undefined}>
+      {/* The labels show where the cards hide the column headers (narrow panels). */}
+      <td role="cell" data-label="Date limite">
+        {open ? formatDate(dossier.dueAt) : '—'}
+      </td>
+      <td role="cell" data-label="Délai" class={urgent ? 'deadline-urgent' : undefined}>
         {open ? formatDaysLeft(dossier.dueAt, today) : '—'}
       </td>
     </tr>

@@ -131,13 +131,21 @@ export function ConfirmDialog({
 export interface RefusalDialogProps {
   title: string;
   message: string;
+  /** What blocks, named after the portal's message (read with it). */
+  details?: ComponentChildren;
   onClose: () => void;
 }
 
 /** The portal's refusal box, closed with "FERMER". */
-export function RefusalDialog({ title, message, onClose }: RefusalDialogProps) {
+export function RefusalDialog({ title, message, details, onClose }: RefusalDialogProps) {
+  const description = (
+    <>
+      <p>{message}</p>
+      {details}
+    </>
+  );
   return (
-    <Dialog title={title} role="alertdialog" description={<p>{message}</p>} onClose={onClose}>
+    <Dialog title={title} role="alertdialog" description={description} onClose={onClose}>
       <div class="dialog-actions">
         <Button variant="primary" data-autofocus onClick={onClose}>
           FERMER

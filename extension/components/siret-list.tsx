@@ -11,7 +11,8 @@ export interface SiretListProps {
   state: MemberSnapshot;
 }
 
-type DeleteStep = { kind: 'confirm'; siret: string } | { kind: 'refused'; message: string } | null;
+type DeleteStep =
+  { kind: 'confirm'; siret: string } | { kind: 'refused'; siret: string; message: string } | null;
 
 /** The space's SIRETs; "Supprimer" asks "Confirmer", a refusal opens the seed's dialog. */
 export function SiretList({ state }: SiretListProps) {
@@ -21,7 +22,7 @@ export function SiretList({ state }: SiretListProps) {
   async function onConfirm(siret: string) {
     const result = await store.deleteSiret(siret);
     if (!result.ok && result.code === 'SIRET_DELETE_NOT_ALLOWED') {
-      setStep({ kind: 'refused', message: result.message });
+      setStep({ kind: 'refused', siret, message: result.message });
     } else {
       setStep(null);
       // The row and its button go away with the event: put focus on the list, not on nothing.
@@ -80,9 +81,30 @@ export function SiretList({ state }: SiretListProps) {
         <RefusalDialog
           title="Suppression impossible"
           message={step.message}
+          details={<BlockingDossiers state={state} siret={step.siret} />}
           onClose={() => setStep(null)}
         />
       )}
     </div>
+  );
+}
+
+/** The dossiers still at « Compléter dossier » that keep the SIRET from being deleted. */
+function BlockingDossiers({ state, siret }: { state: MemberSnapshot; siret: string }) {
+  const blocking = state.dossiers.filter(
+    (dossier) => dossier.siret === siret && dossier.status === 'completer_dossier',
+  );
+  if (blocking.length === 0) return null;
+  return (
+    <p>
+      {blocking.length === 1 ? 'Dossier à l’étape' : 'Dossiers à l’étape'} « Compléter dossier » :{' '}
+      {blocking.map((dossier, index) => (
+        <span key={dossier.id}>
+          {index > 0 && ', '}
+          <strong class="dossier-reference">{dossier.reference}</strong>
+        </span>
+      ))}
+      .
+    </p>
   );
 }

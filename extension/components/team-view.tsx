@@ -1,19 +1,23 @@
 import { ROLE_LABELS, USER_STATUS_LABELS } from '../../shared/domain.js';
 import type { MemberSnapshot } from '../../shared/events.js';
 import { plural } from '../../shared/french-format.js';
+import { compareMembers } from '../../shared/visibility.js';
+import { useStore } from './store-context.js';
 
 export interface TeamViewProps {
   state: MemberSnapshot;
 }
 
-/** The members of the space, their status and who is online now. */
+/**
+ * The members of the space, their status and who is online now. While the
+ * panel itself is offline it knows nobody's presence: everyone reads « Hors
+ * ligne » until it is connected again.
+ */
 export function TeamView({ state }: TeamViewProps) {
-  const online = new Set(state.online);
-  const members = [...state.members].sort(
-    (a, b) =>
-      Number(b.role === 'principal') - Number(a.role === 'principal') ||
-      a.email.localeCompare(b.email),
-  );
+  const store = useStore();
+  const connected = store.connection.value === 'connected';
+  const online = new Set(connected ? state.online : []);
+  const members = [...state.members].sort(compareMembers);
   const onlineCount = members.filter((member) => online.has(member.id)).length;
   return (
     <section aria-labelledby="team-title" class="section">

@@ -44,14 +44,36 @@ export function createFeedback(onUnauthenticated: (message: string) => Promise<b
     busy.value = next;
   }
 
+  const timers = new Map<number, ReturnType<typeof setTimeout>>();
+
+  /**
+   * Shows a toast; the same words already shown are not stacked twice: that
+   * toast comes last again and its time starts over. A success clears the
+   * error toasts, which no longer say how things stand.
+   */
   function toast(kind: Toast['kind'], text: string): void {
-    const id = nextId++;
+    const same = toasts.peek().find((item) => item.kind === kind && item.text === text);
+    const id = same?.id ?? nextId++;
+    const others = toasts
+      .peek()
+      .filter((item) => item.id !== id && !(kind === 'success' && item.kind === 'error'));
     // A few at a time: a burst of actions must not cover the narrow panel.
-    toasts.value = [...toasts.peek(), { id, kind, text }].slice(-MAX_TOASTS);
-    setTimeout(() => dismissToast(id), TOAST_MS[kind]);
+    toasts.value = [...others, { id, kind, text }].slice(-MAX_TOASTS);
+    clearTimeout(timers.get(id));
+    timers.set(
+      id,
+      setTimeout(() => dismissToast(id), TOAST_MS[kind]),
+    );
+  }
+
+  /** The error toasts go once the screen they were about is gone. */
+  function clearErrors(): void {
+    for (const item of toasts.peek()) if (item.kind === 'error') dismissToast(item.id);
   }
 
   function dismissToast(id: number): void {
+    clearTimeout(timers.get(id));
+    timers.delete(id);
     toasts.value = toasts.peek().filter((item) => item.id !== id);
   }
 
@@ -78,7 +100,7 @@ export function createFeedback(onUnauthenticated: (message: string) => Promise<b
     }
   }
 
-  return { toasts, isBusy, toast, dismissToast, run };
+  return { toasts, isBusy, toast, dismissToast, clearErrors, run };
 }
 
 export type Feedback = ReturnType<typeof createFeedback>;

@@ -209,6 +209,8 @@ export function createPanelStore(deps: PanelDeps) {
       settingsOpen.value = false;
       notices.value = [];
     });
+    // A refused sign-in's toast would linger over the freshly opened screen.
+    feedback.clearErrors();
     connect(stored.token);
   }
 

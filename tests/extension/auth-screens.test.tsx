@@ -54,6 +54,12 @@ describe('Sign in', () => {
     await click('Se connecter');
     expect(screen.getByRole('alert').textContent).toContain(ERRORS.INVALID_CREDENTIALS.message);
     expect(panel.sockets).toHaveLength(0);
+
+    // The right password next: the refusal does not linger over the opened screen.
+    panel.api.login.mockResolvedValue({ token: 'jeton', user: PRINCIPAL });
+    type('Mot de passe', 'le-bon-mot-de-passe');
+    await click('Se connecter');
+    expect(screen.getByRole('alert').textContent).not.toContain(ERRORS.INVALID_CREDENTIALS.message);
   });
 
   it('checks the fields before sending anything', async () => {

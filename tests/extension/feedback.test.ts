@@ -11,4 +11,17 @@ describe('the panel feedback', () => {
       'Action 5 enregistrée',
     ]);
   });
+
+  it('shows the same words once, and lets a success clear the errors it answers', () => {
+    const feedback = createFeedback(async () => false);
+    feedback.toast('error', 'Le serveur ne répond pas.');
+    feedback.toast('info', 'Vous avez été déconnecté.');
+    feedback.toast('error', 'Le serveur ne répond pas.');
+    expect(feedback.toasts.value.map((t) => [t.kind, t.text])).toEqual([
+      ['info', 'Vous avez été déconnecté.'],
+      ['error', 'Le serveur ne répond pas.'],
+    ]);
+    feedback.toast('success', 'Nouveau SIRET enregistré.');
+    expect(feedback.toasts.value.map((t) => t.kind)).toEqual(['info', 'success']);
+  });
 });

@@ -103,6 +103,8 @@ describe('Paramétrage — Gestion des SIRETs', () => {
     await clickButton('Confirmer', screen.getByRole('dialog'));
     const dialog = screen.getByRole('alertdialog', { name: 'Suppression impossible' });
     expect(dialog.textContent).toContain(ERRORS.SIRET_DELETE_NOT_ALLOWED.message);
+    // And it names what blocks: the SIRET's dossier at « Compléter dossier ».
+    expect(dialog.textContent).toContain('Dossier à l’étape « Compléter dossier » : AT-1.');
     // Shown in the dialog only, not as a toast as well.
     expect(screen.getByRole('alert').textContent).toBe('');
     const close = within(dialog).getByRole('button', { name: 'FERMER' });

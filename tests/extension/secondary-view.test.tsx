@@ -92,6 +92,11 @@ describe('Secondary user', () => {
     });
     expect(entry('collegue@exemple.fr')?.textContent).toContain('Actif · En ligne');
     expect(entry('principal@exemple.fr')?.textContent).toContain('Hors ligne');
+
+    // While the panel itself is offline it knows nobody's presence.
+    await panel.server((socket) => socket.drop());
+    expect(entry('collegue@exemple.fr')?.textContent).toContain('Actif · Hors ligne');
+    expect(screen.getByText(/0 en ligne/)).toBeTruthy();
   });
 
   it('keeps applying events that are hidden from them by id only', async () => {

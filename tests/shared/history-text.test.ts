@@ -84,7 +84,10 @@ describe('history sentences', () => {
 
   it('name the support and the system without an e-mail when the viewer may not know it', () => {
     const reset = event('lock.reset', { lockId: 12 }, support);
-    expect(historyText(reset, names)).toBe('support@exemple.fr a levé le blocage n° 12');
+    // Support viewers get the agent's reason with the sentence.
+    expect(historyText(reset, names)).toBe(
+      'support@exemple.fr a levé le blocage n° 12 (motif : Appel du 06/12)',
+    );
     const seenByMember = { ...reset, actor: actorAsSeenBy('principal', support) };
     expect(seenByMember.actor).toEqual({ id: null, email: null, role: 'support' });
     expect(historyText(seenByMember, names)).toBe('Le support QRP a levé le blocage n° 12');
