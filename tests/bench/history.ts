@@ -277,36 +277,26 @@ function cursor(before: number | null): string {
 
 function pageFigures(what: string, server: Timings, bare: Timings): Figure[] {
   const p = (values: number[], q: number) => round(percentile(values, q), 2);
-  return [
-    {
-      label: `${what}: first page p99`,
-      value: p(server.first, 0.99),
-      unit: 'ms',
-      baseline: { label: 'bare statement p99', value: p(bare.first, 0.99) },
-      goal: `≤ ${GOAL_P99_MS} ms`,
-      pass: p(server.first, 0.99) <= GOAL_P99_MS,
-    },
-    {
-      label: `${what}: first page p50`,
-      value: p(server.first, 0.5),
-      unit: 'ms',
-      baseline: { label: 'bare statement p50', value: p(bare.first, 0.5) },
-    },
-    {
-      label: `${what}: next pages p99`,
-      value: p(server.next, 0.99),
-      unit: 'ms',
-      baseline: { label: 'bare statement p99', value: p(bare.next, 0.99) },
-      goal: `≤ ${GOAL_P99_MS} ms`,
-      pass: p(server.next, 0.99) <= GOAL_P99_MS,
-    },
-    {
-      label: `${what}: next pages p50`,
-      value: p(server.next, 0.5),
-      unit: 'ms',
-      baseline: { label: 'bare statement p50', value: p(bare.next, 0.5) },
-    },
-  ];
+  return (['first', 'next'] as const).flatMap((page) => {
+    const label = `${what}: ${page === 'first' ? 'first page' : 'next pages'}`;
+    const p99 = p(server[page], 0.99);
+    return [
+      {
+        label: `${label} p99`,
+        value: p99,
+        unit: 'ms' as const,
+        baseline: { label: 'bare statement p99', value: p(bare[page], 0.99) },
+        goal: `≤ ${GOAL_P99_MS} ms`,
+        pass: p99 <= GOAL_P99_MS,
+      },
+      {
+        label: `${label} p50`,
+        value: p(server[page], 0.5),
+        unit: 'ms' as const,
+        baseline: { label: 'bare statement p50', value: p(bare[page], 0.5) },
+      },
+    ];
+  });
 }
 
 function fmt(values: number[]): string {

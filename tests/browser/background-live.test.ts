@@ -15,14 +15,7 @@ import {
   ensureExtensionBuilt,
   launchBrowserWithExtension,
 } from './support/chromium.js';
-import {
-  axeViolations,
-  describeViolations,
-  horizontalOverflow,
-  screenshot,
-  setColorScheme,
-  type ColorScheme,
-} from './support/screens.js';
+import { screenProblems } from './support/screens.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
 const PASSWORD = 'mot-de-passe-principal';
@@ -189,21 +182,7 @@ describe.skipIf(!browserTestsEnabled())('the background while the panel is close
       )
       .toMatchObject({ sirets: false, invitations: true });
 
-    const found: string[] = [];
-    for (const width of [360, 400]) {
-      await page.setViewportSize({ width, height: 800 });
-      for (const scheme of ['light', 'dark'] as ColorScheme[]) {
-        await setColorScheme(page, scheme);
-        found.push(
-          ...describeViolations(await axeViolations(page)).map((l) => `[${width} ${scheme}] ${l}`),
-        );
-        await screenshot(
-          page,
-          `settings-notifications-${width}${scheme === 'dark' ? '-dark' : ''}`,
-        );
-      }
-      found.push(...(await horizontalOverflow(page)));
-    }
+    const found = await screenProblems(page, 'settings-notifications');
     expect(found, found.join('\n')).toEqual([]);
 
     // Turned back on after a reload: the choice was kept.

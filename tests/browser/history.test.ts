@@ -16,19 +16,11 @@ import {
   launchBrowserWithExtension,
 } from './support/chromium.js';
 import { expectLabel, expectText, expectVisible } from './support/expect-page.js';
-import {
-  axeViolations,
-  describeViolations,
-  horizontalOverflow,
-  screenshot,
-  setColorScheme,
-  type ColorScheme,
-} from './support/screens.js';
+import { screenProblems, screenshot } from './support/screens.js';
 import { ADMIN, startTestServer, type TestServer } from './support/test-server.js';
 
 const PASSWORD = 'mot-de-passe-principal';
 const ALICE_PASSWORD = 'mot-de-passe-alice';
-const SCHEMES: ColorScheme[] = ['light', 'dark'];
 const WIDTHS = [360, 400];
 
 describe.skipIf(!browserTestsEnabled())('the history screens', () => {
@@ -59,23 +51,7 @@ describe.skipIf(!browserTestsEnabled())('the history screens', () => {
 
   /** Axe in both schemes, nothing sticking out sideways, and screenshots at both widths. */
   async function checkScreen(page: Page, name: string): Promise<void> {
-    const found: string[] = [];
-    for (const width of WIDTHS) {
-      await page.setViewportSize({ width, height: 800 });
-      for (const scheme of SCHEMES) {
-        await setColorScheme(page, scheme);
-        found.push(
-          ...describeViolations(await axeViolations(page)).map(
-            (line) => `[${name}, ${width}px, ${scheme}] ${line}`,
-          ),
-        );
-        await screenshot(page, `${name}-${width}${scheme === 'dark' ? '-dark' : ''}`);
-      }
-      found.push(
-        ...(await horizontalOverflow(page)).map((line) => `[${name}, ${width}px] ${line}`),
-      );
-    }
-    await setColorScheme(page, 'light');
+    const found = await screenProblems(page, name, { widths: WIDTHS });
     expect(found, found.join('\n')).toEqual([]);
   }
 

@@ -15,13 +15,7 @@ import {
   launchBrowserWithExtension,
 } from './support/chromium.js';
 import { expectCount, expectFocused, expectText, expectVisible } from './support/expect-page.js';
-import {
-  axeViolations,
-  describeViolations,
-  horizontalOverflow,
-  screenshot,
-  setColorScheme,
-} from './support/screens.js';
+import { screenshot, screenProblems } from './support/screens.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
 const PASSWORD = 'mot-de-passe-principal';
@@ -81,27 +75,10 @@ describe.skipIf(!browserTestsEnabled())('a lock-out, seen coming, seen, and seen
     await form().getByRole('textbox', { name: 'SIRET' }).fill(guessed);
     await expectVisible(form().getByText(SIRET_LOCKED));
 
-    const problems: string[] = [];
-    for (const width of [360, 400]) {
-      await principal.page.setViewportSize({ width, height: 760 });
-      await form().scrollIntoViewIfNeeded();
-      for (const scheme of ['light', 'dark'] as const) {
-        await setColorScheme(principal.page, scheme);
-        problems.push(
-          ...describeViolations(await axeViolations(principal.page)).map(
-            (line) => `[${width}, ${scheme}] ${line}`,
-          ),
-        );
-        await screenshot(
-          principal.page,
-          `lock-add-siret-${width}${scheme === 'dark' ? '-dark' : ''}`,
-        );
-      }
-      problems.push(
-        ...(await horizontalOverflow(principal.page)).map((line) => `[${width}] ${line}`),
-      );
-    }
-    await setColorScheme(principal.page, 'light');
+    const problems = await screenProblems(principal.page, 'lock-add-siret', {
+      height: 760,
+      prepare: () => form().scrollIntoViewIfNeeded(),
+    });
     expect(problems, problems.join('\n')).toEqual([]);
   });
 
@@ -148,27 +125,10 @@ describe.skipIf(!browserTestsEnabled())('a lock-out, seen coming, seen, and seen
     );
     expect(description).toContain('appelez le 3679');
     expect(await cession.getByRole('button', { name: 'Céder les SIRETs' }).isDisabled()).toBe(true);
-    const problems: string[] = [];
-    for (const width of [360, 400]) {
-      await principal.page.setViewportSize({ width, height: 760 });
-      await cession.scrollIntoViewIfNeeded();
-      for (const scheme of ['light', 'dark'] as const) {
-        await setColorScheme(principal.page, scheme);
-        problems.push(
-          ...describeViolations(await axeViolations(principal.page)).map(
-            (line) => `[${width}, ${scheme}] ${line}`,
-          ),
-        );
-        await screenshot(
-          principal.page,
-          `lock-cession-${width}${scheme === 'dark' ? '-dark' : ''}`,
-        );
-      }
-      problems.push(
-        ...(await horizontalOverflow(principal.page)).map((line) => `[${width}] ${line}`),
-      );
-    }
-    await setColorScheme(principal.page, 'light');
+    const problems = await screenProblems(principal.page, 'lock-cession', {
+      height: 760,
+      prepare: () => cession.scrollIntoViewIfNeeded(),
+    });
     expect(problems, problems.join('\n')).toEqual([]);
 
     // The earlier toast has gone: the one awaited below is this reset's.

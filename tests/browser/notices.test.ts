@@ -16,13 +16,7 @@ import {
   launchBrowserWithExtension,
 } from './support/chromium.js';
 import { expectCount, expectText, expectVisible } from './support/expect-page.js';
-import {
-  axeViolations,
-  describeViolations,
-  horizontalOverflow,
-  screenshot,
-  setColorScheme,
-} from './support/screens.js';
+import { screenshot, setColorScheme, screenProblems } from './support/screens.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
 const PASSWORD = 'mot-de-passe-principal';
@@ -186,29 +180,12 @@ describe.skipIf(!browserTestsEnabled())('notices for everyone concerned', () => 
     await attribute([s2, sB, sC]);
     await secondary.notice(`Le SIRET ${formatSiret(sC)} vous a été attribué.`).waitFor();
 
-    // The dashboard's dossier tables scroll sideways at 360 px: their own tests look at them.
+    // The dossier tables under the notices are looked at by the dashboard's own tests.
     const aboutNotices = (line: string) => !line.includes('table-scroll');
-    const problems: string[] = [];
-    for (const width of [360, 400]) {
-      await secondary.page.setViewportSize({ width, height: 760 });
-      for (const scheme of ['light', 'dark'] as const) {
-        await setColorScheme(secondary.page, scheme);
-        problems.push(
-          ...describeViolations(await axeViolations(secondary.page))
-            .filter(aboutNotices)
-            .map((line) => `[${width}, ${scheme}] ${line}`),
-        );
-        await screenshot(
-          secondary.page,
-          `notices-pending-${width}${scheme === 'dark' ? '-dark' : ''}`,
-        );
-      }
-      problems.push(
-        ...(await horizontalOverflow(secondary.page))
-          .filter(aboutNotices)
-          .map((line) => `[${width}] ${line}`),
-      );
-    }
+    const problems = await screenProblems(secondary.page, 'notices-pending', {
+      height: 760,
+      keep: aboutNotices,
+    });
     expect(problems, problems.join('\n')).toEqual([]);
 
     await secondary.page.getByRole('button', { name: 'Tout effacer' }).click();

@@ -108,3 +108,45 @@ export function horizontalOverflow(page: Page): Promise<string[]> {
     return problems;
   });
 }
+
+/**
+ * A screen as a user of the side panel gets it: at each width, axe in both
+ * colour schemes (with a screenshot of each, `<name>-<width>[-dark]`) and
+ * nothing sticking out sideways. Returns the problems as readable lines; the
+ * page is left in the light scheme. `prepare` runs after each resize (scroll
+ * the part looked at into view); `keep` filters the lines a test leaves to
+ * another.
+ */
+export async function screenProblems(
+  page: Page,
+  name: string,
+  options: {
+    widths?: readonly number[];
+    height?: number;
+    prepare?: () => Promise<unknown>;
+    keep?: (line: string) => boolean;
+  } = {},
+): Promise<string[]> {
+  const { widths = [360, 400], height = 800, prepare, keep = () => true } = options;
+  const problems: string[] = [];
+  for (const width of widths) {
+    await page.setViewportSize({ width, height });
+    await prepare?.();
+    for (const scheme of ['light', 'dark'] as const) {
+      await setColorScheme(page, scheme);
+      problems.push(
+        ...describeViolations(await axeViolations(page))
+          .filter(keep)
+          .map((line) => `[${name}, ${width}px, ${scheme}] ${line}`),
+      );
+      await screenshot(page, `${name}-${width}${scheme === 'dark' ? '-dark' : ''}`);
+    }
+    problems.push(
+      ...(await horizontalOverflow(page))
+        .filter(keep)
+        .map((line) => `[${name}, ${width}px] ${line}`),
+    );
+  }
+  await setColorScheme(page, 'light');
+  return problems;
+}
