@@ -14,7 +14,7 @@ import {
   MAX_UNLOCK_CODE_LENGTH,
   MIN_PASSWORD_LENGTH,
 } from './field-checks.js';
-import { parseSiret } from './siret.js';
+import { parseSiret, SIRET_MESSAGES, siretProblem } from './siret.js';
 
 export {
   MAX_EMAIL_LENGTH,
@@ -37,10 +37,11 @@ export const passwordSchema = z
 
 /** Accepts what people type (`732 829 320 00074`), yields the 14 digits. */
 export const siretSchema = z
-  .string({ error: 'Le SIRET est obligatoire.' })
-  .max(40, "Le SIRET n'est pas valide : il compte 14 chiffres.")
-  .refine((value) => parseSiret(value) !== null, {
-    error: "Le SIRET n'est pas valide : vérifiez ses 14 chiffres.",
+  .string({ error: SIRET_MESSAGES.required })
+  .max(40, SIRET_MESSAGES.length)
+  .superRefine((value, context) => {
+    const problem = siretProblem(value);
+    if (problem) context.addIssue({ code: 'custom', message: problem });
   })
   .transform((value) => parseSiret(value) as string);
 

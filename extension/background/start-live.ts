@@ -6,7 +6,7 @@
  */
 import { browser } from 'wxt/browser';
 import { readNotificationPreferences } from '../lib/notification-preferences.js';
-import { OPEN_HISTORY_FLAG, PANEL_PORT_NAME } from '../lib/panel-link.js';
+import { OPEN_TAB_REQUEST, PANEL_PORT_NAME } from '../lib/panel-link.js';
 import { readStoredState, type StorageAreaLike } from '../lib/stored-session.js';
 import { openSocket } from '../panel/realtime.js';
 import type { ActionLike } from './badge.js';
@@ -87,7 +87,7 @@ export function startBackgroundLive({ openPanel }: StartLiveOptions): void {
 
   browser.notifications.onClicked.addListener((id) => {
     if (!id.startsWith(NOTIFICATION_ID_PREFIX)) return;
-    void session.set({ [OPEN_HISTORY_FLAG]: true });
+    void session.set({ [OPEN_TAB_REQUEST]: 'history' });
     openPanel(focusedWindow);
     void browser.notifications.clear(id);
   });

@@ -12,7 +12,7 @@ export function AddSecondaryForm() {
     if (!field.validate()) return;
     const result = await store.addSecondary(field.email.trim());
     if (result.ok) field.clear();
-    else field.setProblem(result.message);
+    else if (!result.outage) field.setProblem(result.message);
   }
 
   return (

@@ -21,8 +21,8 @@ export function AddSiretForm() {
   const [unlockCode, setUnlockCode] = useState('');
   const [assignToAll, setAssignToAll] = useState(false);
   const [submitted, setSubmitted] = useState(false);
-  /** The server's refusal of the code, shown at its field until either field changes. */
-  const [refusal, setRefusal] = useState<string | null>(null);
+  /** The server's refusal, at the field it is about until either field changes. */
+  const [refusal, setRefusal] = useState<{ field: 'siret' | 'code'; message: string } | null>(null);
   /** SIRETs the server answered `LOCKED` for, until the live view lists their lock. */
   const [answeredLocked, setAnsweredLocked] = useState<readonly string[]>([]);
   const siretRef = useRef<HTMLInputElement>(null);
@@ -43,9 +43,9 @@ export function AddSiretForm() {
     setAnsweredLocked((sirets) => sirets.filter((item) => !lockedSirets.includes(item)));
   }, [listed]);
 
-  // After a refusal the code field takes the focus, which reads its message out.
+  // After a refusal its field takes the focus, which reads its message out.
   useEffect(() => {
-    if (refusal) codeRef.current?.focus();
+    if (refusal) (refusal.field === 'code' ? codeRef : siretRef).current?.focus();
   }, [refusal]);
 
   async function onSubmit(event: Event) {
@@ -80,8 +80,10 @@ export function AddSiretForm() {
       setUnlockCode('');
       setSubmitted(false);
       siretRef.current?.focus();
-    } else if (result.code === 'SIRET_UNLOCK_CODE_INVALID') {
-      setRefusal(result.message);
+    } else if (!result.outage) {
+      // A wrong code is the code's; anything else (no dossier, managed elsewhere) is the SIRET's.
+      const field = result.code === 'SIRET_UNLOCK_CODE_INVALID' ? 'code' : 'siret';
+      setRefusal({ field, message: result.message });
     }
   }
 
@@ -100,6 +102,7 @@ export function AddSiretForm() {
             setRefusal(null);
           }}
           submitted={submitted}
+          refusal={refusal?.field === 'siret' ? refusal.message : null}
           inputRef={siretRef}
         />
         {/* A live region present from the start: the lock is read out as it shows. */}
@@ -119,7 +122,13 @@ export function AddSiretForm() {
           setRefusal(null);
         }}
         hint="Le code de déblocage à indiquer est présent sur le courrier reçu à l'ouverture du dossier risques professionnels."
-        error={refusal ?? (submitted ? unlockCodeError(unlockCode) : null)}
+        error={
+          refusal?.field === 'code'
+            ? refusal.message
+            : submitted
+              ? unlockCodeError(unlockCode)
+              : null
+        }
         autocomplete="off"
         inputRef={codeRef}
         required

@@ -2,7 +2,9 @@ import { AdminHome } from './admin-home.js';
 import { Spinner } from './button.js';
 import { LiveAnnouncer } from './live-announcer.js';
 import { MemberHome } from './member-home.js';
+import { OutageBanner } from './outage-banner.js';
 import { PanelHeader } from './panel-header.js';
+import { ServiceName } from './service-brand.js';
 import { SettingsScreen } from './settings-screen.js';
 import { SignInScreen } from './sign-in-screen.js';
 import { SignUpScreen } from './sign-up-screen.js';
@@ -25,12 +27,26 @@ function Screens() {
   const session = store.session.value;
   if (session.status === 'loading') return <Loading text="Chargement…" />;
   if (session.status === 'signed-out') {
-    if (store.settingsOpen.value) return <SettingsScreen />;
-    return store.authScreen.value === 'sign-up' ? <SignUpScreen /> : <SignInScreen />;
+    return (
+      <>
+        <header class="brand-bar">
+          <ServiceName />
+        </header>
+        <OutageBanner />
+        {store.settingsOpen.value ? (
+          <SettingsScreen />
+        ) : store.authScreen.value === 'sign-up' ? (
+          <SignUpScreen />
+        ) : (
+          <SignInScreen />
+        )}
+      </>
+    );
   }
   return (
     <>
       <PanelHeader />
+      <OutageBanner />
       {store.settingsOpen.value ? <SettingsScreen /> : <SignedInHome />}
     </>
   );

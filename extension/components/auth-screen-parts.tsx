@@ -8,10 +8,13 @@ export function AccountEmailField({
   value,
   onInput,
   submitted,
+  refusal = null,
 }: {
   value: string;
   onInput: (value: string) => void;
   submitted: boolean;
+  /** The server's refusal of this address (already used), until it is changed. */
+  refusal?: string | null;
 }) {
   return (
     <TextField
@@ -20,7 +23,7 @@ export function AccountEmailField({
       value={value}
       onInput={onInput}
       autocomplete="username"
-      error={submitted ? emailError(value) : null}
+      error={refusal ?? (submitted ? emailError(value) : null)}
       required
     />
   );

@@ -40,7 +40,8 @@ export function CessionSection() {
     if (refusals > 0) field.fieldProps.inputRef.current?.focus();
   }, [refusals]);
 
-  function refuse(result: { code: string; message: string }) {
+  function refuse(result: { code: string; message: string; outage: boolean }) {
+    if (result.outage) return;
     if (result.code === 'LOCKED') {
       // The lock's event may have come before this answer: then the view alone tells.
       const listedNow = locksOf(store.view.peek()).some((lock) => lock.scope === 'cession');
@@ -75,7 +76,7 @@ export function CessionSection() {
         compte QRP en tant qu'utilisateur principal). Vous deviendrez instantanément utilisateur
         secondaire : votre compte n'est pas supprimé.
       </p>
-      <p class="hint">
+      <p>
         L'adresse mail à renseigner doit être celle d'un utilisateur principal, toute autre adresse
         sera refusée (en cas de blocage, contactez le 3679 pour une réinitialisation).
       </p>

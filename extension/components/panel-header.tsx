@@ -1,6 +1,7 @@
 import { ROLE_LABELS } from '../../shared/domain.js';
 import { Button } from './button.js';
 import { ConnectionIndicator } from './connection-indicator.js';
+import { ServiceName } from './service-brand.js';
 import { useStore } from './store-context.js';
 
 export function PanelHeader() {
@@ -8,9 +9,12 @@ export function PanelHeader() {
   const me = store.me.value;
   return (
     <header class="panel-header">
-      <div class="panel-title">
-        <h1>Paramétrage QRP</h1>
-        <ConnectionIndicator />
+      <div class="panel-brand">
+        <ServiceName />
+        <div class="panel-title">
+          <h1>Paramétrage</h1>
+          <ConnectionIndicator />
+        </div>
       </div>
       {me && (
         <div class="panel-user">

@@ -148,7 +148,7 @@ function SecondaryRow({ state, member, onSirets, onRemove }: SecondaryRowProps) 
     <tr role="row" class={highlighted ? 'row-highlight' : undefined}>
       <th scope="row" role="rowheader" class="cell-email">
         <span class={`presence ${online ? 'presence-on' : 'presence-off'}`} aria-hidden="true" />
-        {member.email}
+        <span class="email-text">{member.email}</span>
         {online && <span class="cell-detail">En ligne</span>}
       </th>
       <td role="cell" class="cell-status">

@@ -3,6 +3,7 @@ import { formatSiret } from '../../shared/siret.js';
 import type { MemberView, SiretView } from '../../shared/views.js';
 import { Button } from './button.js';
 import { Dialog } from './dialog.js';
+import { FormError } from './form-error.js';
 import { useStore } from './store-context.js';
 import { CheckboxField } from './text-field.js';
 
@@ -18,6 +19,7 @@ export function SecondarySiretsDialog({ member, sirets, onClose }: SecondarySire
   const [chosen, setChosen] = useState<ReadonlySet<string>>(new Set(member.sirets ?? []));
   const busyKey = `setSecondarySirets:${member.id}`;
   const busy = store.isBusy(busyKey);
+  const [refusal, setRefusal] = useState<string | null>(null);
 
   function toggle(siret: string, on: boolean) {
     const next = new Set(chosen);
@@ -30,8 +32,10 @@ export function SecondarySiretsDialog({ member, sirets, onClose }: SecondarySire
     event.preventDefault();
     // A SIRET deleted meanwhile (live) is no longer offered nor sent.
     const selection = sirets.map((item) => item.siret).filter((siret) => chosen.has(siret));
+    setRefusal(null);
     const result = await store.setSecondarySirets(member.id, selection);
     if (result.ok) onClose();
+    else if (!result.outage) setRefusal(result.message);
   }
 
   return (
@@ -53,6 +57,7 @@ export function SecondarySiretsDialog({ member, sirets, onClose }: SecondarySire
             ))}
           </fieldset>
         )}
+        <FormError message={refusal} />
         <div class="dialog-actions">
           <Button onClick={onClose} disabled={busy}>
             Annuler

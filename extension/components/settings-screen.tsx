@@ -18,6 +18,7 @@ import { TextField } from './text-field.js';
 export function SettingsScreen() {
   const store = useStore();
   const [address, setAddress] = useState(store.serverUrl.value);
+  const [refusal, setRefusal] = useState<string | null>(null);
   const signedIn = store.session.value.status === 'signed-in';
   // Signed in, the panel header holds the page's h1.
   const Heading = signedIn ? 'h2' : 'h1';
@@ -25,7 +26,9 @@ export function SettingsScreen() {
   function onSubmit(event: Event) {
     event.preventDefault();
     // No await before the action: a permission prompt needs this very click.
-    void store.saveServerUrl(address);
+    void store.saveServerUrl(address).then((result) => {
+      setRefusal(result.ok || result.outage ? null : result.message);
+    });
   }
 
   return (
@@ -36,7 +39,11 @@ export function SettingsScreen() {
           label="Adresse du serveur"
           type="url"
           value={address}
-          onInput={setAddress}
+          onInput={(value) => {
+            setAddress(value);
+            setRefusal(null);
+          }}
+          error={refusal}
           hint={`Par défaut ${DEFAULT_SERVER_URL}. Une adresse hors de cet ordinateur demande votre autorisation.`}
           autocomplete="url"
           required

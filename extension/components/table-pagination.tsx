@@ -35,27 +35,29 @@ export function TablePagination({
           </option>
         ))}
       </select>
-      <span class="pagination-label" aria-live="polite">
-        {label}
+      <span class="pagination-nav">
+        <span class="pagination-label" aria-live="polite">
+          {label}
+        </span>
+        <button
+          type="button"
+          class="icon-button"
+          aria-label="Page précédente"
+          disabled={page <= 1}
+          onClick={() => onPage(page - 1)}
+        >
+          ‹
+        </button>
+        <button
+          type="button"
+          class="icon-button"
+          aria-label="Page suivante"
+          disabled={page >= pageCount}
+          onClick={() => onPage(page + 1)}
+        >
+          ›
+        </button>
       </span>
-      <button
-        type="button"
-        class="icon-button"
-        aria-label="Page précédente"
-        disabled={page <= 1}
-        onClick={() => onPage(page - 1)}
-      >
-        ‹
-      </button>
-      <button
-        type="button"
-        class="icon-button"
-        aria-label="Page suivante"
-        disabled={page >= pageCount}
-        onClick={() => onPage(page + 1)}
-      >
-        ›
-      </button>
     </div>
   );
 }

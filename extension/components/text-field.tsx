@@ -7,7 +7,7 @@ export interface TextFieldProps {
   onInput: (value: string) => void;
   type?: 'text' | 'email' | 'password' | 'search' | 'url';
   hint?: string;
-  /** Shown under the field and linked to it; marks the field invalid. */
+  /** Shown under the field, linked to it and announced; marks the field invalid. */
   error?: string | null;
   /** A positive confirmation (e.g. "SIRET valide"). */
   success?: string | null;
@@ -60,7 +60,12 @@ export function TextField({
         aria-describedby={describedBy || undefined}
       />
       {message && (
-        <p id={messageId} class={error ? 'field-error' : 'field-success'}>
+        // An error is announced as it shows (a refusal, a SIRET that cannot be one).
+        <p
+          id={messageId}
+          class={error ? 'field-error' : 'field-success'}
+          role={error ? 'alert' : undefined}
+        >
           {message}
         </p>
       )}

@@ -1,7 +1,12 @@
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
-import { isLauncherMessage, type OpenPanelReply, type PendingCountReply } from '../lib/messages.js';
-import { countPendingInvitations } from '../lib/pending-invitations.js';
+import { readLauncherState } from '../lib/launcher-state.js';
+import {
+  isLauncherMessage,
+  type LauncherStateReply,
+  type OpenPanelReply,
+} from '../lib/messages.js';
+import { OPEN_TAB_REQUEST, launcherTabOf } from '../lib/panel-link.js';
 import { readStoredState, type StorageAreaLike } from '../lib/stored-session.js';
 import { startBackgroundLive } from '../background/start-live.js';
 
@@ -46,6 +51,9 @@ export default defineBackground(() => {
     },
   });
 
+  const local = browser.storage.local as unknown as StorageAreaLike;
+  const session = browser.storage.session as unknown as StorageAreaLike;
+
   browser.runtime.onMessage.addListener((message, sender, sendResponse) => {
     if (!isLauncherMessage(message) || sender.id !== browser.runtime.id) return undefined;
     if (message.type === 'qrp:open-panel') {
@@ -53,19 +61,21 @@ export default defineBackground(() => {
       const opening = api.sidePanel
         ? api.sidePanel.open({ tabId: sender.tab?.id, windowId: sender.tab?.windowId })
         : api.sidebarAction?.open();
-      Promise.resolve(opening).then(
+      // The panel, new or already open, shows the signed-in user's own tab.
+      const asking = readStoredState(local, session).then((stored) =>
+        session.set({ [OPEN_TAB_REQUEST]: launcherTabOf(stored.session?.user.role ?? null) }),
+      );
+      Promise.all([opening, asking]).then(
         () => sendResponse({ opened: true } satisfies OpenPanelReply),
         () => sendResponse({ opened: false } satisfies OpenPanelReply),
       );
       return true;
     }
-    const local = browser.storage.local as unknown as StorageAreaLike;
-    const session = browser.storage.session as unknown as StorageAreaLike;
     void readStoredState(local, session)
-      .then((stored) => countPendingInvitations(stored))
+      .then((stored) => readLauncherState(stored))
       .then(
-        (count) => sendResponse({ count } satisfies PendingCountReply),
-        () => sendResponse({ count: null } satisfies PendingCountReply),
+        (state) => sendResponse(state satisfies LauncherStateReply),
+        () => sendResponse({ role: null, pending: null } satisfies LauncherStateReply),
       );
     return true;
   });

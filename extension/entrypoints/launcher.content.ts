@@ -1,9 +1,13 @@
 import { browser } from 'wxt/browser';
 import { defineContentScript } from 'wxt/utils/define-content-script';
-import type { LauncherMessage, PendingCountReply } from '../lib/messages.js';
+import type { LauncherMessage, LauncherStateReply } from '../lib/messages.js';
 import { mountLauncher } from '../portal/mount-launcher.js';
 
-/** How often the badge asks again (invitations get accepted while the page is open). */
+/**
+ * How often the launcher asks again (invitations get accepted while the page is
+ * open); it also asks when the page comes back into view or gets the focus back
+ * from the side panel, where the user may have signed in or out.
+ */
 const REFRESH_MS = 60_000;
 
 export default defineContentScript({
@@ -13,8 +17,7 @@ export default defineContentScript({
     const send = <T>(message: LauncherMessage) =>
       browser.runtime.sendMessage(message) as Promise<T>;
     const launcher = mountLauncher(document, {
-      pendingCount: async () =>
-        (await send<PendingCountReply>({ type: 'qrp:pending-count' })).count,
+      state: () => send<LauncherStateReply>({ type: 'qrp:launcher-state' }),
       // Sent straight from the click: Chrome lets the background open the panel
       // only while the user's gesture lasts.
       openPanel: () => void send({ type: 'qrp:open-panel' }).catch(() => undefined),
@@ -25,6 +28,7 @@ export default defineContentScript({
     ctx.addEventListener(document, 'visibilitychange', () => {
       if (document.visibilityState === 'visible') void launcher.refresh();
     });
+    ctx.addEventListener(window, 'focus', () => void launcher.refresh());
     ctx.onInvalidated(() => launcher.remove());
   },
 });

@@ -1,10 +1,15 @@
 /** Messages from the portal's launcher (content script) to the background. */
+import type { Role } from '../../shared/domain.js';
 
-export type LauncherMessage = { type: 'qrp:pending-count' } | { type: 'qrp:open-panel' };
+export type LauncherMessage = { type: 'qrp:launcher-state' } | { type: 'qrp:open-panel' };
 
-/** `null` when there is nothing to count (signed out, not a principal, server unreachable). */
-export interface PendingCountReply {
-  count: number | null;
+/**
+ * Who is signed in (`null`: nobody) and, for a principal, how many invitations
+ * wait for validation (`null` when there is nothing to count or the server is unreachable).
+ */
+export interface LauncherStateReply {
+  role: Role | null;
+  pending: number | null;
 }
 
 export interface OpenPanelReply {
@@ -14,5 +19,5 @@ export interface OpenPanelReply {
 export function isLauncherMessage(value: unknown): value is LauncherMessage {
   if (typeof value !== 'object' || value === null) return false;
   const type = (value as { type?: unknown }).type;
-  return type === 'qrp:pending-count' || type === 'qrp:open-panel';
+  return type === 'qrp:launcher-state' || type === 'qrp:open-panel';
 }

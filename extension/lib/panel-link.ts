@@ -1,9 +1,22 @@
 /**
  * How the side panel and the background talk about the panel itself: the
  * panel holds a port named `qrp:panel` while it is open (its disconnect means
- * closed), and a click on a notification leaves a flag in session storage
- * that the panel reads to open « Historique ».
+ * closed), and whoever opens the panel for a reason (a notification's click,
+ * the portal's launcher) leaves the tab to show in session storage, which the
+ * panel reads at start and while it is open.
  */
 export const PANEL_PORT_NAME = 'qrp:panel';
 
-export const OPEN_HISTORY_FLAG = 'qrp.openHistory';
+export const OPEN_TAB_REQUEST = 'qrp.openTab';
+
+/** The member tabs a request may name; the panel falls back to the dashboard when one is not the user's. */
+export type RequestedTab = 'dashboard' | 'parametrage' | 'history';
+
+export function asRequestedTab(value: unknown): RequestedTab | null {
+  return value === 'dashboard' || value === 'parametrage' || value === 'history' ? value : null;
+}
+
+/** The tab the launcher opens: the principal's « Paramétrage », everyone else's home. */
+export function launcherTabOf(role: string | null): RequestedTab {
+  return role === 'principal' ? 'parametrage' : 'dashboard';
+}

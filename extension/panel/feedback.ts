@@ -1,8 +1,10 @@
 /**
  * What the user sees of a request: the busy flag (disabled button, spinner),
- * a success toast, or the server's refusal in its own words.
+ * a success toast, or the server's refusal in its own words — at the form's
+ * fields when the screen shows it there, else as a toast — and an outage (no
+ * answer, or the server failing) said once, at the top of the panel.
  */
-import { signal } from '@preact/signals';
+import { signal, type ReadonlySignal } from '@preact/signals';
 import { ERRORS } from '../../shared/errors.js';
 import { ApiError } from './api-client.js';
 
@@ -14,12 +16,22 @@ export interface Toast {
   text: string;
 }
 
-export type ActionResult = { ok: true } | { ok: false; code: string; message: string };
+/** `outage`: the server did not answer or failed; the top of the panel says so, not the form. */
+export type ActionResult =
+  { ok: true } | { ok: false; code: string; message: string; outage: boolean };
 
 export interface RunOptions {
   success?: string;
-  /** Refusal codes the screen shows itself (e.g. in a dialog) rather than as a toast. */
-  quiet?: readonly string[];
+  /**
+   * Refusals the screen shows itself rather than as a toast: a form shows them
+   * all at its fields (`'all'`), a dialog the codes it names.
+   */
+  quiet?: readonly string[] | 'all';
+}
+
+/** An outage, not a refusal: nothing the user typed is wrong. */
+export function isOutage(error: ApiError): boolean {
+  return error.code === 'NETWORK' || error.status >= 500;
 }
 
 const TOAST_MS = { success: 5_000, info: 8_000, error: 10_000 } as const;
@@ -30,6 +42,8 @@ const TOAST_MS = { success: 5_000, info: 8_000, error: 10_000 } as const;
  */
 export function createFeedback(onUnauthenticated: (message: string) => Promise<boolean>) {
   const toasts = signal<Toast[]>([]);
+  /** The last outage's words, until a request goes through again or the user closes it. */
+  const outage = signal<string | null>(null);
   const busy = signal<ReadonlySet<string>>(new Set());
   let nextId = 1;
 
@@ -86,21 +100,37 @@ export function createFeedback(onUnauthenticated: (message: string) => Promise<b
     setBusy(key, true);
     try {
       await task();
+      outage.value = null;
       if (options.success) toast('success', options.success);
       return { ok: true };
     } catch (error) {
       const refusal =
-        error instanceof ApiError ? error : new ApiError('INTERNAL', ERRORS.INTERNAL.message, 0);
+        error instanceof ApiError ? error : new ApiError('INTERNAL', ERRORS.INTERNAL.message, 500);
+      if (isOutage(refusal)) {
+        outage.value = refusal.message;
+        return { ok: false, code: refusal.code, message: refusal.message, outage: true };
+      }
+      outage.value = null;
       const handled =
         refusal.code === 'UNAUTHENTICATED' && (await onUnauthenticated(refusal.message));
-      if (!handled && !options.quiet?.includes(refusal.code)) toast('error', refusal.message);
-      return { ok: false, code: refusal.code, message: refusal.message };
+      const shownByScreen = options.quiet === 'all' || options.quiet?.includes(refusal.code);
+      if (!handled && !shownByScreen) toast('error', refusal.message);
+      return { ok: false, code: refusal.code, message: refusal.message, outage: false };
     } finally {
       setBusy(key, false);
     }
   }
 
-  return { toasts, isBusy, toast, dismissToast, clearErrors, run };
+  return {
+    toasts,
+    outage: outage as ReadonlySignal<string | null>,
+    clearOutage: () => (outage.value = null),
+    isBusy,
+    toast,
+    dismissToast,
+    clearErrors,
+    run,
+  };
 }
 
 export type Feedback = ReturnType<typeof createFeedback>;

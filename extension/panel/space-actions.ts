@@ -24,11 +24,11 @@ export function createSpaceActions({ api, run, saveFile, today }: SpaceActionDep
     /** Asks the server whether the cession to this address would be accepted, ceding nothing. */
     checkCessionTarget: async (email: string): Promise<CessionCheck> => {
       let target = email;
-      // A lock-out is said at the field (cession-section.tsx), not toasted as well.
+      // Every refusal is said at the field (cession-section.tsx), not toasted as well.
       const result = await run(
         'checkCessionTarget',
         async () => (target = await api.checkCessionTarget(email)),
-        { quiet: ['LOCKED'] },
+        { quiet: 'all' },
       );
       return result.ok ? { ok: true, email: target } : result;
     },
@@ -36,14 +36,14 @@ export function createSpaceActions({ api, run, saveFile, today }: SpaceActionDep
     cede: (email: string): Promise<ActionResult> =>
       run('cede', () => api.cede(email), {
         success: `SIRETs cédés à ${email}.`,
-        quiet: ['LOCKED'],
+        quiet: 'all',
       }),
 
-    /** A wrong code and a lock-out are shown by the form, at its fields, not toasted. */
+    /** Every refusal is shown by the form, at its fields, not toasted. */
     addSiret: (body: AddSiretBody): Promise<ActionResult> =>
       run('addSiret', () => api.addSiret(body), {
         success: 'Nouveau SIRET enregistré.',
-        quiet: ['SIRET_UNLOCK_CODE_INVALID', 'LOCKED'],
+        quiet: 'all',
       }),
 
     /** A refusal `SIRET_DELETE_NOT_ALLOWED` is returned for the seed's dialog, not toasted. */
@@ -56,6 +56,7 @@ export function createSpaceActions({ api, run, saveFile, today }: SpaceActionDep
     addSecondary: (email: string): Promise<ActionResult> =>
       run('addSecondary', () => api.addSecondary(email), {
         success: `Invitation envoyée à ${email}.`,
+        quiet: 'all',
       }),
 
     removeSecondary: (userId: number): Promise<ActionResult> =>
@@ -66,6 +67,7 @@ export function createSpaceActions({ api, run, saveFile, today }: SpaceActionDep
     setSecondarySirets: (userId: number, sirets: string[]): Promise<ActionResult> =>
       run(`setSecondarySirets:${userId}`, () => api.setSecondarySirets(userId, sirets), {
         success: 'Liste des SIRETs enregistrée.',
+        quiet: 'all',
       }),
 
     resendInvitation: (userId: number, email: string): Promise<ActionResult> =>

@@ -27,6 +27,7 @@ import {
   isLoopbackServer,
   normaliseServerUrl,
 } from '../lib/server-url.js';
+import type { RequestedTab } from '../lib/panel-link.js';
 import type { StoredSession, StoredState } from '../lib/stored-session.js';
 import { ApiError, type ApiClient, type ApiTarget } from './api-client.js';
 import { createFeedback, type ActionResult } from './feedback.js';
@@ -160,6 +161,8 @@ export function createPanelStore(deps: PanelDeps) {
   }
 
   function onLiveChange(change: LiveChange): void {
+    // Back in touch with the server: the outage said at the top is over.
+    if (change.status === 'connected' && connection.peek() !== 'connected') feedback.clearOutage();
     batch(() => {
       view.value = change.state;
       connection.value = change.status;
@@ -252,12 +255,17 @@ export function createPanelStore(deps: PanelDeps) {
   }
 
   function signIn(body: LoginBody & { remember: boolean }): Promise<ActionResult> {
-    return run('signIn', async () => {
-      const { remember, ...credentials } = body;
-      const result = await api.login(credentials);
-      await deps.storage.saveSession(result, remember);
-      await startSession(result, remember);
-    });
+    // The form says a refusal above its button (sign-in-screen.tsx).
+    return run(
+      'signIn',
+      async () => {
+        const { remember, ...credentials } = body;
+        const result = await api.login(credentials);
+        await deps.storage.saveSession(result, remember);
+        await startSession(result, remember);
+      },
+      { quiet: 'all' },
+    );
   }
 
   function signUp(body: SignupBody & { remember: boolean }): Promise<ActionResult> {
@@ -269,7 +277,7 @@ export function createPanelStore(deps: PanelDeps) {
         await deps.storage.saveSession(result, remember);
         await startSession(result, remember);
       },
-      { success: 'Votre espace employeur est créé.' },
+      { success: 'Votre espace employeur est créé.', quiet: 'all' },
     );
   }
 
@@ -293,8 +301,7 @@ export function createPanelStore(deps: PanelDeps) {
     const origin = normaliseServerUrl(input);
     if (!origin) {
       const message = 'Adresse invalide : saisissez par exemple http://localhost:8787.';
-      toast('error', message);
-      return Promise.resolve({ ok: false, code: 'VALIDATION_FAILED', message });
+      return Promise.resolve({ ok: false, code: 'VALIDATION_FAILED', message, outage: false });
     }
     // Asked before any await: the browser only shows its prompt during the click.
     const granted = isLoopbackServer(origin)
@@ -317,8 +324,18 @@ export function createPanelStore(deps: PanelDeps) {
         // A token belongs to the server that issued it.
         if (changed) await endSession('Adresse du serveur modifiée : reconnectez-vous.');
       },
-      { success: 'Adresse du serveur enregistrée.' },
+      // The settings form says a refusal under the address.
+      { success: 'Adresse du serveur enregistrée.', quiet: 'all' },
     );
+  }
+
+  /** A tab asked for from outside the panel (the launcher, a notification), as far as the user has it. */
+  function showRequestedTab(tab: RequestedTab): void {
+    const current = session.peek();
+    if (current.status !== 'signed-in' || current.user.role === 'admin') return;
+    settingsOpen.value = false;
+    const allowed = tab !== 'parametrage' || current.user.role === 'principal';
+    history.selectMemberTab(allowed ? tab : 'dashboard');
   }
 
   return {
@@ -331,6 +348,8 @@ export function createPanelStore(deps: PanelDeps) {
     authScreen,
     settingsOpen,
     toasts: feedback.toasts,
+    outage: feedback.outage,
+    clearOutage: feedback.clearOutage,
     notices,
     highlightedMembers,
     announcement,
@@ -349,6 +368,7 @@ export function createPanelStore(deps: PanelDeps) {
     memberHistory: history.memberHistory,
     selectMemberTab: history.selectMemberTab,
     openHistory: history.openHistory,
+    showRequestedTab,
     supportHistory,
     dismissToast: feedback.dismissToast,
     dismissNotice,

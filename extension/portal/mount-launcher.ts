@@ -1,18 +1,21 @@
 /**
- * The "Paramétrage" launcher on the portal's pages: a button in a shadow root
- * that opens the side panel, with a badge counting the principal's pending
- * invitations. It never sees the token: it only asks the background.
+ * The launcher on the portal's pages: a button in a shadow root that opens the
+ * side panel, labelled for whoever is signed in, with a badge counting the
+ * principal's pending invitations. It never sees the token: it only asks the
+ * background.
  */
+import type { LauncherStateReply } from '../lib/messages.js';
 import {
   LAUNCHER_HOST_ID,
   LAUNCHER_HTML,
   LAUNCHER_STYLE,
   findLauncherAnchor,
+  launcherLabel,
   pendingLabel,
 } from './portal-page.js';
 
 export interface LauncherBackend {
-  pendingCount(): Promise<number | null>;
+  state(): Promise<LauncherStateReply>;
   openPanel(): void;
 }
 
@@ -22,12 +25,21 @@ export interface MountedLauncher {
   remove(): void;
 }
 
+const SIGNED_OUT: LauncherStateReply = { role: null, pending: null };
+
 export function mountLauncher(doc: Document, backend: LauncherBackend): MountedLauncher | null {
   if (doc.getElementById(LAUNCHER_HOST_ID)) return null;
   const host = doc.createElement('span');
   host.id = LAUNCHER_HOST_ID;
+  // Hidden until it knows whom it speaks to, so that its label never flips under the user's eyes.
+  host.hidden = true;
   const anchor = findLauncherAnchor(doc);
-  if (anchor) anchor.append(host);
+  let placed: Element = host;
+  if (anchor?.matches('ul, ol')) {
+    placed = doc.createElement('li');
+    placed.append(host);
+  }
+  if (anchor) anchor.append(placed);
   else {
     host.className = 'floating';
     (doc.body ?? doc.documentElement).append(host);
@@ -41,18 +53,22 @@ export function mountLauncher(doc: Document, backend: LauncherBackend): MountedL
   root.append(style, template.content.cloneNode(true));
 
   const button = root.querySelector('button');
+  const label = root.querySelector<HTMLElement>('.label');
   const badge = root.querySelector<HTMLElement>('.badge');
   const spoken = root.querySelector<HTMLElement>('.sr');
   button?.addEventListener('click', () => backend.openPanel());
 
   async function refresh(): Promise<void> {
-    const count = await backend.pendingCount().catch(() => null);
-    if (!badge || !spoken) return;
-    const show = count !== null && count > 0;
+    const { role, pending } = await backend.state().catch(() => SIGNED_OUT);
+    if (!label || !badge || !spoken) return;
+    const show = pending !== null && pending > 0;
+    label.textContent = launcherLabel(role);
     badge.hidden = !show;
-    badge.textContent = show ? String(count) : '';
-    spoken.textContent = show ? ` (${pendingLabel(count)})` : '';
+    badge.textContent = show ? String(pending) : '';
+    badge.title = show ? pendingLabel(pending) : '';
+    spoken.textContent = show ? ` (${pendingLabel(pending)})` : '';
+    host.hidden = false;
   }
 
-  return { root, refresh, remove: () => host.remove() };
+  return { root, refresh, remove: () => placed.remove() };
 }

@@ -16,10 +16,32 @@ import {
   launchBrowserWithExtension,
 } from './support/chromium.js';
 import { screenProblems } from './support/screens.js';
+import { drawToolbarPicture } from './support/toolbar-picture.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
 const PASSWORD = 'mot-de-passe-principal';
 const ALICE_PASSWORD = 'mot-de-passe-alice';
+
+interface NotificationShown {
+  title: string;
+  message: string;
+}
+
+/**
+ * Keeps what the extension's own calls put in each notification (the browser
+ * hands back only their ids), for the README's picture.
+ */
+function recordNotifications(worker: Worker): Promise<void> {
+  return worker.evaluate(() => {
+    const shown: NotificationShown[] = [];
+    (globalThis as unknown as { qrpShown: NotificationShown[] }).qrpShown = shown;
+    const create = chrome.notifications.create.bind(chrome.notifications);
+    chrome.notifications.create = (id, options) => {
+      shown.push({ title: options.title, message: options.message });
+      return create(id, options);
+    };
+  });
+}
 
 /** What the worker reports of the toolbar button and the notifications. */
 interface WorkerView {
@@ -31,9 +53,13 @@ interface WorkerView {
 declare const chrome: {
   action: {
     getBadgeText(details: object): Promise<string>;
+    getBadgeBackgroundColor(details: object): Promise<number[]>;
     getTitle(details: object): Promise<string>;
   };
-  notifications: { getAll(): Promise<Record<string, unknown>> };
+  notifications: {
+    getAll(): Promise<Record<string, unknown>>;
+    create(id: string, options: NotificationShown): Promise<string>;
+  };
   storage: { session: { get(key: string): Promise<Record<string, unknown>> } };
 };
 
@@ -128,6 +154,7 @@ describe.skipIf(!browserTestsEnabled())('the background while the panel is close
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     expect((await readWorker(worker)).badge).toBe('');
+    await recordNotifications(worker);
 
     await setAliceSirets([s1]);
     const view = await waitForWorker(worker, (current) => current.badge === '1');
@@ -135,6 +162,16 @@ describe.skipIf(!browserTestsEnabled())('the background while the panel is close
     const notified = await waitForWorker(worker, (current) => current.notifications.length > 0);
     expect(notified.notifications).toHaveLength(1);
     expect(notified.notifications[0]).toMatch(/^qrp-change-\d+$/);
+    const [shown] = await worker.evaluate(
+      () => (globalThis as unknown as { qrpShown: NotificationShown[] }).qrpShown,
+    );
+    expect(shown?.message).toContain(formatSiret(s1));
+    await drawToolbarPicture(browser, 'background-badge-notification', {
+      badge: view.badge,
+      badgeColor: await worker.evaluate(() => chrome.action.getBadgeBackgroundColor({})),
+      title: view.title,
+      notification: shown!,
+    });
 
     secondary = await PanelPage.open(browser);
     await secondary.waitSignedIn(alice);
@@ -153,7 +190,7 @@ describe.skipIf(!browserTestsEnabled())('the background while the panel is close
     await secondary.page.close();
     await worker.evaluate(() =>
       (chrome.storage.session as unknown as { set(items: object): Promise<void> }).set({
-        'qrp.openHistory': true,
+        'qrp.openTab': 'history',
       }),
     );
     secondary = await PanelPage.open(browser);

@@ -78,10 +78,10 @@ describe.skipIf(!browserTestsEnabled())('the launcher and the live connection', 
     await server?.dispose();
   });
 
-  it('shows the launcher on the portal page, with the pending invitations of a signed-in principal', async () => {
-    // Signed out: the launcher, without a badge.
+  it('shows the launcher on the portal page, labelled for whoever is signed in, in line with the portal’s links', async () => {
+    // Signed out: it invites to sign in, without a badge.
     const signedOut = await PortalPage.open(secondaryBrowser, server.url);
-    await expectVisible(signedOut.launcher());
+    await expectText(signedOut.launcher(), 'Se connecter au Paramétrage');
     expect(await signedOut.launcher().getAttribute('part')).toBe('launcher');
     expect(await signedOut.host().evaluate((host) => host.shadowRoot !== null)).toBe(true);
     await expectCount(signedOut.badge().locator('visible=true'), 0);
@@ -89,17 +89,49 @@ describe.skipIf(!browserTestsEnabled())('the launcher and the live connection', 
 
     await principal.signIn(principalEmail, PASSWORD);
     const portal = await PortalPage.open(principalBrowser, server.url);
+    for (const width of [900, 400]) {
+      await portal.page.setViewportSize({ width, height: 420 });
+      await portal
+        .host()
+        .getByRole('button', { name: 'Paramétrage (2 invitations en attente de validation)' })
+        .waitFor();
+      await expectText(portal.badge(), '2');
+      // The badge says what it counts when hovered.
+      expect(await portal.badge().getAttribute('title')).toBe(
+        '2 invitations en attente de validation',
+      );
+      // One more item of the portal's navigation, on one line itself; beside the portal's links
+      // when the page is wide enough for them all.
+      expect(await portal.page.locator('header nav li > #qrp-parametrage-launcher').count()).toBe(
+        1,
+      );
+      const link = await portal.page.getByRole('link', { name: 'Tableau de bord' }).boundingBox();
+      const button = await portal.launcher().boundingBox();
+      expect(button!.height).toBeLessThan(40);
+      if (width === 900) {
+        expect(button!.y < link!.y + link!.height && button!.y + button!.height > link!.y).toBe(
+          true,
+        );
+      }
+    }
     await portal.page.setViewportSize({ width: 900, height: 420 });
-    await portal
-      .host()
-      .getByRole('button', { name: 'Paramétrage (2 invitations en attente)' })
-      .waitFor();
-    await expectText(portal.badge(), '2');
-    // It sits in the portal's header navigation.
-    expect(await portal.page.locator('header nav #qrp-parametrage-launcher').count()).toBe(1);
     await screenshot(portal.page, 'launcher');
     await setColorScheme(portal.page, 'dark');
     await screenshot(portal.page, 'launcher-dark');
+    await portal.page.close();
+  });
+
+  it('opens the principal’s panel on « Paramétrage » from the launcher', async () => {
+    await principal.openTab('Tableau de bord');
+    const portal = await PortalPage.open(principalBrowser, server.url);
+    const launcher = portal
+      .host()
+      .getByRole('button', { name: 'Paramétrage (2 invitations en attente de validation)' });
+    await launcher.click();
+    // The panel (open in its own tab here) switches to the principal's own tab.
+    await principal.page
+      .getByRole('tab', { name: 'Paramétrage', selected: true })
+      .waitFor({ timeout: LIVE_TIMEOUT });
     await portal.page.close();
   });
 
@@ -115,6 +147,17 @@ describe.skipIf(!browserTestsEnabled())('the launcher and the live connection', 
       .getByText('Aucun SIRET ne vous est attribué pour le moment.')
       .first()
       .waitFor();
+
+    // A secondary has no « Paramétrage »: the launcher leads to their SIRETs and dashboard.
+    await secondary.openHistory();
+    const portal = await PortalPage.open(secondaryBrowser, server.url);
+    await expectText(portal.launcher(), 'Mes SIRETs');
+    await expectCount(portal.badge().locator('visible=true'), 0);
+    await portal.launcher().click();
+    await secondary.page
+      .getByRole('tab', { name: 'Tableau de bord', selected: true })
+      .waitFor({ timeout: LIVE_TIMEOUT });
+    await portal.page.close();
   });
 
   it('reconnects after a server restart and catches up with the changes made while it was down', async () => {

@@ -2,7 +2,8 @@ import { act, fireEvent, screen, within } from '@testing-library/preact';
 import { describe, expect, it } from 'vitest';
 import { ERRORS } from '../../shared/errors.js';
 import { flush } from './support/fake-socket.js';
-import { refusal, renderPanel } from './support/panel-harness.js';
+import { ApiError } from '../../extension/panel/api-client.js';
+import { inlineErrors, refusal, renderPanel, toastTexts } from './support/panel-harness.js';
 import { PRINCIPAL, principalSnapshot } from './support/snapshots.js';
 
 function type(label: string | RegExp, value: string) {
@@ -46,20 +47,46 @@ describe('Sign in', () => {
     expect(panel.storage.savedIn).toBe('local');
   });
 
-  it("shows the server's refusal message as is", async () => {
+  it("shows the server's refusal in its words inside the form, not as a toast", async () => {
     const panel = await renderPanel();
     panel.api.login.mockRejectedValue(refusal('INVALID_CREDENTIALS'));
     type('Adresse e-mail', 'principal@exemple.fr');
     type('Mot de passe', 'faux');
     await click('Se connecter');
-    expect(screen.getByRole('alert').textContent).toContain(ERRORS.INVALID_CREDENTIALS.message);
+    const form = screen.getByRole('button', { name: 'Se connecter' }).closest('form')!;
+    expect(within(form).getByRole('alert').textContent).toBe(ERRORS.INVALID_CREDENTIALS.message);
+    expect(toastTexts()).toEqual([]);
     expect(panel.sockets).toHaveLength(0);
 
-    // The right password next: the refusal does not linger over the opened screen.
+    // Typing again takes it away; the right password opens the space.
     panel.api.login.mockResolvedValue({ token: 'jeton', user: PRINCIPAL });
     type('Mot de passe', 'le-bon-mot-de-passe');
+    expect(inlineErrors()).toEqual([]);
     await click('Se connecter');
-    expect(screen.getByRole('alert').textContent).not.toContain(ERRORS.INVALID_CREDENTIALS.message);
+    expect(screen.queryByRole('heading', { name: 'Connexion' })).toBeNull();
+  });
+
+  it('says a server that does not answer once, at the top of the panel, and nothing under the fields', async () => {
+    const panel = await renderPanel();
+    panel.api.login.mockRejectedValue(
+      new ApiError('NETWORK', 'Le serveur http://localhost:8787 ne répond pas.', 0),
+    );
+    type('Adresse e-mail', 'principal@exemple.fr');
+    type('Mot de passe', 'le-bon-mot-de-passe');
+    await click('Se connecter');
+    await click('Se connecter');
+    const alerts = screen.getAllByRole('alert').filter((item) => item.textContent !== '');
+    expect(alerts.map((item) => item.textContent)).toEqual([
+      'Le serveur http://localhost:8787 ne répond pas.Fermer',
+    ]);
+    expect(alerts[0]!.closest('.outage')).not.toBeNull();
+    expect(inlineErrors()).toEqual([]);
+    expect(toastTexts()).toEqual([]);
+    // The next answer from the server ends it.
+    panel.api.login.mockRejectedValue(refusal('INVALID_CREDENTIALS'));
+    await click('Se connecter');
+    expect(document.querySelector('.outage')).toBeNull();
+    expect(inlineErrors()).toEqual([ERRORS.INVALID_CREDENTIALS.message]);
   });
 
   it('checks the fields before sending anything', async () => {
@@ -142,7 +169,11 @@ describe('Sign up', () => {
     type('SIRET', '732 829');
     expect(screen.getByText('14 chiffres, espaces acceptés (6/14).')).toBeTruthy();
     type('SIRET', '732 829 320 00075');
-    expect(screen.getByText("Le SIRET n'est pas valide : vérifiez ses 14 chiffres.")).toBeTruthy();
+    expect(
+      screen.getByText(
+        "Ce SIRET n'existe pas : ses 14 chiffres ne respectent pas la clé de contrôle. Un chiffre est sans doute mal saisi.",
+      ),
+    ).toBeTruthy();
     type('SIRET', '732 829 320 00074');
     expect(screen.getByText('SIRET valide : 732 829 320 00074')).toBeTruthy();
   });
@@ -172,7 +203,26 @@ describe('Sign up', () => {
     type('SIRET', '73282932000074');
     type('Code de déblocage', 'FAUX');
     await click('Créer mon espace');
-    expect(screen.getByRole('alert').textContent).toContain(ERRORS.SIGNUP_PROOF_REFUSED.message);
+    // Said at the code, which proves the SIRET; changing the SIRET takes it away.
+    const code = screen.getByLabelText('Code de déblocage');
+    expect(code.getAttribute('aria-invalid')).toBe('true');
+    expect(inlineErrors()).toEqual([ERRORS.SIGNUP_PROOF_REFUSED.message]);
+    expect(toastTexts()).toEqual([]);
+    type('SIRET', '35600000049837');
+    expect(inlineErrors()).toEqual([]);
+  });
+
+  it('says an address already used at the e-mail field', async () => {
+    const panel = await openSignUp();
+    panel.api.signup.mockRejectedValue(refusal('EMAIL_ALREADY_USED'));
+    type('Adresse e-mail', 'deja@exemple.fr');
+    type('Mot de passe', 'motdepasse-solide');
+    type('SIRET', '73282932000074');
+    type('Code de déblocage', 'ABC123');
+    await click('Créer mon espace');
+    expect(screen.getByLabelText('Adresse e-mail').getAttribute('aria-invalid')).toBe('true');
+    expect(inlineErrors()).toEqual([ERRORS.EMAIL_ALREADY_USED.message]);
+    expect(toastTexts()).toEqual([]);
   });
 
   it('tells the holder of the unlock code that the SIRET is already managed', async () => {
@@ -183,7 +233,9 @@ describe('Sign up', () => {
     type('SIRET', '73282932000074');
     type('Code de déblocage', 'ABC123');
     await click('Créer mon espace');
-    expect(screen.getByRole('alert').textContent).toContain(ERRORS.SIRET_ALREADY_MANAGED.message);
+    expect(screen.getByLabelText('SIRET').getAttribute('aria-invalid')).toBe('true');
+    expect(inlineErrors()).toEqual([ERRORS.SIRET_ALREADY_MANAGED.message]);
+    expect(toastTexts()).toEqual([]);
   });
 });
 
@@ -208,7 +260,10 @@ describe('Settings', () => {
     await click('Enregistrer');
     expect(panel.requestHostPermission).toHaveBeenCalledWith('https://qrp.exemple.fr/*');
     expect(panel.storage.state.serverUrl).toBeNull();
-    expect(screen.getByRole('alert').textContent).toContain("n'a pas été autorisé");
+    expect(inlineErrors()).toEqual([
+      "L'accès à ce serveur n'a pas été autorisé : l'adresse n'a pas été enregistrée.",
+    ]);
+    expect(toastTexts()).toEqual([]);
   });
 
   it('signs out when the server address changes while signed in', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createHttpApiClient } from '../../extension/panel/api-client.js';
-import { countPendingInvitations } from '../../extension/lib/pending-invitations.js';
+import { countPendingInvitations, readLauncherState } from '../../extension/lib/launcher-state.js';
 import {
   hostPermissionPattern,
   isLoopbackServer,
@@ -85,7 +85,10 @@ describe('Pending invitations badge', () => {
     expect(count).toBe(4);
     expect(fetchImpl).toHaveBeenCalledWith(
       'http://127.0.0.1:8787/api/v1/secondaries?status=pending&pageSize=1',
-      { headers: { accept: 'application/json', authorization: 'Bearer jeton' } },
+      {
+        headers: { accept: 'application/json', authorization: 'Bearer jeton' },
+        signal: expect.any(AbortSignal),
+      },
     );
   });
 
@@ -110,6 +113,19 @@ describe('Pending invitations badge', () => {
       ),
     ).toBeNull();
     expect(fetchImpl).toHaveBeenCalledOnce();
+  });
+
+  it('tells the launcher who is signed in, with the count only for a principal', async () => {
+    const fetchImpl = (async () =>
+      json({ items: [], total: 2, page: 1, pageSize: 1 })) as unknown as typeof fetch;
+    const of = (user: typeof PRINCIPAL | null) =>
+      readLauncherState(
+        { serverUrl: null, session: user && { token: 't', user }, remember: false },
+        fetchImpl,
+      );
+    expect(await of(PRINCIPAL)).toEqual({ role: 'principal', pending: 2 });
+    expect(await of(SECONDARY)).toEqual({ role: 'secondary', pending: null });
+    expect(await of(null)).toEqual({ role: null, pending: null });
   });
 });
 

@@ -5,7 +5,14 @@ import { flush } from './support/fake-socket.js';
 import { ERRORS } from '../../shared/errors.js';
 import type { MemberLockView } from '../../shared/events.js';
 import { applyEvent } from '../../shared/panel-state.js';
-import { clickButton, openTab, refusal, renderPanel, typeInto } from './support/panel-harness.js';
+import {
+  clickButton,
+  openTab,
+  refusal,
+  renderPanel,
+  toastTexts,
+  typeInto,
+} from './support/panel-harness.js';
 import {
   PRINCIPAL,
   SIRET_A,
@@ -74,7 +81,7 @@ describe('Ajouter un SIRET — lock-outs', () => {
     expect(description(code)).toContain('Il vous reste 1 essai.');
     expect(code.getAttribute('aria-invalid')).toBe('true');
     expect(document.activeElement).toBe(code);
-    expect(screen.getByRole('alert').textContent).toBe('');
+    expect(toastTexts()).toEqual([]);
     // Typing again takes the refusal away.
     typeInto('Code de déblocage', 'AUTRE', sirets);
     expect(description(code)).not.toContain('Il vous reste');
@@ -107,7 +114,7 @@ describe('Ajouter un SIRET — lock-outs', () => {
     const code = within(sirets).getByLabelText('Code de déblocage');
     expect(code.getAttribute('aria-invalid')).toBeNull();
     // Said at the form, not as an alert as well.
-    expect(screen.getByRole('alert').textContent).toBe('');
+    expect(toastTexts()).toEqual([]);
 
     // The lock arrives live, then the support's reset.
     await panel.server((socket) =>
@@ -198,7 +205,7 @@ describe('Céder les SIRETs — lock-outs', () => {
     expect(submitButton(cession, 'Céder les SIRETs').disabled).toBe(true);
     expect(document.activeElement).toBe(input);
     // Said at the field, not as an alert as well.
-    expect(screen.getByRole('alert').textContent).toBe('');
+    expect(toastTexts()).toEqual([]);
     await panel.server((socket) =>
       socket.sendEvent(
         event(6, 'lock.locked', { lock: lock({ id: 8, scope: 'cession', siret: null }) }),

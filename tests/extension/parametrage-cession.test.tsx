@@ -2,7 +2,15 @@ import { act, fireEvent, screen, within } from '@testing-library/preact';
 import { describe, expect, it } from 'vitest';
 import { ERRORS } from '../../shared/errors.js';
 import { flush } from './support/fake-socket.js';
-import { clickButton, openTab, refusal, renderPanel, typeInto } from './support/panel-harness.js';
+import {
+  clickButton,
+  inlineErrors,
+  openTab,
+  refusal,
+  renderPanel,
+  toastTexts,
+  typeInto,
+} from './support/panel-harness.js';
 import {
   PRINCIPAL,
   SIRET_A,
@@ -71,9 +79,9 @@ describe('Paramétrage — Céder les SIRETs', () => {
     expect(field.invalid).toBe(true);
     expect(field.description).toContain(ERRORS.CESSION_TARGET_NOT_PRINCIPAL.message);
     expect(document.activeElement).toBe(field.input);
-    expect(screen.getByRole('alert').textContent).toContain(
-      ERRORS.CESSION_TARGET_NOT_PRINCIPAL.message,
-    );
+    // At the field only, not said a second time in a toast.
+    expect(inlineErrors(part)).toEqual([ERRORS.CESSION_TARGET_NOT_PRINCIPAL.message]);
+    expect(toastTexts()).toEqual([]);
   });
 
   it("says in its own words that one cannot cede to one's own address", async () => {
@@ -157,7 +165,8 @@ describe('Paramétrage — Céder les SIRETs', () => {
     await clickButton('Confirmer', screen.getByRole('dialog'));
     const message = ERRORS.CESSION_TARGET_NOT_PRINCIPAL.message;
     expect(screen.queryByRole('dialog')).toBeNull();
-    expect(screen.getByRole('alert').textContent).toContain(message);
+    expect(inlineErrors(part)).toEqual([message]);
+    expect(toastTexts()).toEqual([]);
     const field = addressField(part);
     expect(field.description).toContain(message);
     expect(document.activeElement).toBe(field.input);

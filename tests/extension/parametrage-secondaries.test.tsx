@@ -1,13 +1,16 @@
 import { fireEvent, screen, within } from '@testing-library/preact';
 import { describe, expect, it } from 'vitest';
 import { ERRORS } from '../../shared/errors.js';
+import { ApiError } from '../../extension/panel/api-client.js';
 import type { MemberView } from '../../shared/views.js';
 import {
   clickButton,
+  inlineErrors,
   openTab,
   press,
   refusal,
   renderPanel,
+  toastTexts,
   typeInto,
 } from './support/panel-harness.js';
 import {
@@ -95,7 +98,25 @@ describe('Paramétrage — Gestion des utilisateurs secondaires', () => {
     panel.api.addSecondary.mockRejectedValue(refusal('EMAIL_ALREADY_USED'));
     typeInto('Email', 'pris@exemple.fr', part);
     await clickButton('Enregistrer nouvel utilisateur secondaire', part);
-    expect(screen.getByRole('alert').textContent).toContain(ERRORS.EMAIL_ALREADY_USED.message);
+    expect(inlineErrors(part)).toEqual([ERRORS.EMAIL_ALREADY_USED.message]);
+    expect(within(part).getByLabelText('Email').getAttribute('aria-invalid')).toBe('true');
+    expect(toastTexts()).toEqual([]);
+  });
+
+  it('says an outage at the top of the panel, not under the address', async () => {
+    const { panel, part } = await openSecondaries();
+    panel.api.addSecondary.mockRejectedValue(
+      new ApiError('NETWORK', 'Le serveur http://localhost:8787 ne répond pas.', 0),
+    );
+    typeInto('Email', 'nouveau@exemple.fr', part);
+    await clickButton('Enregistrer nouvel utilisateur secondaire', part);
+    expect(inlineErrors(part)).toEqual([]);
+    expect(toastTexts()).toEqual([]);
+    expect(document.querySelector('.outage')?.textContent).toContain('ne répond pas');
+    // The address stays, to be sent again.
+    expect((within(part).getByLabelText('Email') as HTMLInputElement).value).toBe(
+      'nouveau@exemple.fr',
+    );
   });
 
   it('pages through the users ten at a time, and by the chosen number of lines', async () => {

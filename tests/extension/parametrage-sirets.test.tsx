@@ -7,6 +7,8 @@ import {
   press,
   refusal,
   renderPanel,
+  toastTexts,
+  inlineErrors,
   typeInto,
 } from './support/panel-harness.js';
 import { PRINCIPAL, SIRET_A, SIRET_C, event, principalSnapshot } from './support/snapshots.js';
@@ -56,7 +58,9 @@ describe('Paramétrage — Gestion des SIRETs', () => {
     const { panel, part } = await openSiretsPart();
     typeInto('SIRET', '73282932000075', part);
     expect(
-      within(part).getByText("Le SIRET n'est pas valide : vérifiez ses 14 chiffres."),
+      within(part).getByText(
+        "Ce SIRET n'existe pas : ses 14 chiffres ne respectent pas la clé de contrôle. Un chiffre est sans doute mal saisi.",
+      ),
     ).toBeTruthy();
     await clickButton('Enregistrer nouveau SIRET', part);
     expect(panel.api.addSiret).not.toHaveBeenCalled();
@@ -68,10 +72,13 @@ describe('Paramétrage — Gestion des SIRETs', () => {
     typeInto('SIRET', SIRET_C, part);
     typeInto('Code de déblocage', 'CODE', part);
     await clickButton('Enregistrer nouveau SIRET', part);
-    expect(screen.getByRole('alert').textContent).toContain(
-      ERRORS.SIRET_NO_DOSSIER_IN_PROGRESS.message,
-    );
-    expect((within(part).getByLabelText('SIRET') as HTMLInputElement).value).toBe(SIRET_C);
+    // At the SIRET it is about, which takes the focus; no toast.
+    const siretField = within(part).getByLabelText('SIRET') as HTMLInputElement;
+    expect(inlineErrors(part)).toEqual([ERRORS.SIRET_NO_DOSSIER_IN_PROGRESS.message]);
+    expect(siretField.getAttribute('aria-invalid')).toBe('true');
+    expect(document.activeElement).toBe(siretField);
+    expect(toastTexts()).toEqual([]);
+    expect(siretField.value).toBe(SIRET_C);
   });
 
   it('lists the SIRETs formatted and deletes one after "Confirmer"', async () => {
@@ -106,7 +113,7 @@ describe('Paramétrage — Gestion des SIRETs', () => {
     // And it names what blocks: the SIRET's dossier at « Compléter dossier ».
     expect(dialog.textContent).toContain('Dossier à l’étape « Compléter dossier » : AT-1.');
     // Shown in the dialog only, not as a toast as well.
-    expect(screen.getByRole('alert').textContent).toBe('');
+    expect(toastTexts()).toEqual([]);
     const close = within(dialog).getByRole('button', { name: 'FERMER' });
     expect(document.activeElement).toBe(close);
     await clickButton('FERMER', dialog);

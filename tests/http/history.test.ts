@@ -286,7 +286,7 @@ describeOnEachDatabase('the history', (getHandle) => {
       if (message) expect(answer.body.error.message).toBe(message);
     }
     const adminCases: [string, string][] = [
-      ['/admin/history?siret=123', "Le SIRET n'est pas valide : vérifiez ses 14 chiffres."],
+      ['/admin/history?siret=123', "Le SIRET n'est pas valide : il compte 14 chiffres."],
       ['/admin/history?type=everything', 'Ce type de changement n’existe pas.'],
       ['/admin/history?from=2026-02-30', "Cette date n'existe pas."],
       [

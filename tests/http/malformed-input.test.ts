@@ -111,6 +111,25 @@ describeOnEachDatabase('malformed requests', (getHandle) => {
     expect(await dumpTables(db)).toEqual(before);
   });
 
+  it('says which is wrong in a refused SIRET: its length or its check digit', async () => {
+    const http = createHttpHarness(getHandle().db);
+    const world = await createRouteCheckWorld(getHandle().db);
+    for (const [siret, message] of [
+      ['732 829 320 0007', "Le SIRET n'est pas valide : il compte 14 chiffres."],
+      [
+        '732 829 320 00075',
+        "Ce SIRET n'existe pas : ses 14 chiffres ne respectent pas la clé de contrôle. Un chiffre est sans doute mal saisi.",
+      ],
+    ]) {
+      const res = await http.call('POST', '/api/v1/sirets', {
+        token: world.tokens.principal,
+        body: { siret, unlockCode: 'CODE' },
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatchObject({ code: 'VALIDATION_FAILED', message });
+    }
+  });
+
   it('answer an unknown API path with a JSON 404, and a missing token with 401', async () => {
     const http = createHttpHarness(getHandle().db);
     const unknown = await http.call('GET', '/api/v1/nothing-here');

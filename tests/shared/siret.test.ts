@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatSiret, parseSiret } from '../../shared/siret.js';
+import { formatSiret, parseSiret, SIRET_MESSAGES, siretProblem } from '../../shared/siret.js';
 import { withLuhnDigit } from '../support/fixtures.js';
 
 describe('parseSiret', () => {
@@ -79,5 +79,18 @@ describe('formatSiret', () => {
   it('groups the SIREN by three and keeps the NIC whole', () => {
     expect(formatSiret('73282932000074')).toBe('732 829 320 00074');
     expect(formatSiret('35600000049837')).toBe('356 000 000 49837');
+  });
+});
+
+describe('siretProblem', () => {
+  it('names what is wrong: nothing typed, a letter, a digit too few or too many, the check digit', () => {
+    expect(siretProblem('  ')).toBe(SIRET_MESSAGES.required);
+    expect(siretProblem('732 829 32O 00074')).toBe(SIRET_MESSAGES.notDigits);
+    expect(siretProblem('7328293200007')).toBe(SIRET_MESSAGES.length);
+    expect(siretProblem('732829320000744')).toBe(SIRET_MESSAGES.length);
+    expect(siretProblem('732 829 320 00075')).toBe(SIRET_MESSAGES.checkDigit);
+    expect(siretProblem('35600000049838')).toBe(SIRET_MESSAGES.checkDigit);
+    expect(siretProblem('732.829.320.00074')).toBeNull();
+    expect(SIRET_MESSAGES.checkDigit).toContain('clé de contrôle');
   });
 });

@@ -2,7 +2,7 @@ import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import { App } from '../../components/app.js';
 import { StoreProvider } from '../../components/store-context.js';
-import { OPEN_HISTORY_FLAG, PANEL_PORT_NAME } from '../../lib/panel-link.js';
+import { OPEN_TAB_REQUEST, PANEL_PORT_NAME, asRequestedTab } from '../../lib/panel-link.js';
 import { createBrowserDeps } from '../../panel/browser-deps.js';
 import { createPanelStore } from '../../panel/store.js';
 import './style.css';
@@ -17,20 +17,21 @@ if (root) {
     root,
   );
 }
-void store.init().then(openHistoryIfAsked);
+void store.init().then(openTabIfAsked);
 tellBackgroundWhileOpen();
 
-// A click on one of the background's notifications asks for « Historique ».
+// A notification's click asks for « Historique », the launcher for the user's own tab.
 browser.storage.onChanged.addListener((changes, area) => {
-  if (area === 'session' && changes[OPEN_HISTORY_FLAG]?.newValue === true)
-    void openHistoryIfAsked();
+  if (area === 'session' && asRequestedTab(changes[OPEN_TAB_REQUEST]?.newValue))
+    void openTabIfAsked();
 });
 
-async function openHistoryIfAsked(): Promise<void> {
-  const stored = await browser.storage.session.get(OPEN_HISTORY_FLAG);
-  if (stored[OPEN_HISTORY_FLAG] !== true) return;
-  await browser.storage.session.remove(OPEN_HISTORY_FLAG);
-  if (store.session.peek().status === 'signed-in') store.openHistory();
+async function openTabIfAsked(): Promise<void> {
+  const stored = await browser.storage.session.get(OPEN_TAB_REQUEST);
+  const tab = asRequestedTab(stored[OPEN_TAB_REQUEST]);
+  if (!tab) return;
+  await browser.storage.session.remove(OPEN_TAB_REQUEST);
+  store.showRequestedTab(tab);
 }
 
 /** While this port is connected the background shows no badge and no notification. */

@@ -29,7 +29,7 @@ const PAGE = `<!doctype html>
   body { margin: 0; font: 16px/1.5 system-ui, sans-serif; background: var(--bg); color: var(--text); }
   header { background: var(--card); border-bottom: 4px solid var(--brand); padding: 1rem 2rem; }
   header h1 { margin: 0; font-size: 1.3rem; color: var(--brand); }
-  nav ul { display: flex; gap: 1.5rem; list-style: none; margin: 0.5rem 0 0; padding: 0; }
+  nav ul { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem 1.5rem; list-style: none; margin: 0.5rem 0 0; padding: 0; }
   nav a { color: var(--text); font-weight: 600; }
   main { max-width: 60rem; margin: 2rem auto; padding: 0 1rem; }
   .notice { background: var(--card); border-left: 4px solid var(--brand); padding: 0.75rem 1rem; color: var(--muted); }

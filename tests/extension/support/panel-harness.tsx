@@ -172,3 +172,15 @@ export async function press(element: HTMLElement) {
 export async function openTab(name: string) {
   await press(screen.getByRole('tab', { name }));
 }
+
+/** The words of every toast shown (successes and refusals), in order. */
+export function toastTexts(): string[] {
+  return Array.from(document.querySelectorAll('.toast-text')).map((item) => item.textContent ?? '');
+}
+
+/** The announced error messages inside `container` (fields and forms), outside the toasts. */
+export function inlineErrors(container: HTMLElement = document.body): string[] {
+  return Array.from(container.querySelectorAll('.field-error, .form-error')).map(
+    (item) => item.textContent ?? '',
+  );
+}

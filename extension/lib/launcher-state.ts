@@ -1,7 +1,20 @@
-/** The badge's number: pending invitations of the signed-in principal's space. */
+/** What the portal's launcher shows: the signed-in role, and a principal's pending invitations. */
 import type { Page, SecondaryView } from '../../shared/views.js';
 import type { StoredState } from './stored-session.js';
 import { DEFAULT_SERVER_URL } from './server-url.js';
+import type { LauncherStateReply } from './messages.js';
+
+const COUNT_TIMEOUT_MS = 3_000;
+
+export async function readLauncherState(
+  stored: StoredState,
+  fetchImpl: typeof fetch = fetch,
+): Promise<LauncherStateReply> {
+  return {
+    role: stored.session?.user.role ?? null,
+    pending: await countPendingInvitations(stored, fetchImpl),
+  };
+}
 
 export async function countPendingInvitations(
   stored: StoredState,
@@ -14,6 +27,8 @@ export async function countPendingInvitations(
   try {
     const response = await fetchImpl(`${serverUrl}/api/v1/secondaries?status=pending&pageSize=1`, {
       headers: { accept: 'application/json', authorization: `Bearer ${session.token}` },
+      // A server that does not answer must not leave the launcher waiting.
+      signal: AbortSignal.timeout(COUNT_TIMEOUT_MS),
     });
     if (!response.ok) return null;
     const page = (await response.json()) as Page<SecondaryView>;
