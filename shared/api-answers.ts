@@ -7,6 +7,8 @@
  */
 import { z } from 'zod';
 import {
+  agentView,
+  cessionView,
   dossierView,
   historyPageView,
   invitationView,
@@ -18,6 +20,9 @@ import {
   sessionView,
   siretView,
   siretWithCountsView,
+  supportAccountView,
+  supportOverviewView,
+  supportSpaceView,
 } from './views.js';
 
 const itemsOf = <T extends z.ZodType>(item: T) => z.strictObject({ items: z.array(item) });
@@ -45,6 +50,13 @@ export const locksAnswer = itemsOf(lockView);
 export const addedDossierAnswer = z.strictObject({ id: z.number().int(), dossier: dossierView });
 export const dossierAnswer = z.strictObject({ dossier: dossierView });
 export const historyAnswer = historyPageView;
+export const cessionAnswer = z.strictObject({ cessionId: z.number().int(), user: meView });
+export const cessionsAnswer = z.strictObject({ cessions: z.array(cessionView) });
+export const supportAccountsAnswer = z.strictObject({ accounts: z.array(supportAccountView) });
+export const supportSpaceAnswer = supportSpaceView;
+export const supportOverviewAnswer = supportOverviewView;
+export const agentsAnswer = itemsOf(agentView);
+export const createdAgentAnswer = z.strictObject({ agent: agentView, mailSent });
 
 /**
  * Each JSON route's answer, by `METHOD /path` as the routes declare them. The
@@ -59,7 +71,7 @@ export const API_ANSWERS = {
   'POST /invitations/:token/accept': sessionAnswer,
   'GET /sirets': siretsAnswer,
   'POST /sirets': addedSiretAnswer,
-  'POST /cession': meAnswer,
+  'POST /cession': cessionAnswer,
   'POST /cession/check': cessionCheckAnswer,
   'GET /secondaries': secondariesPageAnswer,
   'POST /secondaries': invitedSecondaryAnswer,
@@ -73,6 +85,13 @@ export const API_ANSWERS = {
   'PATCH /admin/dossiers/:id': dossierAnswer,
   'GET /history': historyAnswer,
   'GET /admin/history': historyAnswer,
+  'GET /admin/cessions': cessionsAnswer,
+  'GET /admin/accounts': supportAccountsAnswer,
+  'GET /admin/spaces/:id': supportSpaceAnswer,
+  'GET /admin/overview': supportOverviewAnswer,
+  'GET /admin/agents': agentsAnswer,
+  'POST /admin/agents': createdAgentAnswer,
+  'POST /admin/invitations/:id/resend': resentInvitationAnswer,
 } as const satisfies Record<string, z.ZodType>;
 
 export type JsonRoute = keyof typeof API_ANSWERS;

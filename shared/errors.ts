@@ -15,6 +15,18 @@ export const ERRORS = {
     message:
       'Cette adresse e-mail est déjà utilisée par un compte Questionnaires Risques Professionnels.',
   },
+  /** A support agent cannot deactivate their own account (docs/domain.md, « Support accounts »). */
+  AGENT_SELF_DEACTIVATION: {
+    status: 409,
+    message:
+      'Vous ne pouvez pas désactiver votre propre compte support : demandez-le à un autre agent.',
+  },
+  /** The support desk always keeps one agent able to sign in. */
+  LAST_ACTIVE_AGENT: {
+    status: 409,
+    message:
+      'Ce compte est le dernier compte support actif : créez et activez un autre agent avant de le désactiver.',
+  },
   SIRET_NO_DOSSIER_IN_PROGRESS: {
     status: 422,
     message:
@@ -53,6 +65,30 @@ export const ERRORS = {
     status: 422,
     message:
       "Vous ne pouvez pas céder vos SIRETs à votre propre adresse : renseignez celle d'un autre utilisateur principal.",
+  },
+  CESSION_ALREADY_REVERTED: {
+    status: 409,
+    message: 'Cette cession a déjà été annulée ou refusée.',
+  },
+  /** The message names what stands in the way (server/rules/revert-cession.ts). */
+  CESSION_REVERT_IMPOSSIBLE: {
+    status: 409,
+    message: 'Cette cession ne peut plus être annulée.',
+  },
+  /** The message lists what cannot come back; the same request with `confirmPartial` does the rest. */
+  CESSION_REVERT_PARTIAL: {
+    status: 409,
+    message: 'Une partie de la cession ne peut pas revenir. Confirmez pour rétablir tout le reste.',
+  },
+  CESSION_REFUSAL_CLOSED: {
+    status: 409,
+    message:
+      'Le délai de 7 jours pour refuser cette cession est passé : contactez le 3679 pour la faire annuler.',
+  },
+  PRINCIPAL_CANDIDATE_INVALID: {
+    status: 422,
+    message:
+      "Seul un utilisateur secondaire actif de cet espace peut en devenir l'utilisateur principal.",
   },
   INVITATION_INVALID: {
     status: 410,

@@ -10,11 +10,13 @@
  */
 import type { DossierStatus, LockScope, Role, UserStatus } from './domain.js';
 import type {
+  AgentView,
   DossierView,
   InvitationView,
   LockView,
   MemberView,
   MeView,
+  ReceivedCessionView,
   SiretView,
 } from './views.js';
 
@@ -48,6 +50,8 @@ export interface EventPayloads {
    * for a fresh snapshot (`sync` with `since: null`).
    */
   'space.ceded': {
+    /** The cession's record, to undo or refuse it (absent in older events). */
+    cessionId?: number;
     fromSpaceId: number;
     toSpaceId: number;
     formerPrincipalId: number;
@@ -56,6 +60,36 @@ export interface EventPayloads {
     secondaryCount?: number;
     /** The receiving principal's e-mail (absent in older events). */
     toPrincipalEmail?: string;
+  };
+  /**
+   * A cession put back (support's undo, or the receiver's refusal): what was
+   * still in the receiving space returned to `fromSpaceId`, whose former
+   * principal is principal again. Views change wholesale, as for `space.ceded`.
+   */
+  'space.cession_reverted': {
+    cessionId: number;
+    how: 'undone' | 'refused';
+    fromSpaceId: number;
+    toSpaceId: number;
+    formerPrincipalId: number;
+    formerPrincipalEmail: string;
+    toPrincipalEmail: string;
+    /** The SIRETs that returned. */
+    sirets: string[];
+    secondaryCount: number;
+    /** What could not come back (deleted or ceded on since; removed since). */
+    missingSirets: string[];
+    missingMembers: string[];
+  };
+  /**
+   * Support made a secondary the space's principal; the former principal is a
+   * secondary now, with no SIRET. Views change wholesale.
+   */
+  'space.principal_changed': {
+    principalId: number;
+    principalEmail: string;
+    formerPrincipalId: number;
+    formerPrincipalEmail: string;
   };
   'dossier.added': { dossier: DossierView };
   'dossier.status_changed': { dossierId: number; siret: string; status: DossierStatus };
@@ -75,6 +109,12 @@ export interface EventPayloads {
    * space's stream, principal only, with the counter's `scope` and `siret`).
    */
   'lock.reset': { lockId: number; scope?: LockScope; siret?: string | null };
+  /** A support agent created another agent's account (admin stream); their link is on its way. */
+  'agent.created': { agent: AgentView };
+  /** The new agent chose their password through their link (admin stream). */
+  'agent.activated': { userId: number };
+  /** A support agent deactivated another (admin stream); that agent's sockets then close. */
+  'agent.deactivated': { userId: number };
   /** Stands for an event of the stream this viewer may not see; it only moves the id on. */
   hidden: Record<string, never>;
   /** Ephemeral: the members of the space connected now. */
@@ -98,6 +138,8 @@ export const STORED_EVENT_TYPES = [
   'secondary.status_changed',
   'secondary.sirets_changed',
   'space.ceded',
+  'space.cession_reverted',
+  'space.principal_changed',
   'dossier.added',
   'dossier.status_changed',
   'invitation.created',
@@ -106,12 +148,30 @@ export const STORED_EVENT_TYPES = [
   'invitation.revoked',
   'lock.locked',
   'lock.reset',
+  'agent.created',
+  'agent.activated',
+  'agent.deactivated',
 ] as const satisfies readonly StoredEventType[];
 
 // Every stored type is listed above: adding one to EventPayloads without listing it fails here.
 type Unlisted = Exclude<StoredEventType, (typeof STORED_EVENT_TYPES)[number]>;
 const everyStoredTypeListed: [Unlisted] extends [never] ? true : Unlisted = true;
 void everyStoredTypeListed;
+
+/**
+ * Events after which a member's whole view changes (who is in the space, who
+ * is its principal): the client drops what it holds and asks for a fresh
+ * snapshot (shared/live-sync.ts).
+ */
+export const VIEW_CHANGING_EVENT_TYPES = [
+  'space.ceded',
+  'space.cession_reverted',
+  'space.principal_changed',
+] as const satisfies readonly StoredEventType[];
+
+export function changesViewWholesale(event: { type: string }): boolean {
+  return (VIEW_CHANGING_EVENT_TYPES as readonly string[]).includes(event.type);
+}
 
 /**
  * Who made a change (docs/domain.md, « Historique »): a member of the space, a
@@ -164,10 +224,15 @@ export interface MemberSnapshot {
   members: MemberView[];
   /** The dossiers of the SIRETs above. */
   dossiers: DossierView[];
-  /** Pending invitations of the space (principal only; empty for a secondary). */
+  /**
+   * The latest invitation of each pending secondary, pending, expired or revoked
+   * (principal only; empty for a secondary). At most one is pending per secondary.
+   */
   invitations: InvitationView[];
   /** The space's locked counters (principal only; empty for a secondary). */
   locks: MemberLockView[];
+  /** Cessions into the space its principal may still refuse (principal only). */
+  receivedCessions: ReceivedCessionView[];
   online: number[];
   lastEventId: number;
 }

@@ -26,6 +26,8 @@ export function isInHistoryOf(event: ServerEvent, viewer: HistoryViewer): boolea
     case 'secondary.status_changed':
       return event.data.userId === viewer.id;
     case 'space.ceded':
+    case 'space.cession_reverted':
+    case 'space.principal_changed':
       return true;
     default:
       return false;

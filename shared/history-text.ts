@@ -24,6 +24,8 @@ export const EVENT_TYPE_LABELS: Record<StoredEventType, string> = {
   'secondary.status_changed': 'Statut d’un utilisateur',
   'secondary.sirets_changed': 'SIRETs attribués',
   'space.ceded': 'Cession des SIRETs',
+  'space.cession_reverted': 'Cession annulée ou refusée',
+  'space.principal_changed': 'Nouvel utilisateur principal',
   'dossier.added': 'Nouveau dossier',
   'dossier.status_changed': 'Étape d’un dossier',
   'invitation.created': 'Invitation envoyée',
@@ -32,6 +34,9 @@ export const EVENT_TYPE_LABELS: Record<StoredEventType, string> = {
   'invitation.revoked': 'Invitation annulée',
   'lock.locked': 'Blocage ou alerte',
   'lock.reset': 'Blocage levé',
+  'agent.created': 'Agent du support créé',
+  'agent.activated': 'Agent du support activé',
+  'agent.deactivated': 'Agent du support désactivé',
 };
 
 export const ACTOR_ROLE_LABELS: Record<ActorRole, string> = {
@@ -102,6 +107,10 @@ function changeText(event: ServerEvent, names: HistoryNames): string {
           : plural(count, 'SIRET', 'SIRETs');
       return `${who} a cédé ${moved} à ${to}`;
     }
+    case 'space.cession_reverted':
+      return cessionRevertedText(who, event.data);
+    case 'space.principal_changed':
+      return `${who} a fait de ${event.data.principalEmail} l’utilisateur principal à la place de ${event.data.formerPrincipalEmail}`;
     case 'dossier.added': {
       const { dossier } = event.data;
       return `Nouveau dossier ${dossier.reference} (${DOSSIER_KIND_LABELS[dossier.kind]}) pour le SIRET ${formatSiret(dossier.siret)}`;
@@ -137,6 +146,12 @@ function changeText(event: ServerEvent, names: HistoryNames): string {
       if (scope === 'cession') return `${who} a levé le blocage de la cession des SIRETs`;
       return `${who} a levé le blocage n° ${event.data.lockId}`;
     }
+    case 'agent.created':
+      return `${who} a créé le compte support de ${event.data.agent.email}`;
+    case 'agent.activated':
+      return `${user(event.data.userId)} a activé son compte support`;
+    case 'agent.deactivated':
+      return `${who} a désactivé le compte support de ${user(event.data.userId)}`;
     case 'hidden':
     case 'presence.changed':
     case 'session.revoked':
@@ -168,4 +183,29 @@ export function siretList(sirets: readonly string[]): string {
   if (formatted.length === 1) return `le SIRET ${formatted[0]}`;
   const last = formatted.at(-1);
   return `les SIRETs ${formatted.slice(0, -1).join(', ')} et ${last}`;
+}
+
+function cessionRevertedText(
+  who: string,
+  data: Extract<ServerEvent, { type: 'space.cession_reverted' }>['data'],
+): string {
+  const act =
+    data.how === 'refused'
+      ? `${who} a refusé la cession de ${data.formerPrincipalEmail}`
+      : `${who} a annulé la cession de ${data.formerPrincipalEmail} à ${data.toPrincipalEmail}`;
+  const parts = [
+    ...(data.sirets.length > 0 ? [plural(data.sirets.length, 'SIRET', 'SIRETs')] : []),
+    ...(data.secondaryCount > 0
+      ? [plural(data.secondaryCount, 'utilisateur secondaire', 'utilisateurs secondaires')]
+      : []),
+  ];
+  const returning = data.sirets.length + data.secondaryCount;
+  const verb = returning === 1 ? 'revient' : 'reviennent';
+  const back = parts.length > 0 ? ` : ${parts.join(' et ')} ${verb} à son espace` : '';
+  const missing = data.missingSirets.length + data.missingMembers.length;
+  const left =
+    missing > 0
+      ? ` (${plural(missing, 'élément ne peut', 'éléments ne peuvent')} pas revenir)`
+      : '';
+  return `${act}${back}${left}`;
 }

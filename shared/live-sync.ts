@@ -9,7 +9,8 @@
  *   event id > last + 1 ───► gap: sync { since: last }, apply the answer, go on
  *   reconnect ─────────────► handshake says where we stand (no snapshot if the
  *                            view is unchanged), then sync { since: last }
- *   space.ceded ─────────────► sync { since: null } (the view changes wholesale)
+ *   space.ceded, …_reverted,
+ *   …principal_changed ──────► sync { since: null } (the view changes wholesale)
  *
  * One sync runs at a time; events arriving meanwhile wait in a buffer and go
  * through the same checks once it ends, so nothing is applied twice or out of
@@ -17,7 +18,14 @@
  * after a delay, never at once. No DOM, Node or Socket.IO import: the panel and the server's tests
  * both use it with their own socket.
  */
-import type { ResumePoint, ServerEvent, Snapshot, SyncRequest, SyncResponse } from './events.js';
+import {
+  changesViewWholesale,
+  type ResumePoint,
+  type ServerEvent,
+  type Snapshot,
+  type SyncRequest,
+  type SyncResponse,
+} from './events.js';
 import { applyEvent } from './panel-state.js';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'closed';
@@ -67,7 +75,7 @@ export class LiveSync {
   private syncing = false;
   /** A sync asked for while another one was running; `snapshot` wins over `events`. */
   private queued: SyncKind | null = null;
-  /** After `space.ceded`, events wait for the fresh snapshot of the new view. */
+  /** After a view-changing event (`space.ceded`…), events wait for the fresh snapshot. */
   private awaitingSnapshot = false;
   private hasConnected = false;
   /** Bumped on disconnect: the answer of a sync sent on a closed connection is dropped. */
@@ -190,7 +198,7 @@ export class LiveSync {
     }
     this.current = applyEvent(current, event);
     this.emit(current, { kind: 'event', event });
-    if (event.type === 'space.ceded') {
+    if (changesViewWholesale(event)) {
       // Events after this one belong to the old view; the new one starts with a snapshot.
       this.awaitingSnapshot = true;
       this.buffer = [];

@@ -82,11 +82,20 @@ function applyMemberEvent(state: MemberSnapshot, event: ServerEvent): MemberSnap
           member.id === event.data.userId ? { ...member, status: 'active' } : member,
         ),
       };
+    // The row keeps its secondary's latest link, marked: « Expirée », or revoked until a new one.
     case 'invitation.expired':
+      return {
+        ...state,
+        invitations: patchInvitation(state.invitations, event.data.invitationId, {
+          status: 'expired',
+        }),
+      };
     case 'invitation.revoked':
       return {
         ...state,
-        invitations: withoutInvitation(state.invitations, event.data.invitationId),
+        invitations: patchInvitation(state.invitations, event.data.invitationId, {
+          status: 'revoked',
+        }),
       };
     case 'presence.changed':
       return { ...state, online: [...event.data.online] };
@@ -94,8 +103,14 @@ function applyMemberEvent(state: MemberSnapshot, event: ServerEvent): MemberSnap
       return addMemberLock(state, event);
     case 'lock.reset':
       return removeMemberLock(state, event);
-    // space.ceded: the whole view changes; the client asks for a fresh snapshot (live-sync.ts).
+    // The whole view changes after the first three (the client asks for a fresh
+    // snapshot, live-sync.ts); agents' events never come on a space's stream.
     case 'space.ceded':
+    case 'space.cession_reverted':
+    case 'space.principal_changed':
+    case 'agent.created':
+    case 'agent.activated':
+    case 'agent.deactivated':
     case 'hidden':
     case 'session.revoked':
       return state;
@@ -104,6 +119,7 @@ function applyMemberEvent(state: MemberSnapshot, event: ServerEvent): MemberSnap
   }
 }
 
+/** The admin snapshot holds no agents' list: the support desk reads it (GET /admin/agents). */
 function applyAdminEvent(state: AdminSnapshot, event: ServerEvent): AdminSnapshot {
   switch (event.type) {
     case 'invitation.created':
@@ -128,8 +144,13 @@ function applyAdminEvent(state: AdminSnapshot, event: ServerEvent): AdminSnapsho
     case 'secondary.status_changed':
     case 'secondary.sirets_changed':
     case 'space.ceded':
+    case 'space.cession_reverted':
+    case 'space.principal_changed':
     case 'dossier.added':
     case 'dossier.status_changed':
+    case 'agent.created':
+    case 'agent.activated':
+    case 'agent.deactivated':
     case 'presence.changed':
     case 'hidden':
     case 'session.revoked':
@@ -214,12 +235,16 @@ function updateInvitation(
   invitationId: number,
   patch: Partial<InvitationView>,
 ): AdminSnapshot {
-  return {
-    ...state,
-    invitations: state.invitations.map((item) =>
-      item.id === invitationId ? { ...item, ...patch } : item,
-    ),
-  };
+  return { ...state, invitations: patchInvitation(state.invitations, invitationId, patch) };
+}
+
+function patchInvitation(
+  items: InvitationView[],
+  invitationId: number,
+  patch: Partial<InvitationView>,
+): InvitationView[] {
+  if (!items.some((item) => item.id === invitationId)) return items;
+  return items.map((item) => (item.id === invitationId ? { ...item, ...patch } : item));
 }
 
 function upsertSiret(sirets: SiretView[], siret: SiretView): SiretView[] {
@@ -249,7 +274,7 @@ function upsertMember(members: MemberView[], member: MemberView): MemberView[] {
 }
 
 function upsertInvitation(items: InvitationView[], invitation: InvitationView): InvitationView[] {
-  // One pending invitation per user: a resent one replaces the previous link.
+  // One invitation per user, their latest: a resent one replaces the previous link.
   const others = items.filter(
     (item) => item.id !== invitation.id && item.userId !== invitation.userId,
   );

@@ -14,7 +14,7 @@ import {
   MAX_UNLOCK_CODE_LENGTH,
   MIN_PASSWORD_LENGTH,
 } from './field-checks.js';
-import { parseSiret, SIRET_MESSAGES, siretProblem } from './siret.js';
+import { compactSiret, parseSiret, SIRET_MESSAGES, siretProblem } from './siret.js';
 
 export {
   MAX_EMAIL_LENGTH,
@@ -111,6 +111,31 @@ export const adminInvitationsQuery = z.object({
 });
 export type AdminInvitationsQuery = z.infer<typeof adminInvitationsQuery>;
 
+const ACCOUNT_SEARCH_MESSAGE = `Saisissez de 2 à ${MAX_EMAIL_LENGTH} caractères : une partie de l’adresse e-mail, ou un SIRET.`;
+
+/**
+ * `GET /api/v1/admin/accounts`: a SIRET typed any way (spaces, dots) finds the
+ * accounts of the space managing it; anything else is part of an e-mail. Fourteen
+ * digits are a SIRET: a wrong check digit is said as such rather than found nowhere.
+ */
+export const supportAccountsQuery = z.object({
+  q: z
+    .string({ error: ACCOUNT_SEARCH_MESSAGE })
+    .trim()
+    .min(2, ACCOUNT_SEARCH_MESSAGE)
+    .max(MAX_EMAIL_LENGTH, ACCOUNT_SEARCH_MESSAGE)
+    .superRefine((value, context) => {
+      const digits = compactSiret(value);
+      const problem = /^\d{14}$/.test(digits) ? siretProblem(digits) : null;
+      if (problem) context.addIssue({ code: 'custom', message: problem });
+    })
+    .transform((value) => {
+      const siret = parseSiret(value);
+      return siret ? { siret } : { emailPart: value.toLowerCase() };
+    }),
+});
+export type SupportAccountsQuery = z.infer<typeof supportAccountsQuery>;
+
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'Date attendue au format AAAA-MM-JJ.')
@@ -172,6 +197,56 @@ export const supportActionBody = z.strictObject({
     .optional(),
 });
 export type SupportActionBody = z.infer<typeof supportActionBody>;
+
+/**
+ * What a support agent types for an act that changes a space or the support
+ * desk (a cession undone, an agent's account, a space's invitations): kept in
+ * the history, so required.
+ */
+const requiredReason = z
+  .string({ error: 'Le motif est obligatoire.' })
+  .trim()
+  .min(1, 'Le motif est obligatoire.')
+  .max(500, 'Le motif ne doit pas dépasser 500 caractères.');
+
+export const requiredReasonBody = z.strictObject({ reason: requiredReason });
+export type RequiredReasonBody = z.infer<typeof requiredReasonBody>;
+
+/** `confirmPartial`: do what can be done when part of the cession cannot come back. */
+const confirmPartial = z
+  .boolean({ error: 'confirmPartial doit valoir true ou false.' })
+  .default(false);
+
+export const cessionUndoBody = z.strictObject({ reason: requiredReason, confirmPartial });
+export type CessionUndoBody = z.infer<typeof cessionUndoBody>;
+
+export const cessionRefusalBody = z.strictObject({
+  reason: supportActionBody.shape.reason,
+  confirmPartial,
+});
+export type CessionRefusalBody = z.infer<typeof cessionRefusalBody>;
+
+export const principalChangeBody = z.strictObject({
+  userId: z
+    .number({ error: "L'utilisateur est obligatoire." })
+    .int()
+    .positive()
+    .max(2 ** 31 - 1, "L'identifiant n'est pas valide."),
+  reason: requiredReason,
+});
+export type PrincipalChangeBody = z.infer<typeof principalChangeBody>;
+
+export const cessionsQuery = z.strictObject({
+  email: z
+    .string({ error: "L'adresse e-mail à chercher est obligatoire." })
+    .trim()
+    .min(2, 'Saisissez au moins 2 caractères de l’adresse e-mail.')
+    .max(254, "L'adresse e-mail est trop longue."),
+});
+
+/** A new support agent: their address, and why they join the support desk. */
+export const createAgentBody = requiredReasonBody.extend({ email: emailSchema });
+export type CreateAgentBody = z.infer<typeof createAgentBody>;
 
 export const addDossierBody = z.strictObject({
   reference: z.string().trim().min(1, 'La référence est obligatoire.').max(64),

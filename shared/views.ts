@@ -94,8 +94,25 @@ export const invitationView = z.strictObject({
   createdAt: instant,
   expiresAt: instant,
   acceptedAt: instant.nullable(),
+  /**
+   * Support only: the space named by its principal's e-mail, null when it has
+   * none (dissolved). Members' views leave it out.
+   */
+  spaceName: email.nullable().optional(),
 });
 export type InvitationView = z.output<typeof invitationView>;
+
+/**
+ * A support agent's account (`GET /api/v1/admin/agents`): `pending` until they
+ * chose their password through their link, `removed` once deactivated.
+ */
+export const agentView = z.strictObject({
+  id,
+  email,
+  status: userStatus,
+  createdAt: instant,
+});
+export type AgentView = z.output<typeof agentView>;
 
 /** A failed-attempt counter that reached its limit (admin view). */
 export const lockView = z.strictObject({
@@ -107,6 +124,12 @@ export const lockView = z.strictObject({
   siret: siret.nullable(),
   failures: z.number().int().nonnegative(),
   lockedAt: instant,
+  /**
+   * Support lists only: the space of a space's counter (cession, added SIRET)
+   * and its principal's e-mail (null once dissolved); absent for a signup's.
+   */
+  spaceId: id.optional(),
+  spaceName: email.nullable().optional(),
 });
 export type LockView = z.output<typeof lockView>;
 
@@ -140,3 +163,101 @@ export const historyPageView = z.strictObject({
   next: id.nullable(),
 });
 export type HistoryPageView = z.output<typeof historyPageView>;
+
+/**
+ * What an undo (or a refusal) of a cession would leave behind: SIRETs deleted
+ * or ceded on since, secondaries removed since; `blockedBy` when nothing can
+ * come back at all (server/rules/revert-cession.ts).
+ */
+export const cessionRevertView = z.strictObject({
+  possible: z.boolean(),
+  blockedBy: z.string().nullable(),
+  missingSirets: z.array(siret),
+  missingMembers: z.array(email),
+});
+export type CessionRevertView = z.output<typeof cessionRevertView>;
+
+/** A cession as support finds it (`GET /api/v1/admin/cessions`). */
+export const cessionView = z.strictObject({
+  id,
+  cededAt: instant,
+  fromSpaceId: id,
+  toSpaceId: id,
+  fromPrincipalEmail: email,
+  toPrincipalEmail: email,
+  sirets: z.array(siret),
+  secondaryCount: z.number().int().nonnegative(),
+  revertedAt: instant.nullable(),
+  revertedHow: z.enum(['undone', 'refused']).nullable(),
+  revertedByEmail: email.nullable(),
+  reason: z.string().nullable(),
+  /** Null once reverted. */
+  revert: cessionRevertView.nullable(),
+});
+export type CessionView = z.output<typeof cessionView>;
+
+/** A cession the receiving principal may still refuse (their snapshot). */
+export const receivedCessionView = z.strictObject({
+  id,
+  cededAt: instant,
+  refusableUntil: instant,
+  fromPrincipalEmail: email,
+  sirets: z.array(siret),
+  secondaryCount: z.number().int().nonnegative(),
+});
+export type ReceivedCessionView = z.output<typeof receivedCessionView>;
+
+// ── Support desk (docs/api.md, « Support desk ») ──────────────────────────────
+
+/**
+ * An account as the support desk finds it (`GET /api/v1/admin/accounts`):
+ * `spaceName` is its space's principal's e-mail (null without a space or once
+ * the space is dissolved), `lockCount` its current locks, `lastActivityAt` its
+ * latest sign-in or change made.
+ */
+export const supportAccountView = z.strictObject({
+  id,
+  email,
+  role: z.enum(ROLES),
+  spaceId: id.nullable(),
+  spaceName: email.nullable(),
+  status: userStatus,
+  lockCount: z.number().int().nonnegative(),
+  lastActivityAt: instant.nullable(),
+});
+export type SupportAccountView = z.output<typeof supportAccountView>;
+
+/** A space seen whole by the support desk (`GET /api/v1/admin/spaces/:id`). */
+export const supportSpaceView = z.strictObject({
+  id,
+  /** The principal's e-mail; null once dissolved. */
+  name: email.nullable(),
+  dissolvedAt: instant.nullable(),
+  principal: z.strictObject({ id, email }).nullable(),
+  sirets: z.array(siretView.extend({ dossiers: z.array(dossierView) })),
+  /** Every secondary the space holds, removed ones included, by e-mail. */
+  secondaries: z.array(secondaryView),
+  /** Pending and expired invitations, newest first. */
+  invitations: z.array(invitationView),
+  locks: z.array(lockView),
+  /** The space's last history entries, newest first, as support sees them. */
+  history: z.array(historyEntryView),
+});
+export type SupportSpaceView = z.output<typeof supportSpaceView>;
+
+const count = z.number().int().nonnegative();
+
+/** The support desk's figures (`GET /api/v1/admin/overview`); days are French calendar days. */
+export const supportOverviewView = z.strictObject({
+  pendingInvitations: count,
+  validatedToday: count,
+  /** Expired since Monday (French time). */
+  expiredThisWeek: count,
+  /** Accounts with at least one locked counter. */
+  lockedAccounts: count,
+  /** The last 30 days, oldest first, every day present. */
+  days: z.array(
+    z.strictObject({ date: z.iso.date(), sent: count, validated: count, expired: count }),
+  ),
+});
+export type SupportOverviewView = z.output<typeof supportOverviewView>;

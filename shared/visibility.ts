@@ -9,7 +9,8 @@
  *   event whose audience is null is for every member, otherwise only for the
  *   principal and the listed secondaries. Everyone else gets `hidden` (same
  *   id, no data), and so does a member for what came before they joined.
- * - Data: a secondary gets `space.ceded` without its SIRET list.
+ * - Data: a secondary gets `space.ceded` and `space.cession_reverted` without
+ *   their SIRET lists.
  * - Actors: members see who of them made a change; a support agent or the
  *   system is only named by role to them (no id, no e-mail, no reason). An
  *   admin sees every actor whole.
@@ -121,6 +122,8 @@ function formFor(
   // without the list (their own SIRETs come with the snapshot the event leads to).
   if (detailed.type === 'space.ceded')
     return { ...detailed, data: { ...detailed.data, sirets: [] } };
+  if (detailed.type === 'space.cession_reverted')
+    return { ...detailed, data: { ...detailed.data, sirets: [], missingSirets: [] } };
   return detailed;
 }
 
@@ -148,12 +151,14 @@ export interface MemberRowScope {
   invitations: 'pending' | 'none';
   /** The space's locked counters (the principal's own attempts), or none. */
   locks: 'space' | 'none';
+  /** The cessions into the space its principal may still refuse, or none. */
+  cessions: 'refusable' | 'none';
 }
 
 export function memberRowScope(viewer: Pick<Onlooker, 'role'>): MemberRowScope {
   return viewer.role === 'principal'
-    ? { sirets: 'space', invitations: 'pending', locks: 'space' }
-    : { sirets: 'attributed', invitations: 'none', locks: 'none' };
+    ? { sirets: 'space', invitations: 'pending', locks: 'space', cessions: 'refusable' }
+    : { sirets: 'attributed', invitations: 'none', locks: 'none', cessions: 'none' };
 }
 
 /** Whether the viewer's member panel lists the space's locks. */

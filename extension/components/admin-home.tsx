@@ -105,15 +105,27 @@ function InvitationItem({ invitation }: InvitationItemProps) {
         <span class={`badge badge-invitation-${invitation.status}`}>
           {INVITATION_STATUS_LABELS[invitation.status]}
         </span>{' '}
-        Espace n° {invitation.spaceId} · le {formatDateTime(invitation.createdAt)}
+        {spaceLabel(invitation)} · le {formatDateTime(invitation.createdAt)}
         {invitation.acceptedAt
           ? ` · validée le ${formatDateTime(invitation.acceptedAt)}`
           : invitation.status === 'pending'
             ? ` · expire le ${formatDateTime(invitation.expiresAt)}`
-            : ''}
+            : invitation.status === 'expired'
+              ? ` · expirée le ${formatDateTime(invitation.expiresAt)}`
+              : ''}
       </p>
     </li>
   );
+}
+
+/**
+ * Support names a space by its principal's e-mail, never by its number. An
+ * invitation that arrived live carries no name: its sender, who invites for
+ * the space they lead, names it until the list is read again.
+ */
+function spaceLabel(invitation: InvitationView): string {
+  if (invitation.spaceName === undefined) return `Espace de ${invitation.invitedBy}`;
+  return invitation.spaceName === null ? 'Espace dissous' : `Espace de ${invitation.spaceName}`;
 }
 
 export interface LockListProps {

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
-import { USER_STATUS_LABELS } from '../../shared/domain.js';
+import { INVITATION_STATUS_LABELS, USER_STATUS_LABELS } from '../../shared/domain.js';
 import type { MemberSnapshot } from '../../shared/events.js';
-import type { MemberView } from '../../shared/views.js';
+import type { InvitationView, MemberView } from '../../shared/views.js';
 import { formatDate } from '../../shared/french-format.js';
 import { findSecondaries, paginate } from '../panel/selectors.js';
 import { Button } from './button.js';
@@ -15,7 +15,11 @@ export interface SecondariesTableProps {
   state: MemberSnapshot;
 }
 
-type Open = { kind: 'sirets'; userId: number } | { kind: 'remove'; userId: number } | null;
+type Open =
+  | { kind: 'sirets'; userId: number }
+  | { kind: 'remove'; userId: number }
+  | { kind: 'revoke'; userId: number }
+  | null;
 
 /** "Liste des utilisateurs secondaires", searchable and paginated, live. */
 export function SecondariesTable({ state }: SecondariesTableProps) {
@@ -30,6 +34,12 @@ export function SecondariesTable({ state }: SecondariesTableProps) {
 
   async function onRemove(member: MemberView) {
     const result = await store.removeSecondary(member.id);
+    if (result.ok || result.code === 'NOT_FOUND') setOpen(null);
+  }
+
+  async function onRevoke(member: MemberView) {
+    const result = await store.revokeInvitation(member.id, member.email);
+    // NOT_FOUND: the link was used, revoked or ran out meanwhile; its event says which.
     if (result.ok || result.code === 'NOT_FOUND') setOpen(null);
   }
 
@@ -89,6 +99,7 @@ export function SecondariesTable({ state }: SecondariesTableProps) {
                   member={member}
                   onSirets={() => setOpen({ kind: 'sirets', userId: member.id })}
                   onRemove={() => setOpen({ kind: 'remove', userId: member.id })}
+                  onRevoke={() => setOpen({ kind: 'revoke', userId: member.id })}
                 />
               ))
             )}
@@ -126,6 +137,20 @@ export function SecondariesTable({ state }: SecondariesTableProps) {
           </p>
         </ConfirmDialog>
       )}
+      {open?.kind === 'revoke' && openMember && (
+        <ConfirmDialog
+          title="Annuler l'invitation"
+          busy={store.isBusy(`revokeInvitation:${openMember.id}`)}
+          onCancel={() => setOpen(null)}
+          onConfirm={() => void onRevoke(openMember)}
+        >
+          <p>
+            Annuler l'invitation envoyée à <strong>{openMember.email}</strong> ? Le lien cesse de
+            fonctionner ; le compte reste « {USER_STATUS_LABELS.pending} » : vous pourrez renvoyer
+            une invitation ou le supprimer.
+          </p>
+        </ConfirmDialog>
+      )}
     </div>
   );
 }
@@ -135,12 +160,17 @@ export interface SecondaryRowProps {
   member: MemberView;
   onSirets: () => void;
   onRemove: () => void;
+  onRevoke: () => void;
 }
 
-function SecondaryRow({ state, member, onSirets, onRemove }: SecondaryRowProps) {
+function SecondaryRow({ state, member, onSirets, onRemove, onRevoke }: SecondaryRowProps) {
   const store = useStore();
   const online = state.online.includes(member.id);
-  const invitation = state.invitations.find((item) => item.userId === member.id);
+  // The latest link sent, whatever became of it (build-snapshot.ts); none once active.
+  const invitation =
+    member.status === 'pending'
+      ? state.invitations.find((item) => item.userId === member.id)
+      : undefined;
   const count = member.sirets?.length ?? 0;
   // Just validated their invitation: the notice says so, the row shows who it is.
   const highlighted = store.highlightedMembers.value.includes(member.id);
@@ -152,10 +182,12 @@ function SecondaryRow({ state, member, onSirets, onRemove }: SecondaryRowProps) 
         {online && <span class="cell-detail">En ligne</span>}
       </th>
       <td role="cell" class="cell-status">
-        <span class={`badge badge-${member.status}`}>{USER_STATUS_LABELS[member.status]}</span>
-        {member.status === 'pending' && invitation && (
-          <span class="cell-detail">Lien valable jusqu'au {formatDate(invitation.expiresAt)}</span>
+        {invitation?.status === 'expired' ? (
+          <span class="badge badge-invitation-expired">{INVITATION_STATUS_LABELS.expired}</span>
+        ) : (
+          <span class={`badge badge-${member.status}`}>{USER_STATUS_LABELS[member.status]}</span>
         )}
+        {invitation && <InvitationLine invitation={invitation} />}
       </td>
       <td role="cell" class="cell-sirets">
         <Button aria-label={`Liste SIRETs de ${member.email} (${count})`} onClick={onSirets}>
@@ -172,6 +204,16 @@ function SecondaryRow({ state, member, onSirets, onRemove }: SecondaryRowProps) 
             Renvoyer l'invitation
           </Button>
         )}
+        {invitation?.status === 'pending' && (
+          <Button
+            variant="danger"
+            aria-label={`Annuler l'invitation de ${member.email}`}
+            busy={store.isBusy(`revokeInvitation:${member.id}`)}
+            onClick={onRevoke}
+          >
+            Annuler l'invitation
+          </Button>
+        )}
         <Button
           variant="danger"
           aria-label={`Supprimer ${member.email}`}
@@ -183,4 +225,24 @@ function SecondaryRow({ state, member, onSirets, onRemove }: SecondaryRowProps) 
       </td>
     </tr>
   );
+}
+
+export interface InvitationLineProps {
+  invitation: InvitationView;
+}
+
+/** What became of the latest link: still valid, run out, or revoked (the account stays pending). */
+function InvitationLine({ invitation }: InvitationLineProps) {
+  switch (invitation.status) {
+    case 'pending':
+      return (
+        <span class="cell-detail">Lien valable jusqu'au {formatDate(invitation.expiresAt)}</span>
+      );
+    case 'expired':
+      return <span class="cell-detail">Lien expiré le {formatDate(invitation.expiresAt)}</span>;
+    case 'revoked':
+      return <span class="cell-detail">Invitation annulée</span>;
+    case 'accepted':
+      return null;
+  }
 }

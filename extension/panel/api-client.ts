@@ -44,6 +44,7 @@ export interface ApiClient {
   removeSecondary(userId: number): Promise<void>;
   setSecondarySirets(userId: number, sirets: string[]): Promise<void>;
   resendInvitation(userId: number): Promise<{ expiresAt: string }>;
+  revokeInvitation(userId: number): Promise<void>;
   exportAttributions(): Promise<Blob>;
   resetLock(lockId: number): Promise<void>;
   /** A page of the caller's own history, newest first, before the cursor `before`. */
@@ -155,6 +156,7 @@ export function createHttpApiClient(
       none('PUT', `/secondaries/${userId}/sirets`, { sirets }),
     resendInvitation: (userId) =>
       json('POST /secondaries/:id/invitation', { params: { id: userId } }),
+    revokeInvitation: (userId) => none('DELETE', `/secondaries/${userId}/invitation`),
     exportAttributions: async () => (await request('GET', '/attributions.csv')).blob(),
     resetLock: (lockId) => none('POST', `/admin/locks/${lockId}/reset`),
     history: (page) => json('GET /history', { query: page }),

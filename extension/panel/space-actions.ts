@@ -75,6 +75,12 @@ export function createSpaceActions({ api, run, saveFile, today }: SpaceActionDep
         success: `Invitation renvoyée à ${email}.`,
       }),
 
+    /** The secondary stays pending: the row then offers a new link or the removal. */
+    revokeInvitation: (userId: number, email: string): Promise<ActionResult> =>
+      run(`revokeInvitation:${userId}`, () => api.revokeInvitation(userId), {
+        success: `Invitation de ${email} annulée.`,
+      }),
+
     exportAttributions: (): Promise<ActionResult> =>
       run(
         'exportAttributions',

@@ -5,6 +5,8 @@ import * as signupAttemptsPerAddress from './migrations/0003-signup-attempts-per
 import * as membershipEventsIndex from './migrations/0004-membership-events-index.js';
 import * as spaceWords from './migrations/0005-space-words.js';
 import * as eventHistory from './migrations/0006-event-history.js';
+import * as cessions from './migrations/0007-cessions.js';
+import * as supportAgents from './migrations/0008-support-agents.js';
 
 /** Migrations are listed here, in order, so they run the same from sources and from a bundle. */
 const MIGRATIONS = {
@@ -14,6 +16,8 @@ const MIGRATIONS = {
   '0004-membership-events-index': membershipEventsIndex,
   '0005-space-words': spaceWords,
   '0006-event-history': eventHistory,
+  '0007-cessions': cessions,
+  '0008-support-agents': supportAgents,
 } satisfies Record<string, Migration>;
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

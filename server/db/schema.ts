@@ -151,6 +151,38 @@ export interface EventsTable {
   reason: ColumnType<string | null, string | null | undefined, never>;
 }
 
+/** A cession as it was made (migration 0007), for its undo or refusal. */
+export interface CessionsTable {
+  id: Generated<number>;
+  fromSpaceId: number;
+  toSpaceId: number;
+  fromPrincipalId: number;
+  toPrincipalId: number;
+  cededAt: DefaultTimestamp;
+  sirets: string[];
+  /** The secondaries (active and pending) who moved with the SIRETs. */
+  memberIds: number[];
+  /** Who held which SIRET at the cession, among those secondaries: `[userId, siret]` pairs. */
+  attributions: ColumnType<[number, string][], string, never>;
+  revertedAt: NullableTimestamp;
+  revertedHow: 'undone' | 'refused' | null;
+  revertedById: number | null;
+  reason: string | null;
+}
+
+/** A support agent's link to choose their password (migration 0008); like `InvitationsTable`, without a space. */
+export interface AgentInvitationsTable {
+  id: Generated<number>;
+  userId: number;
+  invitedById: number;
+  /** SHA-256 of the token sent by e-mail; the token itself is never stored. */
+  tokenHash: string;
+  status: 'pending' | 'accepted' | 'revoked';
+  createdAt: DefaultTimestamp;
+  expiresAt: Timestamp;
+  acceptedAt: NullableTimestamp;
+}
+
 /** What an event is about (server/events/event-keys.ts), for the history's searches. */
 export interface EventKeysTable {
   key: string;
@@ -171,6 +203,8 @@ export interface Database {
   eventStreams: EventStreamsTable;
   events: EventsTable;
   eventKeys: EventKeysTable;
+  cessions: CessionsTable;
+  agentInvitations: AgentInvitationsTable;
 }
 
 export type Space = Selectable<SpacesTable>;
@@ -183,3 +217,4 @@ export type Invitation = Selectable<InvitationsTable>;
 export type Session = Selectable<SessionsTable>;
 export type FailedAttempt = Selectable<FailedAttemptsTable>;
 export type EventRow = Selectable<EventsTable>;
+export type Cession = Selectable<CessionsTable>;

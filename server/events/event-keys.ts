@@ -16,19 +16,35 @@ export function eventKeys(draft: { data: unknown }, actorEmail: string | null): 
   return [...keys];
 }
 
-const USER_FIELDS = new Set(['userId', 'formerPrincipalId']);
+const USER_FIELDS = new Set(['userId', 'formerPrincipalId', 'principalId']);
 /** Fields holding a list of SIRETs. */
-const SIRET_LISTS = new Set(['sirets', 'attributed', 'withdrawn']);
+const SIRET_LISTS = new Set(['sirets', 'attributed', 'withdrawn', 'missingSirets']);
+/** Fields holding an e-mail, and lists of e-mails. */
+const EMAIL_FIELDS = new Set([
+  'email',
+  'principalEmail',
+  'formerPrincipalEmail',
+  'toPrincipalEmail',
+]);
+const EMAIL_LISTS = new Set(['missingMembers']);
 
 function collect(value: unknown, keys: Set<EventKey>, field?: string): void {
   if (Array.isArray(value)) {
-    for (const item of value)
-      collect(item, keys, field !== undefined && SIRET_LISTS.has(field) ? 'siret' : undefined);
+    const itemField =
+      field === undefined
+        ? undefined
+        : SIRET_LISTS.has(field)
+          ? 'siret'
+          : EMAIL_LISTS.has(field)
+            ? 'email'
+            : undefined;
+    for (const item of value) collect(item, keys, itemField);
     return;
   }
   if (typeof value === 'string') {
     if (field === 'siret') keys.add(`siret:${value}`);
-    else if (field === 'email') keys.add(`email:${value.toLowerCase()}`);
+    else if (field !== undefined && EMAIL_FIELDS.has(field))
+      keys.add(`email:${value.toLowerCase()}`);
     return;
   }
   if (typeof value === 'number') {

@@ -68,6 +68,32 @@ export async function readSupportHistory(
   );
 }
 
+/**
+ * The support desk's page of one space (a dissolved one too): its stream's
+ * latest changes, as support sees them. The entry's `id` is the event's number
+ * over every stream, as in the support's history.
+ */
+export async function readSpaceHistoryForSupport(
+  db: Kysely<Database>,
+  viewer: Onlooker,
+  spaceId: number,
+  limit: number,
+): Promise<HistoryPage> {
+  const rows = await readStreamHistory(db, {
+    stream: spaceStream(spaceId),
+    fromSeq: 0,
+    beforeSeq: null,
+    limit,
+  });
+  return toPage(
+    db,
+    rows,
+    limit,
+    (row) => row.id,
+    (row) => eventAsSeenBy(viewer, recordOfRow(row)),
+  );
+}
+
 async function toPage(
   db: Kysely<Database>,
   rows: HistoryRow[],

@@ -17,11 +17,13 @@ import type { RouteRegistry } from './define-route.js';
 import { handleError } from './handle-error.js';
 import { buildOpenApi } from './openapi.js';
 import { adminRoutes } from './routes/admin-routes.js';
+import { cessionRoutes } from './routes/cession-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { dossierRoutes } from './routes/dossier-routes.js';
 import { historyRoutes } from './routes/history-routes.js';
 import { invitationRoutes } from './routes/invitation-routes.js';
 import { parametrageRoutes } from './routes/parametrage-routes.js';
+import { supportDeskRoutes } from './routes/support-desk-routes.js';
 import { invitationPage } from './pages/invitation-page.js';
 import { portalStandIn } from './pages/portal-stand-in.js';
 
@@ -88,6 +90,8 @@ export function createApp(deps: AppDeps): { app: Hono<AppEnv>; registry: RouteRe
   parametrageRoutes(api, registry, services);
   dossierRoutes(api, registry, services);
   adminRoutes(api, registry, services);
+  cessionRoutes(api, registry, services);
+  supportDeskRoutes(api, registry, services);
   historyRoutes(api, registry, services);
   api.get('/openapi.json', (c) => c.json(buildOpenApi(registry, API_BASE, deps.config.publicUrl)));
   api.notFound(() => {

@@ -1,4 +1,5 @@
-import { invitationMail } from '../mail/invitation-mail.js';
+import { invitationMail, type InvitationMailInput } from '../mail/invitation-mail.js';
+import type { MailMessage } from '../mail/mailer.js';
 import type { AppDeps } from './context.js';
 
 export interface InvitationToSend {
@@ -15,11 +16,13 @@ export interface InvitationToSend {
 export async function sendInvitationMail(
   services: Pick<AppDeps, 'mailer' | 'logger'> & { config: Pick<AppDeps['config'], 'publicUrl'> },
   invitation: InvitationToSend,
+  /** The message's words: a secondary's invitation, or a new support agent's (agent-invitation-mail.ts). */
+  compose: (input: InvitationMailInput) => MailMessage = invitationMail,
 ): Promise<boolean> {
   const link = `${services.config.publicUrl}/invitations/${invitation.token}`;
   try {
     await services.mailer.send(
-      invitationMail({
+      compose({
         to: invitation.email,
         invitedBy: invitation.invitedBy,
         link,

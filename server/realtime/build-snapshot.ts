@@ -9,11 +9,12 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Snapshot } from '../../shared/events.js';
 import { toMeView } from '../auth/me-view.js';
 import { findStreamHead } from '../db/queries/event-streams.js';
-import { listInvitationViews, listPendingInvitationViews } from '../db/queries/invitations.js';
+import { listInvitationViews, listLatestInvitationViews } from '../db/queries/invitations.js';
 import { listLocksOfSpace, listLockViews } from '../db/queries/locks.js';
 import { listTeam, listVisibleDossiers } from '../db/queries/read-models.js';
 import { listSiretsOfSpace, listSiretsOfUser } from '../db/queries/sirets.js';
 import { findUserById } from '../db/queries/users.js';
+import { listReceivedCessions } from './received-cessions.js';
 import type { Database } from '../db/schema.js';
 import { memberRowScope } from '../../shared/visibility.js';
 import { ADMIN_STREAM, spaceStream, type StreamKey } from '../events/append-events.js';
@@ -64,8 +65,10 @@ async function readSnapshot(trx: Transaction<Database>, userId: number): Promise
     members: await listTeam(trx, user),
     dossiers: await listVisibleDossiers(trx, user),
     invitations:
-      scope.invitations === 'pending' ? await listPendingInvitationViews(trx, user.spaceId) : [],
+      scope.invitations === 'pending' ? await listLatestInvitationViews(trx, user.spaceId) : [],
     locks: scope.locks === 'space' ? await listLocksOfSpace(trx, user.spaceId) : [],
+    receivedCessions:
+      scope.cessions === 'refusable' ? await listReceivedCessions(trx, user.spaceId) : [],
     online: [],
     lastEventId: await streamHead(trx, spaceStream(user.spaceId)),
   };

@@ -50,6 +50,10 @@ export function publishEvents(
 function publishEvent(sockets: Broadcaster, event: StoredEvent): void {
   if (event.stream === ADMIN_STREAM) {
     sockets.to(ADMINS_ROOM).emit('event', toServerEvent(event));
+    // docs/domain.md, « Support accounts »: a deactivated agent's sessions end at once.
+    if (event.type === 'agent.deactivated') {
+      endSockets(sockets.in(userRoom(event.data.userId)), 'removed');
+    }
     return;
   }
   const spaceId = Number(event.stream.slice('space:'.length));

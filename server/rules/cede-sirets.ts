@@ -7,6 +7,7 @@
  * admin reset ("contactez le 3679").
  */
 import type { Transaction } from 'kysely';
+import { recordCession } from '../db/queries/cessions.js';
 import { moveInvitations } from '../db/queries/invitations.js';
 import { dissolveSpace, lockSpaces } from '../db/queries/spaces.js';
 import { attributeSirets, moveSirets } from '../db/queries/sirets.js';
@@ -33,7 +34,7 @@ export async function cedeSirets(
   trx: Transaction<Database>,
   actor: Actor,
   input: { email: string },
-): Promise<{ events: StoredEvent[] }> {
+): Promise<{ cessionId: number; events: StoredEvent[] }> {
   const { principal: before, target, attempt } = await findCessionTarget(trx, actor, input.email);
   const fromSpaceId = before.spaceId;
   const toSpaceId = target.spaceId;
@@ -56,6 +57,15 @@ export async function cedeSirets(
 
   const sirets = await moveSirets(trx, fromSpaceId, toSpaceId);
   const secondaries = await moveSecondaries(trx, fromSpaceId, toSpaceId);
+  // What moved, and who held what, kept for an undo or the receiver's refusal.
+  const cession = await recordCession(trx, {
+    fromSpaceId,
+    toSpaceId,
+    fromPrincipalId: principal.id,
+    toPrincipalId: recipient.id,
+    sirets,
+    memberIds: secondaries,
+  });
   // Pending invitations follow their secondaries: the link keeps working in the new space.
   await moveInvitations(trx, fromSpaceId, toSpaceId);
   await makeSecondaryOf(trx, principal.id, toSpaceId);
@@ -65,6 +75,7 @@ export async function cedeSirets(
   await clearFailedAttempts(trx, attempt);
 
   const data = {
+    cessionId: cession.id,
     fromSpaceId,
     toSpaceId,
     formerPrincipalId: principal.id,
@@ -80,5 +91,5 @@ export async function cedeSirets(
     ],
     actorOfUser(principal),
   );
-  return { events };
+  return { cessionId: cession.id, events };
 }

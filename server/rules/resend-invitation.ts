@@ -3,6 +3,7 @@
  * replaces the old ones, which stop working at once.
  */
 import type { Transaction } from 'kysely';
+import type { ActorView } from '../../shared/events.js';
 import type { Database } from '../db/schema.js';
 import {
   insertInvitation,
@@ -30,6 +31,25 @@ export async function resendInvitation(
   input: { userId: number; now?: Date },
 ): Promise<{ events: StoredEvent[]; invitation: IssuedInvitation }> {
   const { user: principal, spaceId } = await lockActorSpace(trx, actor, 'principal');
+  return issueNewInvitation(trx, {
+    spaceId,
+    userId: input.userId,
+    inviterId: principal.id,
+    by: actorOfUser(principal),
+    now: input.now ?? new Date(),
+  });
+}
+
+/**
+ * The resend itself, for the principal and for support (support-invitations.ts):
+ * the caller holds the space's lock; `inviterId` is the principal the link is
+ * sent in the name of, `by` who asked.
+ */
+export async function issueNewInvitation(
+  trx: Transaction<Database>,
+  input: { spaceId: number; userId: number; inviterId: number; by: ActorView; now: Date },
+): Promise<{ events: StoredEvent[]; invitation: IssuedInvitation }> {
+  const { spaceId } = input;
   const secondary = await lockSecondaryOfSpace(trx, spaceId, input.userId);
   if (!secondary) throw new DomainError('NOT_FOUND');
   if (secondary.status !== 'pending') throw new DomainError('CONFLICT');
@@ -39,8 +59,8 @@ export async function resendInvitation(
     userId: secondary.id,
     spaceId,
     email: secondary.email,
-    invitedById: principal.id,
-    now: input.now ?? new Date(),
+    invitedById: input.inviterId,
+    now: input.now,
   });
   const events = await appendEvents(
     trx,
@@ -50,7 +70,7 @@ export async function resendInvitation(
         invitation: toInvitationView(invitation),
       }),
     ],
-    actorOfUser(principal),
+    input.by,
   );
   return { events, invitation: toIssuedInvitation(invitation, token) };
 }

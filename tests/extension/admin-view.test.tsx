@@ -41,6 +41,36 @@ describe('Admin', () => {
     expect(items()[1]).toContain('le 01/03/2025 10:00');
   });
 
+  it("names each invitation's space by its principal's e-mail, « Espace dissous » once it has none", async () => {
+    const panel = await renderPanel({ signedInAs: ADMIN });
+    await panel.serverSends(
+      adminSnapshot({
+        invitations: [
+          invitation({ id: 2, email: 'b@exemple.fr', spaceId: 4, spaceName: 'chef@acme.fr' }),
+          invitation({ id: 1, email: 'a@exemple.fr', spaceId: 3, spaceName: null }),
+        ],
+      }),
+    );
+    const feed = screen.getByRole('region', { name: 'Invitations en direct' });
+    const items = within(feed)
+      .getAllByRole('listitem')
+      .map((item) => item.textContent ?? '');
+    expect(items[0]).toContain('Espace de chef@acme.fr · le');
+    expect(items[1]).toContain('Espace dissous · le');
+    expect(feed.textContent).not.toContain('Espace n°');
+    // One sent just now names its space by its sender, the principal who invites.
+    await panel.server((socket) =>
+      socket.sendEvent(
+        event(4, 'invitation.created', {
+          invitation: invitation({ id: 5, email: 'c@exemple.fr', invitedBy: 'dg@autre.fr' }),
+        }),
+      ),
+    );
+    expect(within(feed).getAllByRole('listitem')[0]!.textContent).toContain(
+      'Espace de dg@autre.fr · le',
+    );
+  });
+
   it('puts new invitations first and updates their status live', async () => {
     const { panel, items } = await openAdmin();
     await panel.server((socket) =>

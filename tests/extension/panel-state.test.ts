@@ -140,7 +140,7 @@ describe('applyEvent on a member view', () => {
     expect(state.dossiers.find((item) => item.id === 3)?.status).toBe('consultation');
   });
 
-  it("keeps the principal's pending invitations: created, resent, accepted, expired", () => {
+  it("keeps each pending secondary's latest invitation: created, resent, accepted, expired", () => {
     let state = principalSnapshot();
     state = asMember(
       applyEvent(
@@ -171,6 +171,43 @@ describe('applyEvent on a member view', () => {
     );
     state = asMember(
       applyEvent(state, event(10, 'invitation.expired', { invitationId: 3, userId: 3 })),
+    );
+    // The row shows the link ran out, until a new one is sent.
+    expect(state.invitations.map((item) => [item.id, item.status])).toEqual([[3, 'expired']]);
+    state = asMember(
+      applyEvent(state, event(11, 'invitation.created', { invitation: invitation({ id: 4 }) })),
+    );
+    expect(state.invitations.map((item) => [item.id, item.status])).toEqual([[4, 'pending']]);
+  });
+
+  it('marks a revoked invitation, replaced by the next link, and forgets it with its secondary', () => {
+    let state = principalSnapshot();
+    state = asMember(
+      applyEvent(
+        state,
+        event(6, 'invitation.created', { invitation: invitation({ id: 1, userId: 3 }) }),
+      ),
+    );
+    state = asMember(
+      applyEvent(state, event(7, 'invitation.revoked', { invitationId: 1, userId: 3 })),
+    );
+    expect(state.invitations.map((item) => [item.id, item.status])).toEqual([[1, 'revoked']]);
+    // An event about an invitation the view does not hold changes nothing.
+    const same = asMember(
+      applyEvent(state, event(8, 'invitation.expired', { invitationId: 99, userId: 7 })),
+    );
+    expect(same.invitations).toBe(state.invitations);
+    // Resent: the old link is revoked, then the new one takes its place.
+    state = asMember(
+      applyEvent(
+        state,
+        event(9, 'invitation.created', { invitation: invitation({ id: 2, userId: 3 }) }),
+      ),
+    );
+    expect(state.invitations.map((item) => [item.id, item.status])).toEqual([[2, 'pending']]);
+    state = asMember(applyEvent(state, event(10, 'secondary.removed', { userId: 3 })));
+    state = asMember(
+      applyEvent(state, event(11, 'invitation.revoked', { invitationId: 2, userId: 3 })),
     );
     expect(state.invitations).toEqual([]);
   });

@@ -182,6 +182,112 @@ describe('Paramétrage — Gestion des utilisateurs secondaires', () => {
     expect(screen.getByText('Invitation renvoyée à agent03@exemple.fr.')).toBeTruthy();
   });
 
+  it('shows an expired link as « Expirée » with its date, and sends a new one from that row', async () => {
+    const { panel, rows } = await openSecondaries(secondaries(3), {
+      invitations: [
+        invitation({
+          id: 5,
+          userId: 102,
+          status: 'expired',
+          expiresAt: '2025-03-08T09:00:00.000Z',
+        }),
+      ],
+    });
+    const row = rows()[2]!;
+    expect(within(row).getByText('Expirée').className).toContain('badge-invitation-expired');
+    expect(within(row).queryByText('En attente de validation')).toBeNull();
+    expect(within(row).getByText('Lien expiré le 08/03/2025')).toBeTruthy();
+    expect(within(row).queryByText(/Lien valable/)).toBeNull();
+    // Nothing pending to cancel any more: a new link, or the removal.
+    expect(within(row).queryByRole('button', { name: /Annuler l'invitation/ })).toBeNull();
+    expect(within(row).getByRole('button', { name: 'Supprimer agent03@exemple.fr' })).toBeTruthy();
+    await clickButton("Renvoyer l'invitation à agent03@exemple.fr", row);
+    expect(panel.api.resendInvitation).toHaveBeenCalledWith(102);
+    expect(screen.getByText('Invitation renvoyée à agent03@exemple.fr.')).toBeTruthy();
+    // The new link arrives live: the row is waiting again, with the new date.
+    await panel.server((socket) =>
+      socket.sendEvent(
+        event(6, 'invitation.created', {
+          invitation: invitation({ id: 6, userId: 102, expiresAt: '2025-03-17T10:00:00.000Z' }),
+        }),
+      ),
+    );
+    expect(within(rows()[2]!).getByText('En attente de validation')).toBeTruthy();
+    expect(within(rows()[2]!).queryByText('Expirée')).toBeNull();
+    expect(within(rows()[2]!).getByText("Lien valable jusqu'au 17/03/2025")).toBeTruthy();
+  });
+
+  it('turns a row « Expirée » when the live invitation.expired event arrives', async () => {
+    const { panel, rows } = await openSecondaries(secondaries(3), {
+      invitations: [invitation({ id: 5, userId: 102, expiresAt: '2025-03-09T09:00:00.000Z' })],
+    });
+    expect(within(rows()[2]!).getByText('En attente de validation')).toBeTruthy();
+    expect(within(rows()[2]!).getByText("Lien valable jusqu'au 09/03/2025")).toBeTruthy();
+    await panel.server((socket) =>
+      socket.sendEvent(event(6, 'invitation.expired', { invitationId: 5, userId: 102 })),
+    );
+    const row = rows()[2]!;
+    expect(within(row).getByText('Expirée')).toBeTruthy();
+    expect(within(row).queryByText('En attente de validation')).toBeNull();
+    expect(within(row).getByText('Lien expiré le 09/03/2025')).toBeTruthy();
+    expect(
+      within(row).getByRole('button', { name: "Renvoyer l'invitation à agent03@exemple.fr" }),
+    ).toBeTruthy();
+    expect(within(row).queryByRole('button', { name: /Annuler l'invitation/ })).toBeNull();
+  });
+
+  it('cancels a pending invitation after a confirmation naming the address', async () => {
+    const { panel, part, rows } = await openSecondaries(secondaries(3), {
+      invitations: [invitation({ id: 5, userId: 102, expiresAt: '2025-03-15T10:00:00.000Z' })],
+    });
+    // Only a row with a pending link offers it.
+    expect(within(rows()[0]!).queryByRole('button', { name: /Annuler l'invitation/ })).toBeNull();
+    const cancel = within(rows()[2]!).getByRole('button', {
+      name: "Annuler l'invitation de agent03@exemple.fr",
+    });
+    expect(cancel.className).toContain('button-danger');
+    expect(cancel.textContent).toBe("Annuler l'invitation");
+
+    // Dismissed: nothing is sent.
+    await clickButton("Annuler l'invitation de agent03@exemple.fr", part);
+    let dialog = screen.getByRole('dialog', { name: "Annuler l'invitation" });
+    await clickButton('Annuler', dialog);
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(panel.api.revokeInvitation).not.toHaveBeenCalled();
+
+    await clickButton("Annuler l'invitation de agent03@exemple.fr", part);
+    dialog = screen.getByRole('dialog', { name: "Annuler l'invitation" });
+    expect(dialog.textContent).toContain('agent03@exemple.fr');
+    await clickButton('Confirmer', dialog);
+    expect(panel.api.revokeInvitation).toHaveBeenCalledWith(102);
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(screen.getByText('Invitation de agent03@exemple.fr annulée.')).toBeTruthy();
+    await panel.server((socket) =>
+      socket.sendEvent(event(6, 'invitation.revoked', { invitationId: 5, userId: 102 })),
+    );
+    // The account stays waiting, without a link: a new one may be sent, or the user removed.
+    const row = rows()[2]!;
+    expect(within(row).getByText('En attente de validation')).toBeTruthy();
+    expect(within(row).getByText('Invitation annulée')).toBeTruthy();
+    expect(within(row).queryByText(/Lien valable/)).toBeNull();
+    expect(within(row).queryByRole('button', { name: /Annuler l'invitation/ })).toBeNull();
+    expect(
+      within(row).getByRole('button', { name: "Renvoyer l'invitation à agent03@exemple.fr" }),
+    ).toBeTruthy();
+    expect(within(row).getByRole('button', { name: 'Supprimer agent03@exemple.fr' })).toBeTruthy();
+  });
+
+  it('toasts the refusal when the invitation was no longer pending, and closes the dialog', async () => {
+    const { panel, part } = await openSecondaries(secondaries(3), {
+      invitations: [invitation({ id: 5, userId: 102 })],
+    });
+    panel.api.revokeInvitation.mockRejectedValue(refusal('NOT_FOUND'));
+    await clickButton("Annuler l'invitation de agent03@exemple.fr", part);
+    await clickButton('Confirmer', screen.getByRole('dialog', { name: "Annuler l'invitation" }));
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(toastTexts()).toEqual([ERRORS.NOT_FOUND.message]);
+  });
+
   it('attributes SIRETs through the "Liste SIRETs" dialog', async () => {
     const { panel, part } = await openSecondaries();
     const open = within(part).getByRole('button', {

@@ -6,7 +6,7 @@
  * removed secondary's session open nothing.
  */
 import { afterAll, expect, it } from 'vitest';
-import { dumpTables, UNLOCK_CODE } from '../support/fixtures.js';
+import { dumpTables, UNLOCK_CODE, uniqueEmail } from '../support/fixtures.js';
 import { describeOnEachDatabase } from '../support/databases.js';
 import { createHttpHarness } from '../support/http-harness.js';
 import {
@@ -135,6 +135,55 @@ const CASES: Record<string, Case> = {
   },
   'GET /admin/history': { path: () => '/api/v1/admin/history', allowed: ['admin'] },
   'GET /admin/history.csv': { path: () => '/api/v1/admin/history.csv', allowed: ['admin'] },
+  'GET /admin/accounts': {
+    path: (w) => `/api/v1/admin/accounts?q=${encodeURIComponent(w.spaceA.principal.email)}`,
+    allowed: ['admin'],
+  },
+  'GET /admin/spaces/:id': {
+    path: (w) => `/api/v1/admin/spaces/${w.spaceA.spaceId}`,
+    allowed: ['admin'],
+  },
+  'GET /admin/overview': { path: () => '/api/v1/admin/overview', allowed: ['admin'] },
+  'GET /admin/agents': { path: () => '/api/v1/admin/agents', allowed: ['admin'] },
+  'GET /admin/cessions': {
+    path: (w) => `/api/v1/admin/cessions?email=${encodeURIComponent(w.spaceA.principal.email)}`,
+    allowed: ['admin'],
+  },
+  'POST /admin/cessions/:id/undo': {
+    path: (w) => `/api/v1/admin/cessions/${w.cessionIntoA}/undo`,
+    body: () => ({ reason: 'Cession faite par erreur' }),
+    allowed: ['admin'],
+  },
+  'POST /cessions/:id/refuse': {
+    path: (w) => `/api/v1/cessions/${w.cessionIntoA}/refuse`,
+    body: () => ({}),
+    allowed: ['principal'],
+  },
+  'POST /admin/spaces/:id/principal': {
+    path: (w) => `/api/v1/admin/spaces/${w.spaceA.spaceId}/principal`,
+    body: (w) => ({ userId: w.active.user.id, reason: 'Départ du titulaire' }),
+    allowed: ['admin'],
+  },
+  'POST /admin/agents': {
+    path: () => '/api/v1/admin/agents',
+    body: () => ({ email: uniqueEmail('agent'), reason: 'Renfort du 3679' }),
+    allowed: ['admin'],
+  },
+  'POST /admin/agents/:id/deactivate': {
+    path: (w) => `/api/v1/admin/agents/${w.otherAgent.id}/deactivate`,
+    body: () => ({ reason: 'Départ du service' }),
+    allowed: ['admin'],
+  },
+  'POST /admin/invitations/:id/resend': {
+    path: (w) => `/api/v1/admin/invitations/${w.pending.invitation!.id}/resend`,
+    body: () => ({ reason: 'Lien perdu, demandé au 3679' }),
+    allowed: ['admin'],
+  },
+  'POST /admin/invitations/:id/revoke': {
+    path: (w) => `/api/v1/admin/invitations/${w.pending.invitation!.id}/revoke`,
+    body: () => ({ reason: 'Adresse erronée' }),
+    allowed: ['admin'],
+  },
 };
 
 /** Routes anyone may call: each is listed here on purpose, so that a new one is looked at. */

@@ -111,6 +111,36 @@ describeOnEachDatabase('the answers of the HTTP API', (getHandle) => {
     await call('GET /team', '/team', { token: world.tokens.secondary });
     await call('GET /admin/invitations', '/admin/invitations', { token: admin });
     await call('GET /admin/locks', '/admin/locks', { token: admin });
+    // A SIRET as typed: the accounts of space A.
+    await call(
+      'GET /admin/accounts',
+      `/admin/accounts?q=${world.siretA.slice(0, 3)}%20${world.siretA.slice(3)}`,
+      { token: admin },
+    );
+    await call('GET /admin/spaces/:id', `/admin/spaces/${world.spaceA.spaceId}`, { token: admin });
+    await call('GET /admin/overview', '/admin/overview', { token: admin });
+    await call('POST /admin/agents', '/admin/agents', {
+      token: admin,
+      body: { email: uniqueEmail('agent'), reason: 'Renfort' },
+    });
+    await call('GET /admin/agents', '/admin/agents', { token: admin });
+    await call(
+      'POST /admin/agents/:id/deactivate',
+      `/admin/agents/${world.otherAgent.id}/deactivate`,
+      { token: admin, body: { reason: 'Départ' } },
+    );
+    // The invitation the principal revoked above: support sends a new link from it.
+    await call(
+      'POST /admin/invitations/:id/resend',
+      `/admin/invitations/${world.pending.invitation!.id}/resend`,
+      { token: admin, body: { reason: 'Lien perdu' } },
+    );
+    const toRevoke = await createSecondary(db, world.spaceA, { status: 'pending' });
+    await call(
+      'POST /admin/invitations/:id/revoke',
+      `/admin/invitations/${toRevoke.invitation!.id}/revoke`,
+      { token: admin, body: { reason: 'Adresse erronée' } },
+    );
     await call('POST /admin/locks/:id/reset', `/admin/locks/${world.lockId}/reset`, {
       token: admin,
     });
@@ -119,6 +149,26 @@ describeOnEachDatabase('the answers of the HTTP API', (getHandle) => {
     await call('POST /admin/users/:id/reset', `/admin/users/${other.spaceA.principal.id}/reset`, {
       token: admin,
     });
+    // Space C's cession into A: support finds it, A's principal refuses it; the other
+    // world's is undone by support, and its space gets a new principal.
+    await call(
+      'GET /admin/cessions',
+      `/admin/cessions?email=${encodeURIComponent(world.spaceA.principal.email)}`,
+      { token: admin },
+    );
+    await call('POST /cessions/:id/refuse', `/cessions/${world.cessionIntoA}/refuse`, {
+      token: principal,
+      body: {},
+    });
+    await call('POST /admin/cessions/:id/undo', `/admin/cessions/${other.cessionIntoA}/undo`, {
+      token: admin,
+      body: { reason: 'Cession faite par erreur' },
+    });
+    await call(
+      'POST /admin/spaces/:id/principal',
+      `/admin/spaces/${other.spaceA.spaceId}/principal`,
+      { token: admin, body: { userId: other.active.user.id, reason: 'Départ du titulaire' } },
+    );
     const dossier = await call('POST /admin/dossiers', '/admin/dossiers', {
       token: admin,
       body: { reference: world.newReference(), siret: world.spaceB.sirets[0], unlockCode: 'X-1' },

@@ -489,12 +489,13 @@ function comparable(snapshot: Snapshot, history: History): unknown {
   if (snapshot.kind === 'admin') {
     return {
       ...snapshot,
+      // Nor by its name (its principal's e-mail), which the list reads and events do not carry.
       invitations: byId(snapshot.invitations.filter((i) => history.spaceIds.has(i.spaceId))).map(
-        ({ spaceId: _movedByCession, ...rest }) => rest,
+        ({ spaceId: _movedByCession, spaceName: _readByTheList, ...rest }) => rest,
       ),
       locks: byId(
         snapshot.locks.filter((lock) => lock.userId !== null && history.userIds.has(lock.userId)),
-      ),
+      ).map(({ spaceId: _readByTheList, spaceName: _named, ...rest }) => rest),
     };
   }
   return {

@@ -51,7 +51,7 @@ describeOnEachDatabase('cedeSirets', (getHandle) => {
     const fromHead = await streamHead(db, spaceStream(from.spaceId));
     const toHead = await streamHead(db, spaceStream(to.spaceId));
 
-    const { events } = await cede(from.actor, to.principal.email);
+    const { cessionId, events } = await cede(from.actor, to.principal.email);
 
     const sirets = await db
       .selectFrom('sirets')
@@ -102,7 +102,26 @@ describeOnEachDatabase('cedeSirets', (getHandle) => {
       [to.spaceId, false],
     ]);
 
+    // The cession's record: what moved, and who among the secondaries held what.
+    const record = await db
+      .selectFrom('cessions')
+      .select(['fromSpaceId', 'toSpaceId', 'sirets', 'memberIds', 'attributions', 'revertedAt'])
+      .where('id', '=', cessionId)
+      .executeTakeFirstOrThrow();
+    expect(record).toEqual({
+      fromSpaceId: from.spaceId,
+      toSpaceId: to.spaceId,
+      sirets: from.sirets,
+      memberIds: [active.user.id, pending.user.id].sort((a, b) => a - b),
+      attributions: [
+        [active.user.id, from.sirets[0]],
+        [pending.user.id, from.sirets[1]],
+      ],
+      revertedAt: null,
+    });
+
     const data = {
+      cessionId,
       fromSpaceId: from.spaceId,
       toSpaceId: to.spaceId,
       formerPrincipalId: from.principal.id,

@@ -4,7 +4,7 @@ import type { Database } from '../../server/db/schema.js';
 import {
   findInvitationByToken,
   listInvitationViews,
-  listPendingInvitationViews,
+  listLatestInvitationViews,
 } from '../../server/db/queries/invitations.js';
 import { ADMIN_STREAM, spaceStream } from '../../server/events/append-events.js';
 import { acceptInvitation } from '../../server/rules/accept-invitation.js';
@@ -523,23 +523,53 @@ describeOnEachDatabase('invitations', (getHandle) => {
   });
 
   describe('invitation queries', () => {
-    it('lists the pending invitations of a space, newest first', async () => {
+    it("lists each pending secondary's latest invitation, expired and revoked included, newest first", async () => {
       const { db } = getHandle();
       const space = await createPrincipalWithSpace(db);
+      const other = await createPrincipalWithSpace(db);
+      const weekAgo = new Date(Date.now() - 8 * DAY_MS);
+      const expired = await invite(db, space, weekAgo);
+      const resent = await invite(db, space, weekAgo);
       const older = await invite(db, space, new Date(Date.now() - DAY_MS));
+      const accepted = await invite(db, space);
+      const removed = await invite(db, space, weekAgo);
+      await invite(db, other);
+      await runRule(db, (trx) => expireInvitations(trx, {}));
+      await runRule(db, (trx) =>
+        acceptInvitation(trx, { token: accepted.invitation.token, passwordHash: PASSWORD_HASH }),
+      );
+      await markUserRemoved(db, removed.userId);
       const newer = await invite(db, space);
       const revoked = await invite(db, space);
       await runRule(db, (trx) => revokeInvitation(trx, space.actor, { userId: revoked.userId }));
-      const views = await listPendingInvitationViews(db, space.spaceId);
-      expect(views.map((v) => v.id)).toEqual([newer.row.id, older.row.id]);
+      const { invitation: link } = await runRule(db, (trx) =>
+        resendInvitation(trx, space.actor, { userId: resent.userId }),
+      );
+
+      const views = await listLatestInvitationViews(db, space.spaceId);
+      const resentRow = await db
+        .selectFrom('invitations')
+        .select('id')
+        .where('userId', '=', resent.userId)
+        .where('status', '=', 'pending')
+        .executeTakeFirstOrThrow();
+      expect(views.map((v) => [v.id, v.status])).toEqual([
+        [resentRow.id, 'pending'],
+        [revoked.row.id, 'revoked'],
+        [newer.row.id, 'pending'],
+        [older.row.id, 'pending'],
+        [expired.row.id, 'expired'],
+      ]);
       expect(views[0]).toMatchObject({
         spaceId: space.spaceId,
-        userId: newer.userId,
-        email: newer.secondary.email,
+        userId: resent.userId,
+        email: resent.secondary.email,
         invitedBy: space.principal.email,
-        status: 'pending',
+        expiresAt: link.expiresAt,
         acceptedAt: null,
       });
+      // At most one row per secondary, hence at most one pending link each.
+      expect(new Set(views.map((v) => v.userId)).size).toBe(views.length);
     });
 
     it("filters the admins' feed by status and by the invitee's or the sender's e-mail", async () => {

@@ -1,14 +1,15 @@
 /**
  * A small world for route-by-route checks: space A (principal, an active and a
  * pending secondary, a SIRET whose dossier is at "Consultation", a SIRET with
- * no secondary, a locked SIRET), a principal of another space B, and an
- * admin, each with a session token.
+ * no secondary, a locked SIRET, a cession received from a space C), a
+ * principal of another space B, and two admins, each with a session token.
  */
 import type { Kysely } from 'kysely';
 import { MAX_FAILED_ATTEMPTS } from '../../shared/domain.js';
 import type { Database } from '../../server/db/schema.js';
 import { createSession } from '../../server/auth/sessions.js';
 import { addSiret } from '../../server/rules/add-siret.js';
+import { cedeSirets } from '../../server/rules/cede-sirets.js';
 import { runRule } from '../../server/rules/run-rule.js';
 import {
   createAdmin,
@@ -30,11 +31,18 @@ export async function createRouteCheckWorld(db: Kysely<Database>) {
   const active = await createSecondary(db, spaceA, { status: 'active', sirets: [siretA] });
   const pending = await createSecondary(db, spaceA, { status: 'pending' });
   const { user: admin } = await createAdmin(db);
+  // Another support agent, for the routes acting on an agent's account.
+  const { user: otherAgent } = await createAdmin(db);
   const freeSiret = validSiret();
   const freeDossier = await createDossier(db, { siret: freeSiret, status: 'completer_dossier' });
   const otherFreeSiret = validSiret();
   await createDossier(db, { siret: otherFreeSiret, status: 'completer_dossier' });
   const lockId = await lockedAddSiretCounter(db, spaceA);
+  // A space C ceded into space A: its undo (support) and its refusal (A's principal).
+  const spaceC = await createPrincipalWithSpace(db, { sirets: 1 });
+  const { cessionId: cessionIntoA } = await runRule(db, (trx) =>
+    cedeSirets(trx, spaceC.actor, { email: spaceA.principal.email }),
+  );
   const tokens: Record<Caller, string | null> = {
     anonymous: null,
     principal: (await createSession(db, spaceA.principal.id)).token,
@@ -50,10 +58,12 @@ export async function createRouteCheckWorld(db: Kysely<Database>) {
     active,
     pending,
     admin,
+    otherAgent,
     freeSiret,
     freeDossier,
     otherFreeSiret,
     lockId,
+    cessionIntoA,
     tokens,
     newReference: uniqueReference,
   };

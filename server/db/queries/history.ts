@@ -5,7 +5,7 @@
  * a search by `event_keys (key, event_id)`, the whole store by `events (id)`.
  */
 import { sql, type Kysely } from 'kysely';
-import type { StoredEventType } from '../../../shared/events.js';
+import { VIEW_CHANGING_EVENT_TYPES, type StoredEventType } from '../../../shared/events.js';
 import type { Database } from '../schema.js';
 import type { EventColumns } from './events.js';
 
@@ -83,7 +83,7 @@ export async function readSecondaryHistory(
       (select e.id, e.stream, e.seq, e.type, e.at, e.data, e.audience,
               e.actor_role, e.actor_id, e.actor_email, e.reason
        from events e
-       where e.stream = ${page.stream} and e.type = 'space.ceded'
+       where e.stream = ${page.stream} and e.type = any(${[...VIEW_CHANGING_EVENT_TYPES]}::text[])
          and e.seq >= ${page.fromSeq} and e.seq < ${before}
        order by e.seq desc limit ${page.limit + 1})
     ) history

@@ -72,18 +72,35 @@ export async function findInvitationByToken(
 
 export interface InvitationsFilter {
   status?: InvitationStatus | undefined;
+  /** Several statuses at once (the support desk's page of a space: pending and expired). */
+  statuses?: readonly InvitationStatus[] | undefined;
+  /** One space's invitations only. */
+  spaceId?: number | undefined;
   /** Part of the invitee's or the sender's e-mail, any case. */
   q?: string | undefined;
   limit: number;
 }
 
-/** The admins' feed: invitations of every space, newest first. */
+/**
+ * The admins' feed: invitations of every space, newest first, each space named
+ * by its principal's e-mail (`spaceName`, null once dissolved): support never
+ * reads a space's number.
+ */
 export async function listInvitationViews(
   db: Db,
   filter: InvitationsFilter,
 ): Promise<InvitationView[]> {
-  let query = selectWithInviter(db);
+  let query = selectWithInviter(db)
+    .leftJoin('users as principal', (join) =>
+      join
+        .onRef('principal.spaceId', '=', 'i.spaceId')
+        .on('principal.role', '=', 'principal')
+        .on('principal.status', '<>', 'removed'),
+    )
+    .select('principal.email as spaceName');
   if (filter.status) query = query.where('i.status', '=', filter.status);
+  if (filter.statuses) query = query.where('i.status', 'in', [...filter.statuses]);
+  if (filter.spaceId !== undefined) query = query.where('i.spaceId', '=', filter.spaceId);
   if (filter.q) {
     const pattern = `%${escapeLike(filter.q.toLowerCase())}%`;
     query = query.where((eb) =>
@@ -95,17 +112,35 @@ export async function listInvitationViews(
     .orderBy('i.id', 'desc')
     .limit(filter.limit)
     .execute();
-  return rows.map(toInvitationView);
+  return rows.map((row) => ({ ...toInvitationView(row), spaceName: row.spaceName }));
 }
 
-/** The pending invitations of a space (its principal's panel), newest first. */
-export async function listPendingInvitationViews(
+/**
+ * The principal's panel: the latest invitation the space sent to each of its
+ * pending secondaries, whatever its status (pending, expired or revoked), newest
+ * first, so a link that ran out shows as such until a new one is sent. One per
+ * secondary: a new link is always the latest. An invitation sent by another
+ * space before a cession is not listed (only pending ones follow their secondary).
+ */
+export async function listLatestInvitationViews(
   db: Db,
   spaceId: number,
 ): Promise<InvitationView[]> {
   const rows = await selectWithInviter(db)
+    .innerJoin('users as invitee', 'invitee.id', 'i.userId')
     .where('i.spaceId', '=', spaceId)
-    .where('i.status', '=', 'pending')
+    .where('invitee.spaceId', '=', spaceId)
+    .where('invitee.status', '=', 'pending')
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('invitations as newer')
+            .select('newer.id')
+            .whereRef('newer.userId', '=', 'i.userId')
+            .whereRef('newer.id', '>', 'i.id'),
+        ),
+      ),
+    )
     .orderBy('i.createdAt', 'desc')
     .orderBy('i.id', 'desc')
     .execute();

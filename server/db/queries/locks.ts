@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { LockScope } from '../../../shared/domain.js';
 import type { MemberLockView } from '../../../shared/events.js';
 import type { LockView } from '../../../shared/views.js';
@@ -71,9 +71,41 @@ export async function findLockView(db: Kysely<Database>, id: number): Promise<Lo
   return row ? toLockView(row) : null;
 }
 
-export async function listLockViews(db: Kysely<Database>): Promise<LockView[]> {
-  const rows = await selectLocks(db).orderBy('lockedAt', 'desc').execute();
-  return rows.map(toLockView);
+/**
+ * The support's list of locks, newest first: a space's counter names its space
+ * by its principal's e-mail (`spaceName`, null once dissolved); a signup's has
+ * no space. `spaceId` keeps those of one space.
+ */
+export async function listLockViews(
+  db: Kysely<Database>,
+  filter: { spaceId?: number } = {},
+): Promise<LockView[]> {
+  const spaceOf = sql<number | null>`(case when f.scope in ('add_siret', 'cession')
+    then substring(f.subject from '^space:([0-9]+)')::int end)`;
+  let query = selectLocks(db)
+    .leftJoin('users as principal', (join) =>
+      join
+        .on((eb) => eb(spaceOf, '=', eb.ref('principal.spaceId')))
+        .on('principal.role', '=', 'principal')
+        .on('principal.status', '<>', 'removed'),
+    )
+    .select([spaceOf.as('spaceId'), 'principal.email as spaceName']);
+  if (filter.spaceId !== undefined) {
+    const spaceId = filter.spaceId;
+    query = query
+      .where('f.scope', 'in', SPACE_SCOPES)
+      .where((eb) =>
+        eb.or([
+          eb('f.subject', '=', `space:${spaceId}`),
+          eb('f.subject', 'like', `space:${spaceId}:%`),
+        ]),
+      );
+  }
+  const rows = await query.orderBy('lockedAt', 'desc').execute();
+  return rows.map(({ spaceId, spaceName, ...lock }) => ({
+    ...toLockView(lock),
+    ...(spaceId === null ? {} : { spaceId, spaceName }),
+  }));
 }
 
 /** A deleted counter: `lockedAt` set for those the support agents were shown (locked or alerted). */

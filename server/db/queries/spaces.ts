@@ -1,4 +1,4 @@
-import { sql, type Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../schema.js';
 
 /** A new employer space, empty: its principal and first SIRET are written next. */
@@ -32,6 +32,28 @@ export async function lockSpaces(
     if (row && row.dissolvedAt === null) locked.push(row.id);
   }
   return locked;
+}
+
+/**
+ * Takes the row locks of these spaces, lowest id first like `lockSpaces`,
+ * dissolved or not (an undone cession brings a dissolved space back); returns
+ * the ids of those dissolved.
+ */
+export async function lockSpacesEvenDissolved(
+  trx: Transaction<Database>,
+  spaceIds: readonly number[],
+): Promise<number[]> {
+  const dissolved: number[] = [];
+  for (const id of [...new Set(spaceIds)].sort((a, b) => a - b)) {
+    const row = await trx
+      .selectFrom('spaces')
+      .select(['id', 'dissolvedAt'])
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst();
+    if (row?.dissolvedAt) dissolved.push(row.id);
+  }
+  return dissolved;
 }
 
 /**
@@ -71,4 +93,19 @@ export async function dissolveSpace(trx: Transaction<Database>, spaceId: number)
     .set({ dissolvedAt: sql<Date>`now()` })
     .where('id', '=', spaceId)
     .execute();
+}
+
+/** Which of these spaces are dissolved (read without locks: a preview). */
+export async function findDissolvedSpaces(
+  db: Kysely<Database> | Transaction<Database>,
+  spaceIds: readonly number[],
+): Promise<number[]> {
+  if (spaceIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('spaces')
+    .select('id')
+    .where('id', 'in', [...spaceIds])
+    .where('dissolvedAt', 'is not', null)
+    .execute();
+  return rows.map((row) => row.id);
 }

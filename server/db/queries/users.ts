@@ -164,3 +164,32 @@ export async function removeUserAndEndSessions(
     .execute();
   return rows.map((row) => row.id);
 }
+
+/** The active principal of a space (a dissolved space has none). */
+export async function findPrincipalOfSpace(db: Db, spaceId: number): Promise<User | undefined> {
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where('spaceId', '=', spaceId)
+    .where('role', '=', 'principal')
+    .where('status', '=', 'active')
+    .executeTakeFirst();
+}
+
+/**
+ * A new principal for a space: the chosen secondary becomes principal (a
+ * principal holds no attribution: they see every SIRET) and the former one a
+ * secondary with no SIRET.
+ */
+export async function swapPrincipal(
+  trx: Transaction<Database>,
+  change: { principalId: number; formerPrincipalId: number },
+): Promise<void> {
+  const ids = [change.principalId, change.formerPrincipalId];
+  await sql`delete from attributions where user_id = any(${ids}::int[])`.execute(trx);
+  await sql`
+    update users
+    set role = case when id = ${change.principalId} then 'principal' else 'secondary' end,
+        updated_at = now()
+    where id = any(${ids}::int[])`.execute(trx);
+}

@@ -5,13 +5,16 @@
  */
 import type { Hono } from 'hono';
 import { MIN_PASSWORD_LENGTH, tokenSchema } from '../../../shared/schemas.js';
-import { findInvitationByToken } from '../../db/queries/invitations.js';
 import { isDomainError } from '../../rules/domain-error.js';
 import { escapeHtml } from '../../mail/invitation-mail.js';
 import { ERRORS } from '../../../shared/errors.js';
 import type { AppEnv, AppServices } from '../context.js';
 import type { CountedAttempt } from '../rate-limit.js';
-import { acceptWithPassword, limitInvitationAttempt } from '../routes/invitation-routes.js';
+import {
+  acceptWithPassword,
+  limitInvitationAttempt,
+  previewInvitation,
+} from '../routes/invitation-routes.js';
 import { pageLayout } from './page-layout.js';
 import {
   PASSWORD_FORM_SCRIPT,
@@ -38,7 +41,7 @@ export function invitationPage(app: Hono<AppEnv>, services: AppServices): void {
   app.get('/invitations/:token', async (c) => {
     const token = c.req.param('token');
     const invitation = tokenSchema.safeParse(token).success
-      ? await findInvitationByToken(services.db, token)
+      ? await previewInvitation(services.db, token)
       : null;
     const html = invitation ? passwordForm(token, invitation) : invalidPage();
     return c.html(html, invitation ? 200 : 410, SECURITY_HEADERS);
@@ -57,7 +60,7 @@ export function invitationPage(app: Hono<AppEnv>, services: AppServices): void {
     }
     const token = c.req.param('token');
     const invitation = tokenSchema.safeParse(token).success
-      ? await findInvitationByToken(services.db, token)
+      ? await previewInvitation(services.db, token)
       : null;
     if (!invitation) return c.html(invalidPage(), 410, SECURITY_HEADERS);
     const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
@@ -82,13 +85,17 @@ export function invitationPage(app: Hono<AppEnv>, services: AppServices): void {
 
 function passwordForm(
   token: string,
-  invitation: { email: string; invitedBy: string; expiresAt: string },
+  invitation: { email: string; invitedBy: string; expiresAt: string; forAgent: boolean },
   problems: PasswordFormProblems = {},
 ): string {
+  const welcome = invitation.forAgent
+    ? `<h1>Activer votre compte support (3679)</h1>
+<p><strong>${escapeHtml(invitation.invitedBy)}</strong> vous a créé un compte du support de Questionnaires Risques Professionnels.</p>`
+    : `<h1>Activer votre compte utilisateur secondaire</h1>
+<p><strong>${escapeHtml(invitation.invitedBy)}</strong> vous invite à traiter des dossiers de risques professionnels.</p>`;
   return pageLayout(
     'Activer votre compte',
-    `<h1>Activer votre compte utilisateur secondaire</h1>
-<p><strong>${escapeHtml(invitation.invitedBy)}</strong> vous invite à traiter des dossiers de risques professionnels.</p>
+    `${welcome}
 <p class="hint">Invitation valable jusqu'au ${escapeHtml(dateFormat.format(new Date(invitation.expiresAt)))}.</p>
 <form id="password-form" method="post" action="/invitations/${escapeHtml(token)}" novalidate>
   <label for="email">Adresse e-mail</label>

@@ -23,6 +23,7 @@ import { findDossierById, toDossierView } from '../../db/queries/dossiers.js';
 import { DomainError } from '../../rules/domain-error.js';
 import type { AppEnv, AppServices } from '../context.js';
 import { defineRoute, type RouteRegistry } from '../define-route.js';
+import { supportAgentsRoutes } from './support-agents-routes.js';
 
 const TAG = 'Support';
 const idParams = z.object({ id: idParamSchema });
@@ -174,4 +175,7 @@ export function adminRoutes(
       return { dossier: toDossierView(row) };
     },
   );
+
+  // Agents' accounts and support's acts on invitations, each with a reason.
+  supportAgentsRoutes(app, registry, services);
 }

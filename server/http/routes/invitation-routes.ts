@@ -4,9 +4,11 @@ import { invitationPreviewAnswer, sessionAnswer } from '../../../shared/api-answ
 import { acceptInvitationBody, tokenSchema } from '../../../shared/schemas.js';
 import { createSession } from '../../auth/sessions.js';
 import { toMeView } from '../../auth/me-view.js';
-import { findInvitationByToken } from '../../db/queries/invitations.js';
+import { findAgentInvitationByToken } from '../../db/queries/agents.js';
+import { findInvitationByToken, type InvitationPreview } from '../../db/queries/invitations.js';
 import { DomainError } from '../../rules/domain-error.js';
 import { acceptInvitation } from '../../rules/accept-invitation.js';
+import { acceptAgentInvitation } from '../../rules/support-agents.js';
 import { hashSecret } from '../../security/secrets.js';
 import type { AppEnv, AppServices } from '../context.js';
 import { defineRoute, type RouteRegistry } from '../define-route.js';
@@ -37,9 +39,13 @@ export function invitationRoutes(
       },
     },
     async (_c, { params }) => {
-      const invitation = await findInvitationByToken(services.db, params.token);
+      const invitation = await previewInvitation(services.db, params.token);
       if (!invitation) throw new DomainError('INVITATION_INVALID');
-      return invitation;
+      return {
+        email: invitation.email,
+        invitedBy: invitation.invitedBy,
+        expiresAt: invitation.expiresAt,
+      };
     },
   );
 
@@ -89,14 +95,28 @@ export function limitInvitationAttempt(
   );
 }
 
+/**
+ * The link a token opens while it can be accepted: a secondary's invitation,
+ * or a new support agent's (`forAgent`). Shared by the JSON routes and the page.
+ */
+export async function previewInvitation(
+  db: AppServices['db'],
+  token: string,
+): Promise<(InvitationPreview & { forAgent: boolean }) | undefined> {
+  const secondary = await findInvitationByToken(db, token);
+  if (secondary) return { ...secondary, forAgent: false };
+  const agent = await findAgentInvitationByToken(db, token);
+  return agent ? { ...agent, forAgent: true } : undefined;
+}
+
 /** Shared by the JSON route and the invitation page. */
 export async function acceptWithPassword(services: AppServices, token: string, password: string) {
   // The link first: hashing costs 19 MiB and tens of milliseconds of a core, which a
   // link nobody can accept must not cost. The rule checks it again under its locks.
-  if (!(await findInvitationByToken(services.db, token))) {
-    throw new DomainError('INVITATION_INVALID');
-  }
+  const invitation = await previewInvitation(services.db, token);
+  if (!invitation) throw new DomainError('INVITATION_INVALID');
   const passwordHash = await hashSecret(password);
-  const { user } = await services.run((trx) => acceptInvitation(trx, { token, passwordHash }));
+  const accept = invitation.forAgent ? acceptAgentInvitation : acceptInvitation;
+  const { user } = await services.run((trx) => accept(trx, { token, passwordHash }));
   return user;
 }

@@ -11,9 +11,9 @@ import {
 } from '../../../shared/schemas.js';
 import {
   addedSiretAnswer,
+  cessionAnswer,
   cessionCheckAnswer,
   invitedSecondaryAnswer,
-  meAnswer,
   resentInvitationAnswer,
   secondariesPageAnswer,
   secondaryAnswer,
@@ -134,7 +134,7 @@ export function parametrageRoutes(
       tag: TAG,
       access: 'principal',
       body: cessionBody,
-      answer: { status: 200, description: 'Cession faite', schema: meAnswer },
+      answer: { status: 200, description: 'Cession faite', schema: cessionAnswer },
       errors: {
         400: 'Adresse e-mail invalide',
         403: 'Réservé à l’utilisateur principal',
@@ -143,9 +143,11 @@ export function parametrageRoutes(
       },
     },
     async (_c, { auth, body }) => {
-      await services.run((trx) => cedeSirets(trx, { userId: auth.user.id }, { email: body.email }));
+      const { cessionId } = await services.run((trx) =>
+        cedeSirets(trx, { userId: auth.user.id }, { email: body.email }),
+      );
       const user = await findUserById(db, auth.user.id);
-      return { user: toMeView(user!) };
+      return { cessionId, user: toMeView(user!) };
     },
   );
 

@@ -41,6 +41,7 @@ export function fakeApi(): FakeApi {
     removeSecondary: resolved(undefined),
     setSecondarySirets: resolved(undefined),
     resendInvitation: resolved({ expiresAt: '2025-03-17T10:00:00.000Z' }),
+    revokeInvitation: resolved(undefined),
     exportAttributions: resolved(new Blob(['Adresse email;Statut utilisateur;SIRET\n'])),
     resetLock: resolved(undefined),
     history: resolved({ entries: [], next: null }),
