@@ -26,6 +26,8 @@ const TESTS = [
   'tests/browser/history.test.ts',
   'tests/browser/notices.test.ts',
   'tests/browser/locks.test.ts',
+  'tests/browser/cession-revert.test.ts',
+  'tests/browser/invitations-expiry.test.ts',
 ];
 
 if (!process.argv.includes('--last-run')) {

@@ -281,8 +281,15 @@ export type SyncResponse =
 export interface ServerToClientEvents {
   snapshot: (snapshot: Snapshot) => void;
   event: (event: ServerEvent) => void;
+  /** To a support agent watching a space (`watch-space`): something changed there; read it again. */
+  'space-touched': (touched: { spaceId: number }) => void;
 }
 
 export interface ClientToServerEvents {
   sync: (request: SyncRequest, ack: (response: SyncResponse) => void) => void;
+  /**
+   * A support agent's panel shows this space's page (`null`: none): it is told
+   * of each change there with `space-touched`. Ignored from anyone else.
+   */
+  'watch-space': (spaceId: number | null) => void;
 }

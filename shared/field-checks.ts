@@ -9,6 +9,8 @@ export const MAX_EMAIL_LENGTH = 254;
 export const MIN_PASSWORD_LENGTH = 10;
 export const MAX_PASSWORD_LENGTH = 200;
 export const MAX_UNLOCK_CODE_LENGTH = 64;
+/** A support agent's reason, kept in the history with their act. */
+export const MAX_REASON_LENGTH = 500;
 
 /** The e-mail pattern of zod's `z.email()`, written out so that both sides share it. */
 export const EMAIL_PATTERN =
@@ -23,7 +25,16 @@ export const FIELD_MESSAGES = {
   passwordTooLong: 'Le mot de passe est trop long.',
   unlockCodeRequired: 'Le code de déblocage est obligatoire.',
   unlockCodeInvalid: "Le code de déblocage n'est pas valide.",
+  reasonRequired: 'Le motif est obligatoire.',
+  reasonTooLong: `Le motif ne doit pas dépasser ${MAX_REASON_LENGTH} caractères.`,
 } as const;
+
+/** What is wrong with a support agent's required reason as typed, or null. */
+export function reasonProblem(value: string): string | null {
+  const reason = value.trim();
+  if (reason === '') return FIELD_MESSAGES.reasonRequired;
+  return reason.length > MAX_REASON_LENGTH ? FIELD_MESSAGES.reasonTooLong : null;
+}
 
 /** What is wrong with an e-mail as typed (surrounding spaces ignored), or null. */
 export function emailProblem(value: string): string | null {

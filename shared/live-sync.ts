@@ -331,7 +331,9 @@ export interface LiveSocket {
   on(event: 'connect', listener: () => void): unknown;
   on(event: 'disconnect', listener: (reason: string) => void): unknown;
   on(event: 'connect_error', listener: (error: Error) => void): unknown;
+  on(event: 'space-touched', listener: (touched: { spaceId: number }) => void): unknown;
   emit(event: 'sync', request: SyncRequest, ack: (response: SyncResponse) => void): unknown;
+  emit(event: 'watch-space', spaceId: number | null): unknown;
   disconnect(): unknown;
   /** Connects again (after the server refused a handshake, Socket.IO stops trying by itself). */
   open(): unknown;

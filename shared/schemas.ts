@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { DOSSIER_KINDS, DOSSIER_STATUSES, INVITATION_STATUSES } from './domain.js';
 import { STORED_EVENT_TYPES } from './events.js';
 import {
+  MAX_REASON_LENGTH,
   EMAIL_PATTERN,
   FIELD_MESSAGES,
   MAX_EMAIL_LENGTH,
@@ -14,6 +15,7 @@ import {
   MAX_UNLOCK_CODE_LENGTH,
   MIN_PASSWORD_LENGTH,
 } from './field-checks.js';
+import { DOSSIER_REFERENCE_MESSAGES, MAX_DOSSIER_REFERENCE_LENGTH } from './dossier-checks.js';
 import { compactSiret, parseSiret, SIRET_MESSAGES, siretProblem } from './siret.js';
 
 export {
@@ -138,7 +140,7 @@ export type SupportAccountsQuery = z.infer<typeof supportAccountsQuery>;
 
 const isoDate = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'Date attendue au format AAAA-MM-JJ.')
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'La date doit être au format AAAA-MM-JJ.')
   .refine(
     (value) =>
       !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) &&
@@ -188,26 +190,16 @@ export const adminHistoryQuery = z
   });
 export type AdminHistoryQuery = z.infer<typeof adminHistoryQuery>;
 
-/** A support agent's action on someone's account: the reason they give stays in the history. */
-export const supportActionBody = z.strictObject({
-  reason: z
-    .string({ error: 'Le motif doit être un texte.' })
-    .trim()
-    .max(500, 'Le motif ne doit pas dépasser 500 caractères.')
-    .optional(),
-});
-export type SupportActionBody = z.infer<typeof supportActionBody>;
-
 /**
  * What a support agent types for an act that changes a space or the support
  * desk (a cession undone, an agent's account, a space's invitations): kept in
  * the history, so required.
  */
 const requiredReason = z
-  .string({ error: 'Le motif est obligatoire.' })
+  .string({ error: FIELD_MESSAGES.reasonRequired })
   .trim()
-  .min(1, 'Le motif est obligatoire.')
-  .max(500, 'Le motif ne doit pas dépasser 500 caractères.');
+  .min(1, FIELD_MESSAGES.reasonRequired)
+  .max(MAX_REASON_LENGTH, FIELD_MESSAGES.reasonTooLong);
 
 export const requiredReasonBody = z.strictObject({ reason: requiredReason });
 export type RequiredReasonBody = z.infer<typeof requiredReasonBody>;
@@ -220,8 +212,13 @@ const confirmPartial = z
 export const cessionUndoBody = z.strictObject({ reason: requiredReason, confirmPartial });
 export type CessionUndoBody = z.infer<typeof cessionUndoBody>;
 
+/** The receiving principal may say why they refuse a cession; nothing requires it. */
 export const cessionRefusalBody = z.strictObject({
-  reason: supportActionBody.shape.reason,
+  reason: z
+    .string({ error: 'Le motif doit être un texte.' })
+    .trim()
+    .max(MAX_REASON_LENGTH, FIELD_MESSAGES.reasonTooLong)
+    .optional(),
   confirmPartial,
 });
 export type CessionRefusalBody = z.infer<typeof cessionRefusalBody>;
@@ -248,15 +245,30 @@ export const cessionsQuery = z.strictObject({
 export const createAgentBody = requiredReasonBody.extend({ email: emailSchema });
 export type CreateAgentBody = z.infer<typeof createAgentBody>;
 
+/**
+ * The support's reason for an act that also stands in for the insurer's
+ * systems (a dossier arriving or moving): those systems give none, so it may
+ * be absent; when given, it is kept in the history like a required one.
+ */
+const optionalReason = requiredReason.optional();
+
 export const addDossierBody = z.strictObject({
-  reference: z.string().trim().min(1, 'La référence est obligatoire.').max(64),
+  reference: z
+    .string({ error: DOSSIER_REFERENCE_MESSAGES.required })
+    .trim()
+    .min(1, DOSSIER_REFERENCE_MESSAGES.required)
+    .max(MAX_DOSSIER_REFERENCE_LENGTH, DOSSIER_REFERENCE_MESSAGES.tooLong),
   siret: siretSchema,
   kind: z.enum(DOSSIER_KINDS).default('AT'),
   status: z.enum(DOSSIER_STATUSES).default('completer_dossier'),
   unlockCode: unlockCodeSchema,
   openedAt: isoDate.optional(),
+  reason: optionalReason,
 });
 export type AddDossierBody = z.infer<typeof addDossierBody>;
 
-export const changeDossierStatusBody = z.strictObject({ status: z.enum(DOSSIER_STATUSES) });
+export const changeDossierStatusBody = z.strictObject({
+  status: z.enum(DOSSIER_STATUSES),
+  reason: optionalReason,
+});
 export type ChangeDossierStatusBody = z.infer<typeof changeDossierStatusBody>;

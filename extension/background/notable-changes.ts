@@ -29,6 +29,8 @@ export function notificationKindOf(event: ServerEvent, viewer: Viewer): Notifica
     case 'invitation.expired':
       return viewer.role === 'principal' ? 'invitations' : null;
     case 'space.ceded':
+    case 'space.cession_reverted':
+    case 'space.principal_changed':
       return viewer.role === 'principal' || viewer.role === 'secondary' ? 'cession' : null;
     case 'lock.reset':
       return viewer.role === 'principal' ? 'locks' : null;
@@ -50,7 +52,9 @@ export function notableChange(
 ): NotableChange | null {
   const kind = notificationKindOf(event, viewer);
   if (kind === null || !preferences[kind]) return null;
-  return { kind, title: TITLES[kind], message: messageOf(event, namesFrom(known)) };
+  // A change of principal comes under « cession » (who runs the space), in its own words.
+  const title = event.type === 'space.principal_changed' ? 'Utilisateur principal' : TITLES[kind];
+  return { kind, title, message: messageOf(event, namesFrom(known)) };
 }
 
 const TITLES: Record<NotificationKind, string> = {

@@ -10,9 +10,14 @@ import { formatSiret } from '../../shared/siret.js';
 import type { InvitationView, LockView } from '../../shared/views.js';
 import { formatDateTime, plural } from '../../shared/french-format.js';
 import { filterInvitations } from '../panel/selectors.js';
+import { SUPPORT_ACT_KEYS } from '../panel/support-desk-store.js';
 import { Button } from './button.js';
+import { SupportActDialog } from './support-act-dialog.js';
 import { useStore } from './store-context.js';
+import { SupportAgents } from './support-agents.js';
 import { SupportHistory } from './support-history.js';
+import { SupportSearch } from './support-search.js';
+import { SupportOverview } from './support-overview.js';
 import { Tabs } from './tabs.js';
 import { TextField } from './text-field.js';
 
@@ -26,6 +31,8 @@ export function AdminHome({ state }: AdminHomeProps) {
     <Tabs
       label="Espace support"
       tabs={[
+        { id: 'search', label: 'Rechercher', render: () => <SupportSearch /> },
+        { id: 'overview', label: 'Aperçu', render: () => <SupportOverview /> },
         {
           id: 'live',
           label: 'Invitations et blocages',
@@ -37,6 +44,7 @@ export function AdminHome({ state }: AdminHomeProps) {
           ),
         },
         { id: 'history', label: 'Historique', render: () => <SupportHistory /> },
+        { id: 'agents', label: 'Agents', render: () => <SupportAgents /> },
       ]}
     />
   );
@@ -134,6 +142,8 @@ export interface LockListProps {
 
 function LockList({ locks }: LockListProps) {
   const store = useStore();
+  /** The lock whose lifting asks its reason now (kept in the history). */
+  const [asked, setAsked] = useState<LockView | null>(null);
   return (
     <section aria-labelledby="locks-title" class="section">
       <h2 id="locks-title">Comptes bloqués</h2>
@@ -163,8 +173,8 @@ function LockList({ locks }: LockListProps) {
                 <Button
                   variant="primary"
                   aria-label={`${action} ${target} (${LOCK_SCOPE_LABELS[lock.scope]})`}
-                  busy={store.isBusy(`resetLock:${lock.id}`)}
-                  onClick={() => store.resetLock(lock.id, lock.scope)}
+                  busy={store.isBusy(SUPPORT_ACT_KEYS.resetLock(lock.id))}
+                  onClick={() => setAsked(lock)}
                 >
                   {action}
                 </Button>
@@ -172,6 +182,21 @@ function LockList({ locks }: LockListProps) {
             );
           })}
         </ul>
+      )}
+      {asked && (
+        <SupportActDialog
+          title={asked.scope === 'signup_alert' ? 'Acquitter l’alerte' : 'Lever le blocage'}
+          confirmLabel={asked.scope === 'signup_alert' ? 'Acquitter' : 'Lever le blocage'}
+          busy={store.isBusy(SUPPORT_ACT_KEYS.resetLock(asked.id))}
+          submit={(reason) => store.supportDesk.resetLock(asked, reason)}
+          onClose={() => setAsked(null)}
+        >
+          <p>
+            {asked.scope === 'signup_alert'
+              ? 'L’alerte sera acquittée et son compte repartira de zéro ; elle ne bloquait personne.'
+              : `Le blocage « ${LOCK_SCOPE_LABELS[asked.scope]} »${asked.email ? ` de ${asked.email}` : ''} sera levé : l’opération pourra être tentée de nouveau.`}
+          </p>
+        </SupportActDialog>
       )}
     </section>
   );

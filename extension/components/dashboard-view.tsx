@@ -57,39 +57,52 @@ function SiretDossiers({ state, siret, dossiers }: SiretDossiersProps) {
       {dossiers.length === 0 ? (
         <p class="empty">Aucun dossier pour ce SIRET.</p>
       ) : (
-        <div class="table-scroll">
-          {/* Explicit roles: narrow panels lay the rows out as cards (CSS) and keep the table. */}
-          <table class="table table-stack dossier-table" role="table">
-            <caption class="visually-hidden">Dossiers du SIRET {formatSiret(siret)}</caption>
-            <thead role="rowgroup">
-              <tr role="row">
-                <th scope="col" role="columnheader">
-                  Dossier
-                </th>
-                <th scope="col" role="columnheader">
-                  Statut
-                </th>
-                <th scope="col" role="columnheader">
-                  Date limite
-                </th>
-                <th scope="col" role="columnheader">
-                  Délai
-                </th>
-              </tr>
-            </thead>
-            <tbody role="rowgroup">
-              {dossiers.map((dossier) => (
-                <DossierRow key={dossier.id} dossier={dossier} today={today} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DossierTable siret={siret} dossiers={dossiers} today={today} />
       )}
     </section>
   );
 }
 
-export interface DossierRowProps {
+export interface DossierTableProps {
+  siret: string;
+  dossiers: DossierView[];
+  today: string;
+}
+
+/** A SIRET's dossiers, as the portal's dashboard lists them (the support's space page too). */
+export function DossierTable({ siret, dossiers, today }: DossierTableProps) {
+  return (
+    <div class="table-scroll">
+      {/* Explicit roles: narrow panels lay the rows out as cards (CSS) and keep the table. */}
+      <table class="table table-stack dossier-table" role="table">
+        <caption class="visually-hidden">Dossiers du SIRET {formatSiret(siret)}</caption>
+        <thead role="rowgroup">
+          <tr role="row">
+            <th scope="col" role="columnheader">
+              Dossier
+            </th>
+            <th scope="col" role="columnheader">
+              Statut
+            </th>
+            <th scope="col" role="columnheader">
+              Date limite
+            </th>
+            <th scope="col" role="columnheader">
+              Délai
+            </th>
+          </tr>
+        </thead>
+        <tbody role="rowgroup">
+          {dossiers.map((dossier) => (
+            <DossierRow key={dossier.id} dossier={dossier} today={today} />
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+interface DossierRowProps {
   dossier: DossierView;
   today: string;
 }

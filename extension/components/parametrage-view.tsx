@@ -2,6 +2,7 @@ import type { MemberSnapshot } from '../../shared/events.js';
 import { AddSecondaryForm } from './add-secondary-form.js';
 import { AddSiretForm } from './add-siret-form.js';
 import { CessionSection } from './cession-section.js';
+import { ReceivedCessions } from './received-cessions.js';
 import { SecondariesTable } from './secondaries-table.js';
 import { SiretList } from './siret-list.js';
 
@@ -17,6 +18,7 @@ export function ParametrageView({ state }: ParametrageViewProps) {
         Dans l'onglet paramétrage, l'utilisateur principal peut céder les SIRETs, organiser la
         gestion des SIRETs et gérer les utilisateurs secondaires.
       </p>
+      <ReceivedCessions cessions={state.receivedCessions} />
       <CessionSection />
       <section aria-labelledby="sirets-title" class="section parametrage-part">
         <h2 id="sirets-title">Gestion des SIRETs</h2>

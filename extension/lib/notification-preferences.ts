@@ -13,7 +13,7 @@ export type NotificationPreferences = Record<NotificationKind, boolean>;
 export const NOTIFICATION_KIND_LABELS: Record<NotificationKind, string> = {
   sirets: 'SIRETs attribués ou retirés',
   invitations: 'Invitations',
-  cession: 'Cession',
+  cession: 'Cession et utilisateur principal de l’espace',
   locks: 'Blocages',
 };
 

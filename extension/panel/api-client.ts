@@ -7,6 +7,21 @@ import { ERRORS } from '../../shared/errors.js';
 import type { ApiAnswer, JsonRoute } from '../../shared/api-answers.js';
 import type { AddSiretBody, LoginBody, SignupBody } from '../../shared/schemas.js';
 import type { HistoryPageView, MeView, SecondaryView, SessionView } from '../../shared/views.js';
+import type { AgentView, SupportOverviewView } from '../../shared/views.js';
+import type { CessionView, SupportAccountView, SupportSpaceView } from '../../shared/views.js';
+import type { DossierKind, DossierStatus } from '../../shared/domain.js';
+import type { DossierView } from '../../shared/views.js';
+
+/** A dossier the support desk opens (`POST /api/v1/admin/dossiers`), with the agent's reason. */
+export interface NewDossierRequest {
+  reference: string;
+  siret: string;
+  kind: DossierKind;
+  status: DossierStatus;
+  /** The code printed on the dossier's letter: sent once, never kept nor shown. */
+  unlockCode: string;
+  reason: string;
+}
 
 /** The support's history filters (`GET /api/v1/admin/history`); empty fields are no filter. */
 export interface HistoryFilters {
@@ -45,8 +60,29 @@ export interface ApiClient {
   setSecondarySirets(userId: number, sirets: string[]): Promise<void>;
   resendInvitation(userId: number): Promise<{ expiresAt: string }>;
   revokeInvitation(userId: number): Promise<void>;
+  refuseCession(cessionId: number, confirmPartial: boolean): Promise<void>;
   exportAttributions(): Promise<Blob>;
-  resetLock(lockId: number): Promise<void>;
+  /** `reason`: why support lifts it, kept in the history (the support desk always gives one). */
+  resetLock(lockId: number, reason: string): Promise<void>;
+  /** Support desk: the accounts found by part of an e-mail, or by a SIRET typed any way. */
+  supportAccounts(q: string): Promise<SupportAccountView[]>;
+  /** Support desk: a space whole, a dissolved one too. */
+  supportSpace(spaceId: number): Promise<SupportSpaceView>;
+  /** Support: the cessions whose ceding or receiving principal's e-mail contains `email`. */
+  adminCessions(email: string): Promise<CessionView[]>;
+  undoCession(cessionId: number, body: { reason: string; confirmPartial: boolean }): Promise<void>;
+  /** Support: an active secondary of the space becomes its principal. */
+  makePrincipal(spaceId: number, userId: number, reason: string): Promise<void>;
+  /** Support's « Renvoyer l'invitation », by the invitation's id. */
+  adminResendInvitation(invitationId: number, reason: string): Promise<{ expiresAt: string }>;
+  adminRevokeInvitation(invitationId: number, reason: string): Promise<void>;
+  /** Support, standing in for the insurer: a dossier arrives for a SIRET. */
+  addDossier(body: NewDossierRequest): Promise<DossierView>;
+  /** Support, standing in for the insurer: a dossier moves to another step. */
+  changeDossierStatus(
+    dossierId: number,
+    body: { status: DossierStatus; reason: string },
+  ): Promise<DossierView>;
   /** A page of the caller's own history, newest first, before the cursor `before`. */
   history(page: { before?: number | null; limit?: number }): Promise<HistoryPageView>;
   exportHistory(): Promise<Blob>;
@@ -56,6 +92,13 @@ export interface ApiClient {
     page: { before?: number | null; limit?: number },
   ): Promise<HistoryPageView>;
   exportAdminHistory(filters: HistoryFilters): Promise<Blob>;
+  /** Support: the desk's figures and its last 30 days. */
+  supportOverview(): Promise<SupportOverviewView>;
+  /** Support: every support account, deactivated ones included, oldest first. */
+  agents(): Promise<AgentView[]>;
+  /** `mailSent` is false when the new agent's link could not be e-mailed. */
+  createAgent(body: { email: string; reason: string }): Promise<ApiAnswer<'POST /admin/agents'>>;
+  deactivateAgent(agentId: number, reason: string): Promise<void>;
 }
 
 /** `?a=1&b=x` of the values that are set; '' when none is. */
@@ -157,13 +200,37 @@ export function createHttpApiClient(
     resendInvitation: (userId) =>
       json('POST /secondaries/:id/invitation', { params: { id: userId } }),
     revokeInvitation: (userId) => none('DELETE', `/secondaries/${userId}/invitation`),
+    refuseCession: (cessionId, confirmPartial) =>
+      none('POST', `/cessions/${cessionId}/refuse`, { confirmPartial }),
     exportAttributions: async () => (await request('GET', '/attributions.csv')).blob(),
-    resetLock: (lockId) => none('POST', `/admin/locks/${lockId}/reset`),
+    resetLock: (lockId, reason) => none('POST', `/admin/locks/${lockId}/reset`, { reason }),
+    supportAccounts: async (q) => (await json('GET /admin/accounts', { query: { q } })).accounts,
+    supportSpace: (spaceId) => json('GET /admin/spaces/:id', { params: { id: spaceId } }),
+    adminCessions: async (email) =>
+      (await json('GET /admin/cessions', { query: { email } })).cessions,
+    undoCession: (cessionId, body) => none('POST', `/admin/cessions/${cessionId}/undo`, body),
+    makePrincipal: (spaceId, userId, reason) =>
+      none('POST', `/admin/spaces/${spaceId}/principal`, { userId, reason }),
+    adminResendInvitation: (invitationId, reason) =>
+      json('POST /admin/invitations/:id/resend', {
+        params: { id: invitationId },
+        body: { reason },
+      }),
+    adminRevokeInvitation: (invitationId, reason) =>
+      none('POST', `/admin/invitations/${invitationId}/revoke`, { reason }),
+    addDossier: async (body) => (await json('POST /admin/dossiers', { body })).dossier,
+    changeDossierStatus: async (dossierId, body) =>
+      (await json('PATCH /admin/dossiers/:id', { params: { id: dossierId }, body })).dossier,
     history: (page) => json('GET /history', { query: page }),
     exportHistory: async () => (await request('GET', '/history.csv')).blob(),
     adminHistory: (filters, page) => json('GET /admin/history', { query: { ...filters, ...page } }),
     exportAdminHistory: async (filters) =>
       (await request('GET', `/admin/history.csv${queryString({ ...filters })}`)).blob(),
+    supportOverview: () => json('GET /admin/overview'),
+    agents: async () => (await json('GET /admin/agents')).items,
+    createAgent: (body) => json('POST /admin/agents', { body }),
+    deactivateAgent: (agentId, reason) =>
+      none('POST', `/admin/agents/${agentId}/deactivate`, { reason }),
   };
 }
 

@@ -54,10 +54,25 @@ export function liveNotices(change: LiveChange): NoticeText[] {
   if (previous.me.id !== state.me.id) return [];
   // The former principal learns it from the new view, whatever brought it (event or resync).
   if (previous.me.role === 'principal' && state.me.role === 'secondary') {
+    // A change of principal by support is not a cession: each says what happened.
+    const byCession = previous.spaceId !== state.spaceId;
     return [
       {
         kind: 'ceded',
-        text: 'Vos SIRETs ont été cédés : vous êtes désormais utilisateur secondaire et n’avez plus accès au Paramétrage.',
+        text: byCession
+          ? 'Vos SIRETs ont été cédés : vous êtes désormais utilisateur secondaire et n’avez plus accès au Paramétrage.'
+          : 'Le support a désigné un autre utilisateur principal : vous êtes désormais utilisateur secondaire et n’avez plus accès au Paramétrage.',
+      },
+    ];
+  }
+  if (previous.me.role === 'secondary' && state.me.role === 'principal') {
+    return [
+      {
+        kind: 'managed',
+        text:
+          previous.spaceId !== state.spaceId
+            ? 'La cession a été annulée : vous êtes de nouveau utilisateur principal de votre espace.'
+            : 'Le support vous a désigné utilisateur principal de votre espace : le Paramétrage vous est ouvert.',
       },
     ];
   }
@@ -65,6 +80,7 @@ export function liveNotices(change: LiveChange): NoticeText[] {
   if (change.cause.kind === 'event') {
     const { event } = change.cause;
     if (event.type === 'space.ceded') return cessionNotices(event, state);
+    if (event.type === 'space.cession_reverted') return revertNotices(event, state);
     if (event.type === 'invitation.accepted') return validationNotices(event, previous);
   }
   if (state.me.role !== 'secondary' || previous.spaceId !== state.spaceId) return [];
@@ -116,6 +132,33 @@ function cessionNotices(event: EventOf<'space.ceded'>, state: MemberSnapshot): N
     ];
   }
   return [];
+}
+
+/**
+ * A cession put back: told to the receiving principal and to the secondaries
+ * who go home (the former principal learns it from their new role, above).
+ */
+function revertNotices(
+  event: EventOf<'space.cession_reverted'>,
+  state: MemberSnapshot,
+): NoticeText[] {
+  const { data } = event;
+  if (state.me.id === data.formerPrincipalId) return [];
+  const by = data.how === 'refused' ? 'refusée' : 'annulée par le support';
+  if (state.spaceId === data.toSpaceId && state.me.role === 'principal') {
+    return [
+      {
+        kind: 'managed',
+        text: `La cession de ${data.formerPrincipalEmail} a été ${by} : ses SIRETs et ses utilisateurs secondaires sont retournés dans son espace.`,
+      },
+    ];
+  }
+  return [
+    {
+      kind: 'managed',
+      text: `La cession a été ${by} : votre espace est de nouveau géré par ${data.formerPrincipalEmail}.`,
+    },
+  ];
 }
 
 function validationNotices(
@@ -216,6 +259,8 @@ export function describeEvent(event: ServerEvent, state: Snapshot | null): strin
       if (state?.kind !== 'admin') return null;
       return isSignupAlert(state, event.data.lockId) ? 'Alerte acquittée.' : 'Blocage levé.';
     case 'space.ceded':
+    case 'space.cession_reverted':
+    case 'space.principal_changed':
     case 'presence.changed':
     case 'hidden':
     case 'session.revoked':

@@ -3,7 +3,6 @@
  * request and reports the outcome; the live state changes only when the
  * server's event arrives (store.ts).
  */
-import type { LockScope } from '../../shared/domain.js';
 import type { MemberLockView, Snapshot } from '../../shared/events.js';
 import type { LiveChange } from '../../shared/live-sync.js';
 import type { AddSiretBody } from '../../shared/schemas.js';
@@ -81,18 +80,19 @@ export function createSpaceActions({ api, run, saveFile, today }: SpaceActionDep
         success: `Invitation de ${email} annulée.`,
       }),
 
+    /** The dialog says a refusal, and what cannot come back, itself. */
+    refuseCession: (cessionId: number, confirmPartial: boolean): Promise<ActionResult> =>
+      run(`refuseCession:${cessionId}`, () => api.refuseCession(cessionId, confirmPartial), {
+        success: 'Cession refusée : tout est retourné dans l’espace qui l’avait faite.',
+        quiet: 'all',
+      }),
+
     exportAttributions: (): Promise<ActionResult> =>
       run(
         'exportAttributions',
         async () => saveFile(await api.exportAttributions(), `attributions-sirets-${today()}.csv`),
         { success: 'Export CSV téléchargé.' },
       ),
-
-    /** Lifts a lock, or acknowledges a sign-up alert (which locks nothing). */
-    resetLock: (lockId: number, scope: LockScope): Promise<ActionResult> =>
-      run(`resetLock:${lockId}`, () => api.resetLock(lockId), {
-        success: scope === 'signup_alert' ? 'Alerte acquittée.' : 'Blocage levé.',
-      }),
   };
 }
 

@@ -9,7 +9,7 @@
  * follows does (only the session itself comes from HTTP answers). Components
  * never touch the socket or fetch.
  */
-import { batch, computed, signal } from '@preact/signals';
+import { batch, computed, effect, signal } from '@preact/signals';
 import { ERRORS } from '../../shared/errors.js';
 import type { Snapshot } from '../../shared/events.js';
 import {
@@ -40,6 +40,8 @@ import {
   type NoticeText,
 } from './notices.js';
 import { createSpaceActions, liftsALock, LOCK_LIFTED } from './space-actions.js';
+import { createSupportDesk } from './support-desk-store.js';
+import { createSupportAdmin } from './support-admin-store.js';
 
 export type { ActionResult, Toast } from './feedback.js';
 
@@ -119,6 +121,8 @@ export function createPanelStore(deps: PanelDeps) {
   });
 
   let live: LiveSync | null = null;
+  /** Ends the support's watch of a space on the socket being replaced. */
+  let stopWatching: (() => void) | null = null;
   const historyDeps = {
     api,
     run,
@@ -127,6 +131,8 @@ export function createPanelStore(deps: PanelDeps) {
   };
   const history = createMemberHistory(historyDeps);
   const supportHistory = createSupportHistory(historyDeps);
+  const supportDesk = createSupportDesk(historyDeps);
+  const supportAdmin = createSupportAdmin({ ...historyDeps, toast });
   let nextId = 1;
 
   function dismissNotice(id: number): void {
@@ -175,6 +181,8 @@ export function createPanelStore(deps: PanelDeps) {
       }
     });
     history.onLiveChange(change);
+    supportDesk.onLiveChange(change);
+    supportAdmin.onLiveChange(change);
     // The lifted form comes back by itself; the toast says why.
     if (liftsALock(change)) toast('success', LOCK_LIFTED);
     if (change.cause.kind === 'snapshot' && change.state) void rememberUser(change.state.me);
@@ -204,6 +212,24 @@ export function createPanelStore(deps: PanelDeps) {
     current.subscribe(onLiveChange);
     live = current;
     connection.value = current.status;
+    watchSupportSpace(socket);
+  }
+
+  /**
+   * A support agent's page of a space stays live: the socket watches the space
+   * shown (again after each reconnection) and the page is read again when told
+   * of a change there (docs/api.md, « watch-space »).
+   */
+  function watchSupportSpace(socket: LiveSocket): void {
+    stopWatching?.();
+    stopWatching = null;
+    const current = session.peek();
+    if (current.status !== 'signed-in' || current.user.role !== 'admin') return;
+    socket.on('connect', () => socket.emit('watch-space', supportDesk.spaceId.peek()));
+    socket.on('space-touched', ({ spaceId }) => {
+      if (spaceId === supportDesk.spaceId.peek()) void supportDesk.refresh();
+    });
+    stopWatching = effect(() => void socket.emit('watch-space', supportDesk.spaceId.value));
   }
 
   async function startSession(stored: StoredSession, remember: boolean): Promise<void> {
@@ -222,6 +248,8 @@ export function createPanelStore(deps: PanelDeps) {
     if (session.peek().status !== 'signed-in') return;
     live?.close();
     live = null;
+    stopWatching?.();
+    stopWatching = null;
     batch(() => {
       session.value = { status: 'signed-out' };
       view.value = null;
@@ -231,6 +259,8 @@ export function createPanelStore(deps: PanelDeps) {
       authScreen.value = 'sign-in';
       history.reset();
       supportHistory.reset();
+      supportDesk.reset();
+      supportAdmin.reset();
     });
     if (message) toast('info', message);
     await deps.storage.clearSession();
@@ -370,6 +400,10 @@ export function createPanelStore(deps: PanelDeps) {
     openHistory: history.openHistory,
     showRequestedTab,
     supportHistory,
+    supportDesk,
+    // « Aperçu » and « Agents »: read over HTTP, read again when the admin stream moves them.
+    supportOverview: supportAdmin.overview,
+    supportAgents: supportAdmin.agents,
     dismissToast: feedback.dismissToast,
     dismissNotice,
     clearNotices,

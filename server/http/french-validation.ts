@@ -38,6 +38,8 @@ export const FIELD_LABELS: Record<string, string> = {
   from: 'la date de début',
   to: 'la date de fin',
   reason: 'le motif',
+  confirmPartial: 'la confirmation de ce qui ne peut pas revenir',
+  userId: "l'utilisateur",
 };
 
 /** What a value of each type is called after « doit être ». */

@@ -10,7 +10,7 @@ import type { Database } from '../db/schema.js';
 import { buildSnapshot } from './build-snapshot.js';
 import type { PresenceNotifier } from './presence.js';
 import type { RealtimeSocket } from './realtime-server.js';
-import { isSameView, roomsOf, type Viewer } from './rooms.js';
+import { isSameView, roomsOf, type Viewer, SPACE_WATCH_PREFIX } from './rooms.js';
 
 export interface ViewContext {
   db: Kysely<Database>;
@@ -25,8 +25,13 @@ export async function moveRooms(
 ): Promise<void> {
   const previous = socket.data.viewer;
   const wanted = new Set(roomsOf(next));
+  // A support agent's watch of a space's page outlives a fresh snapshot of their own view.
+  const keep = (room: string) =>
+    room === socket.id ||
+    wanted.has(room) ||
+    (next.role === 'admin' && room.startsWith(SPACE_WATCH_PREFIX));
   for (const room of socket.rooms) {
-    if (room !== socket.id && !wanted.has(room)) await socket.leave(room);
+    if (!keep(room)) await socket.leave(room);
   }
   await socket.join([...wanted]);
   socket.data.viewer = next;

@@ -25,6 +25,7 @@ import {
   principalRoom,
   sessionRoom,
   spaceRoom,
+  spaceWatchRoom,
   userRoom,
 } from './rooms.js';
 
@@ -57,6 +58,8 @@ function publishEvent(sockets: Broadcaster, event: StoredEvent): void {
     return;
   }
   const spaceId = Number(event.stream.slice('space:'.length));
+  // Support agents showing this space's page read it again (a word, not the event).
+  sockets.to(spaceWatchRoom(spaceId)).emit('space-touched', { spaceId });
   const deliveries = spaceDeliveries(event);
   const named = (delivery: SpaceDelivery): string[] => [
     ...(delivery.principal ? [principalRoom(spaceId)] : []),

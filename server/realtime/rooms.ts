@@ -22,6 +22,13 @@ export interface Viewer {
 
 export const ADMINS_ROOM = 'admins';
 
+/** The support agents' sockets showing a space's page (`watch-space`). */
+export const SPACE_WATCH_PREFIX = 'watch:space:';
+
+export function spaceWatchRoom(spaceId: number): string {
+  return `${SPACE_WATCH_PREFIX}${spaceId}`;
+}
+
 export function spaceRoom(spaceId: number): string {
   return `space:${spaceId}`;
 }

@@ -41,7 +41,7 @@ import { enterView, moveRooms, type ViewContext } from './enter-view.js';
 import { projectEvent } from './project-event.js';
 import type { RealtimeSocket } from './realtime-server.js';
 import type { RealtimeLogger } from './realtime-logger.js';
-import { isSameView, type Viewer } from './rooms.js';
+import { isSameView, SPACE_WATCH_PREFIX, spaceWatchRoom, type Viewer } from './rooms.js';
 import { createSyncAdmission, type SyncAdmission } from './sync-admission.js';
 import type { SyncBudgetOptions } from './sync-budget.js';
 import { readStreamSince, streamOfViewer } from './sync-events.js';
@@ -86,12 +86,27 @@ export class SocketSession {
       if (typeof ack !== 'function') return;
       this.offerSync(request, ack);
     });
+    socket.on('watch-space', (spaceId) => this.watchSpace(spaceId));
     socket.on('disconnect', () => {
       this.moveTo('closed');
       const { spaceId } = socket.data.viewer;
       if (spaceId !== null) context.presence.changed(spaceId);
     });
     this.queue('connecting', () => this.enter());
+  }
+
+  /**
+   * A support agent's page follows one space at a time; the watch ends with the
+   * socket (a reconnecting panel asks again). Anything but an admin's id or
+   * null is ignored.
+   */
+  private watchSpace(spaceId: unknown): void {
+    const { socket } = this;
+    if (socket.data.viewer.role !== 'admin') return;
+    if (spaceId !== null && !(Number.isSafeInteger(spaceId) && (spaceId as number) > 0)) return;
+    for (const room of socket.rooms)
+      if (room.startsWith(SPACE_WATCH_PREFIX)) void socket.leave(room);
+    if (spaceId !== null) void socket.join(spaceWatchRoom(spaceId as number));
   }
 
   private moveTo(next: SessionState): void {

@@ -25,6 +25,8 @@ export interface AddDossierInput {
   unlockCodeHash: string;
   /** ISO date; today in France when absent. */
   openedAt?: string;
+  /** Why the support agent opens it, kept with the event; the insurer's systems give none. */
+  reason?: string;
 }
 
 /**
@@ -56,7 +58,7 @@ export async function addDossier(
   const events = await appendEvents(
     trx,
     [draft(spaceStream(spaceId), 'dossier.added', { dossier }, audience)],
-    actorOfUser(agent),
+    actorOfUser(agent, input.reason),
   );
   return { events, dossier };
 }

@@ -26,7 +26,8 @@ import { lockSiretOwnerSpace } from './shared/lock-siret-owner-space.js';
 export async function changeDossierStatus(
   trx: Transaction<Database>,
   actor: Actor,
-  input: { dossierId: number; status: DossierStatus },
+  /** `reason`: why the support agent moves it, kept with the event (the insurer gives none). */
+  input: { dossierId: number; status: DossierStatus; reason?: string },
 ): Promise<{ events: StoredEvent[]; dossier: DossierView }> {
   const agent = await requireAdmin(trx, actor);
   const found = await findDossierById(trx, input.dossierId);
@@ -50,7 +51,7 @@ export async function changeDossierStatus(
         audience,
       ),
     ],
-    actorOfUser(agent),
+    actorOfUser(agent, input.reason),
   );
   return { events, dossier: toDossierView(row) };
 }

@@ -220,6 +220,10 @@ describe.skipIf(!browserTestsEnabled())('accessibility of the panel', () => {
     const admin = await PanelPage.open(adminBrowser);
     await admin.setServer(server.url);
     await admin.signIn(ADMIN.email, ADMIN.password);
+    // The desk opens on « Rechercher »; the live feed is the next tab but one.
+    await admin.heading('Rechercher un compte').waitFor();
+    await checkScreen(admin.page, 'screen-admin-search');
+    await admin.page.getByRole('tab', { name: 'Invitations et blocages' }).click();
     await admin.heading('Invitations en direct').waitFor();
     await checkScreen(admin.page, 'screen-admin-feed');
     await admin.page

@@ -91,7 +91,10 @@ describe.skipIf(!browserTestsEnabled())('a lock-out, seen coming, seen, and seen
     );
     const lock = items.find((item) => item.siret === guessed);
     expect(lock).toBeDefined();
-    await api.call('POST', `/admin/locks/${lock!.id}/reset`, { token: admin });
+    await api.call('POST', `/admin/locks/${lock!.id}/reset`, {
+      token: admin,
+      body: { reason: 'Courrier retrouvé' },
+    });
 
     await expectCount(form().getByText(SIRET_LOCKED), 0, LIVE_TIMEOUT);
     await principal.toast(LIFTED).waitFor({ timeout: LIVE_TIMEOUT });
@@ -134,7 +137,10 @@ describe.skipIf(!browserTestsEnabled())('a lock-out, seen coming, seen, and seen
     // The earlier toast has gone: the one awaited below is this reset's.
     await expectCount(principal.toast(LIFTED), 0, 10_000);
     // « 3679 »: the support resets every counter of the principal.
-    await api.call('POST', `/admin/users/${me.id}/reset`, { token: await api.adminToken() });
+    await api.call('POST', `/admin/users/${me.id}/reset`, {
+      token: await api.adminToken(),
+      body: { reason: 'Appel au 3679' },
+    });
     await expectCount(cession.getByText(/La cession est bloquée/), 0, LIVE_TIMEOUT);
     await principal.toast(LIFTED).waitFor({ timeout: LIVE_TIMEOUT });
     expect(await cession.getByRole('button', { name: 'Céder les SIRETs' }).isDisabled()).toBe(

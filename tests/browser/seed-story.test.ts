@@ -73,6 +73,7 @@ describe.skipIf(!browserTestsEnabled())('the seed guide in three browsers', () =
     const admin = await PanelPage.open(adminBrowser);
     await admin.setServer(server.url);
     await admin.signIn(ADMIN.email, ADMIN.password);
+    await admin.page.getByRole('tab', { name: 'Invitations et blocages' }).click();
     await admin.heading('Invitations en direct').waitFor();
 
     // The principal signs up with the SIRET typed with spaces.

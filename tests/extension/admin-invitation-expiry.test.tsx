@@ -1,7 +1,7 @@
 /** The support feed says when a link ran out, from the snapshot and live (docs/domain.md rule 4). */
 import { screen, within } from '@testing-library/preact';
 import { describe, expect, it } from 'vitest';
-import { renderPanel } from './support/panel-harness.js';
+import { openTab, renderPanel } from './support/panel-harness.js';
 import { ADMIN, adminSnapshot, event, invitation } from './support/snapshots.js';
 
 async function openFeed() {
@@ -19,6 +19,7 @@ async function openFeed() {
       ],
     }),
   );
+  await openTab('Invitations et blocages');
   const feed = screen.getByRole('region', { name: 'Invitations en direct' });
   const item = (email: string) =>
     within(feed)

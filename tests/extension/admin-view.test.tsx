@@ -2,7 +2,7 @@ import { fireEvent, screen, within } from '@testing-library/preact';
 import { describe, expect, it } from 'vitest';
 import { LOCK_SCOPE_LABELS } from '../../shared/domain.js';
 import { ERRORS } from '../../shared/errors.js';
-import { clickButton, refusal, renderPanel, typeInto } from './support/panel-harness.js';
+import { clickButton, openTab, refusal, renderPanel, typeInto } from './support/panel-harness.js';
 import { ADMIN, adminSnapshot, event, invitation, lock } from './support/snapshots.js';
 
 async function openAdmin() {
@@ -22,6 +22,8 @@ async function openAdmin() {
       locks: [lock({ id: 7, email: 'bloque@exemple.fr', scope: 'cession', siret: null })],
     }),
   );
+  // The desk opens on « Rechercher »: the live feed is one tab away.
+  await openTab('Invitations et blocages');
   const feed = screen.getByRole('region', { name: 'Invitations en direct' });
   const items = () =>
     within(feed)
@@ -51,6 +53,7 @@ describe('Admin', () => {
         ],
       }),
     );
+    await openTab('Invitations et blocages');
     const feed = screen.getByRole('region', { name: 'Invitations en direct' });
     const items = within(feed)
       .getAllByRole('listitem')
@@ -116,7 +119,15 @@ describe('Admin', () => {
     const locks = screen.getByRole('region', { name: 'Comptes bloqués' });
     expect(locks.textContent).toContain('Cession des SIRETs');
     await clickButton(/^Réinitialiser bloque@exemple.fr/, locks);
-    expect(panel.api.resetLock).toHaveBeenCalledWith(7);
+    // The reason first: none, nothing is sent.
+    const dialog = screen.getByRole('dialog', { name: 'Lever le blocage' });
+    await clickButton('Lever le blocage', dialog);
+    expect(panel.api.resetLock).not.toHaveBeenCalled();
+    expect(within(dialog).getByText('Le motif est obligatoire.')).toBeTruthy();
+    typeInto('Motif', 'Courrier retrouvé', dialog);
+    await clickButton('Lever le blocage', dialog);
+    expect(panel.api.resetLock).toHaveBeenCalledWith(7, 'Courrier retrouvé');
+    expect(screen.queryByRole('dialog')).toBeNull();
     expect(screen.getByText('Blocage levé.', { selector: '.toast-text' })).toBeTruthy();
     expect(locks.textContent).toContain('bloque@exemple.fr');
     await panel.server((socket) => socket.sendEvent(event(4, 'lock.reset', { lockId: 7 })));
@@ -164,7 +175,10 @@ describe('Admin', () => {
     expect(row.textContent).toContain('20 échecs');
     expect(row.textContent).toContain('signalée le');
     await clickButton(/^Acquitter Alerte inscription SIRET 732 829 320 00074/, locks);
-    expect(panel.api.resetLock).toHaveBeenCalledWith(9);
+    const dialog = screen.getByRole('dialog', { name: 'Acquitter l’alerte' });
+    typeInto('Motif', 'Vérifié avec l’employeur', dialog);
+    await clickButton('Acquitter', dialog);
+    expect(panel.api.resetLock).toHaveBeenCalledWith(9, 'Vérifié avec l’employeur');
     await panel.server((socket) => socket.sendEvent(event(5, 'lock.reset', { lockId: 9 })));
     expect(within(locks).queryByText('Alerte inscription')).toBeNull();
     expect(screen.getByTestId('live-announcer').textContent).toBe('Alerte acquittée.');
@@ -179,6 +193,10 @@ describe('Admin', () => {
       /^Réinitialiser bloque@exemple.fr/,
       screen.getByRole('region', { name: 'Comptes bloqués' }),
     );
-    expect(screen.getByRole('alert').textContent).toContain(ERRORS.NOT_FOUND.message);
+    const dialog = screen.getByRole('dialog', { name: 'Lever le blocage' });
+    typeInto('Motif', 'Courrier retrouvé', dialog);
+    await clickButton('Lever le blocage', dialog);
+    // Said inside the dialog, which stays open.
+    expect(within(dialog).getByRole('alert').textContent).toContain(ERRORS.NOT_FOUND.message);
   });
 });

@@ -78,6 +78,44 @@ describe('which live changes notify', () => {
     expect(notificationKindOf(ceded, PRINCIPAL)).toBeNull();
   });
 
+  it('tells each member of a cession put back or of a new principal, in words of its own', () => {
+    const bySupportAgent = { id: 99, email: 'agent@support.fr', role: 'support' as const };
+    const reverted = by(
+      bySupportAgent,
+      event(12, 'space.cession_reverted', {
+        cessionId: 3,
+        how: 'undone',
+        fromSpaceId: 10,
+        toSpaceId: 11,
+        formerPrincipalId: PRINCIPAL.id,
+        formerPrincipalEmail: PRINCIPAL.email,
+        toPrincipalEmail: 'repreneur@exemple.fr',
+        sirets: [SIRET_A],
+        secondaryCount: 1,
+        missingSirets: [],
+        missingMembers: [],
+      }),
+    );
+    expect(notableChange(reverted, SECONDARY, ALL_NOTIFICATIONS_ON)).toMatchObject({
+      kind: 'cession',
+      title: 'Cession de votre espace',
+      message: expect.stringContaining(`a annulé la cession de ${PRINCIPAL.email}`),
+    });
+    const changed = by(
+      bySupportAgent,
+      event(13, 'space.principal_changed', {
+        principalId: SECONDARY.id,
+        principalEmail: SECONDARY.email,
+        formerPrincipalId: PRINCIPAL.id,
+        formerPrincipalEmail: PRINCIPAL.email,
+      }),
+    );
+    expect(notableChange(changed, PRINCIPAL, ALL_NOTIFICATIONS_ON)).toMatchObject({
+      kind: 'cession',
+      title: 'Utilisateur principal',
+    });
+  });
+
   it('stays silent on everything else: presence, other changes of the space', () => {
     const presence = event(0, 'presence.changed', { online: [1] });
     const removed = by(bySecondary, event(11, 'siret.removed', { siret: SIRET_A }));

@@ -235,9 +235,13 @@ describe('Historique (support)', () => {
   it('keeps the live invitations and locks in their own tab', async () => {
     await renderPanel({ signedInAs: ADMIN }).then((panel) => panel.serverSends(adminSnapshot()));
     expect(screen.getAllByRole('tab').map((tab) => tab.textContent)).toEqual([
+      'Rechercher',
+      'Aperçu',
       'Invitations et blocages',
       'Historique',
+      'Agents',
     ]);
+    await openTab('Invitations et blocages');
     expect(screen.getByRole('region', { name: 'Invitations en direct' })).toBeTruthy();
     expect(screen.getByRole('region', { name: 'Comptes bloqués' })).toBeTruthy();
   });

@@ -109,10 +109,12 @@ const CASES: Record<string, Case> = {
   'GET /admin/locks': { path: () => '/api/v1/admin/locks', allowed: ['admin'] },
   'POST /admin/locks/:id/reset': {
     path: (w) => `/api/v1/admin/locks/${w.lockId}/reset`,
+    body: () => ({ reason: 'Courrier retrouvé' }),
     allowed: ['admin'],
   },
   'POST /admin/users/:id/reset': {
     path: (w) => `/api/v1/admin/users/${w.spaceA.principal.id}/reset`,
+    body: () => ({ reason: 'Appel au 3679' }),
     allowed: ['admin'],
   },
   'POST /admin/dossiers': {

@@ -177,7 +177,13 @@ describeOnEachDatabase('checking the address of a cession before confirming it',
       expect.objectContaining({ scope: 'cession', userId: space.principal.id }),
     );
 
-    expect((await call(`/admin/users/${space.principal.id}/reset`, adminToken)).status).toBe(204);
+    expect(
+      (
+        await call(`/admin/users/${space.principal.id}/reset`, adminToken, {
+          reason: 'Appel au 3679',
+        })
+      ).status,
+    ).toBe(204);
     expect(await check(token, target.principal.email)).toEqual({
       status: 200,
       body: { email: target.principal.email },

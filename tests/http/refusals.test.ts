@@ -109,8 +109,12 @@ describeOnEachDatabase('refusals over HTTP', (getHandle) => {
     expect(lock).toMatchObject({ scope: 'add_siret', userId: w.spaceA.principal.id, failures: 5 });
     expect(http.published.some((e) => e.type === 'lock.locked')).toBe(true);
     expect(
-      (await http.call('POST', `/api/v1/admin/locks/${lock.id}/reset`, { token: w.tokens.admin }))
-        .status,
+      (
+        await http.call('POST', `/api/v1/admin/locks/${lock.id}/reset`, {
+          token: w.tokens.admin,
+          body: { reason: 'Courrier retrouvé' },
+        })
+      ).status,
     ).toBe(204);
     expect((await add(UNLOCK_CODE)).status).toBe(201);
   });

@@ -143,11 +143,13 @@ describeOnEachDatabase('the answers of the HTTP API', (getHandle) => {
     );
     await call('POST /admin/locks/:id/reset', `/admin/locks/${world.lockId}/reset`, {
       token: admin,
+      body: { reason: 'Courrier retrouvé' },
     });
     // That lock was the principal's only one: another space's principal has theirs.
     const other = await createRouteCheckWorld(db);
     await call('POST /admin/users/:id/reset', `/admin/users/${other.spaceA.principal.id}/reset`, {
       token: admin,
+      body: { reason: 'Appel au 3679' },
     });
     // Space C's cession into A: support finds it, A's principal refuses it; the other
     // world's is undone by support, and its space gets a new principal.

@@ -220,7 +220,7 @@ describeOnEachDatabase('messages a client receives', (getHandle, kind) => {
         '/api/v1/admin/dossiers',
         admin,
         { reference: 'R'.repeat(65), siret: world.freeSiret, unlockCode: 'CODE' },
-        'La référence ne peut pas dépasser 64 caractères.',
+        'La référence ne doit pas dépasser 64 caractères.',
       ],
       [
         'POST',

@@ -129,10 +129,12 @@ describeOnEachDatabase('unlock codes over HTTP', (getHandle) => {
     // Only a support agent lifts it; the principal cannot.
     const selfReset = await http.call('POST', `/api/v1/admin/users/${space.principal.id}/reset`, {
       token,
+      body: { reason: 'Moi-même' },
     });
     expect(selfReset.status).toBe(403);
     const reset = await http.call('POST', `/api/v1/admin/users/${space.principal.id}/reset`, {
       token: adminToken,
+      body: { reason: 'Appel au 3679' },
     });
     expect(reset.status).toBeLessThan(300);
     counts.resets += 1;

@@ -11,7 +11,7 @@ import {
   adminInvitationsQuery,
   changeDossierStatusBody,
   idParamSchema,
-  supportActionBody,
+  requiredReasonBody,
 } from '../../../shared/schemas.js';
 import { listInvitationViews } from '../../db/queries/invitations.js';
 import { listLockViews } from '../../db/queries/locks.js';
@@ -79,9 +79,9 @@ export function adminRoutes(
       tag: TAG,
       access: 'admin',
       params: idParams,
-      body: supportActionBody,
+      body: requiredReasonBody,
       answer: { status: 204, description: 'Blocage levé' },
-      errors: { 400: 'Saisie invalide', 404: 'Aucun blocage' },
+      errors: { 400: 'Motif manquant ou saisie invalide', 404: 'Aucun blocage' },
     },
     async (_c, { auth, params, body }) => {
       await services.run((trx) =>
@@ -101,9 +101,12 @@ export function adminRoutes(
       tag: TAG,
       access: 'admin',
       params: idParams,
-      body: supportActionBody,
+      body: requiredReasonBody,
       answer: { status: 204, description: 'Blocages levés' },
-      errors: { 400: 'Saisie invalide', 404: 'Aucun blocage pour cet utilisateur' },
+      errors: {
+        400: 'Motif manquant ou saisie invalide',
+        404: 'Aucun blocage pour cet utilisateur',
+      },
     },
     async (_c, { auth, params, body }) => {
       await services.run((trx) =>
@@ -140,6 +143,7 @@ export function adminRoutes(
             status: body.status,
             unlockCodeHash,
             ...(body.openedAt ? { openedAt: body.openedAt } : {}),
+            ...(body.reason ? { reason: body.reason } : {}),
           },
         ),
       );
@@ -167,7 +171,11 @@ export function adminRoutes(
         changeDossierStatus(
           trx,
           { userId: auth.user.id },
-          { dossierId: params.id, status: body.status },
+          {
+            dossierId: params.id,
+            status: body.status,
+            ...(body.reason ? { reason: body.reason } : {}),
+          },
         ),
       );
       const row = await findDossierById(db, params.id);

@@ -34,12 +34,27 @@ export class FakeSocket implements LiveSocket {
     return this;
   }
 
-  emit(_event: 'sync', request: SyncRequest, ack: (response: SyncResponse) => void): this {
+  /** The spaces a support agent's panel asked to watch (`watch-space`), in order. */
+  readonly watched: (number | null)[] = [];
+
+  emit(event: 'sync', request: SyncRequest, ack: (response: SyncResponse) => void): this;
+  emit(event: 'watch-space', spaceId: number | null): this;
+  emit(
+    event: 'sync' | 'watch-space',
+    request: SyncRequest | number | null,
+    ack?: (response: SyncResponse) => void,
+  ): this {
+    if (event === 'watch-space') {
+      this.watched.push(request as number | null);
+      return this;
+    }
+    if (!ack) return this;
+    const sync = request as SyncRequest;
     if (this.autoAnswer) {
-      const response = this.autoAnswer(request);
+      const response = this.autoAnswer(sync);
       queueMicrotask(() => ack(response));
     } else {
-      this.syncRequests.push({ request, answer: ack });
+      this.syncRequests.push({ request: sync, answer: ack });
     }
     return this;
   }
@@ -80,6 +95,11 @@ export class FakeSocket implements LiveSocket {
 
   sendEvent(event: ServerEvent): void {
     this.fire('event', event);
+  }
+
+  /** A change in a space a support agent's socket watches (`space-touched`). */
+  touchSpace(spaceId: number): void {
+    this.fire('space-touched', { spaceId });
   }
 
   /** Answers the oldest sync request still waiting. */

@@ -42,12 +42,33 @@ export function fakeApi(): FakeApi {
     setSecondarySirets: resolved(undefined),
     resendInvitation: resolved({ expiresAt: '2025-03-17T10:00:00.000Z' }),
     revokeInvitation: resolved(undefined),
+    refuseCession: resolved(undefined),
     exportAttributions: resolved(new Blob(['Adresse email;Statut utilisateur;SIRET\n'])),
     resetLock: resolved(undefined),
+    supportAccounts: resolved([]),
+    supportSpace: vi.fn(),
+    adminCessions: resolved([]),
+    undoCession: resolved(undefined),
+    makePrincipal: resolved(undefined),
+    adminResendInvitation: resolved({ expiresAt: '2025-03-17T10:00:00.000Z' }),
+    adminRevokeInvitation: resolved(undefined),
+    // Tests that read the answer say what it is.
+    addDossier: vi.fn(),
+    changeDossierStatus: vi.fn(),
     history: resolved({ entries: [], next: null }),
     exportHistory: resolved(new Blob(['Date;Auteur;Rôle;Changement;Description\n'])),
     adminHistory: resolved({ entries: [], next: null }),
     exportAdminHistory: resolved(new Blob(['Date;Auteur;Rôle;Changement;Description\n'])),
+    supportOverview: resolved({
+      pendingInvitations: 0,
+      validatedToday: 0,
+      expiredThisWeek: 0,
+      lockedAccounts: 0,
+      days: [],
+    }),
+    agents: resolved([]),
+    createAgent: vi.fn(),
+    deactivateAgent: resolved(undefined),
   } as FakeApi;
 }
 
