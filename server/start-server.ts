@@ -53,6 +53,7 @@ export async function startServer(
       bound.realtime?.publish(events);
     },
     endSession: (sessionId, reason) => bound.realtime?.endSession(sessionId, reason),
+    online: async (spaceId) => (bound.realtime ? bound.realtime.online(spaceId) : []),
   };
   const { app } = createApp({ db: database.db, config, mailer, logger, realtime: port });
 

@@ -242,6 +242,8 @@ export const supportSpaceView = z.strictObject({
   locks: z.array(lockView),
   /** The space's last history entries, newest first, as support sees them. */
   history: z.array(historyEntryView),
+  /** The ids of the members connected now. */
+  online: z.array(id),
 });
 export type SupportSpaceView = z.output<typeof supportSpaceView>;
 

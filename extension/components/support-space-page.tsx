@@ -87,7 +87,7 @@ function SpaceDetails({ space, onAct }: SpaceDetailsProps) {
     <>
       <p class="cell-detail">
         {space.principal
-          ? `Utilisateur principal : ${space.principal.email}`
+          ? `Utilisateur principal : ${space.principal.email}${space.online.includes(space.principal.id) ? ' (en ligne)' : ''}`
           : 'Aucun utilisateur principal'}
         {space.dissolvedAt && ` · dissous le ${formatDateTime(space.dissolvedAt)}`}
       </p>
@@ -159,8 +159,15 @@ function SpaceSecondaries({ space, onAct }: SpaceDetailsProps) {
         <ul class="support-cards">
           {space.secondaries.map((secondary) => (
             <li key={secondary.id} class="support-card">
-              <span class="support-card-title">{secondary.email}</span>
+              <span class="support-card-title">
+                <span
+                  class={`presence ${space.online.includes(secondary.id) ? 'presence-on' : 'presence-off'}`}
+                  aria-hidden="true"
+                />
+                {secondary.email}
+              </span>
               <span class="cell-detail">
+                {space.online.includes(secondary.id) ? 'En ligne · ' : 'Hors ligne · '}
                 <span class={`badge badge-${secondary.status}`}>
                   {USER_STATUS_LABELS[secondary.status]}
                 </span>{' '}

@@ -11,6 +11,8 @@ import type { RuleResult } from '../rules/run-rule.js';
 export interface RealtimePort {
   publish(events: StoredEvent[]): void;
   endSession(sessionId: number, reason: 'logout' | 'removed' | 'expired'): void;
+  /** The members of a space connected now, on every node (the support's page of it). */
+  online(spaceId: number): Promise<number[]>;
 }
 
 export interface AppDeps {

@@ -16,7 +16,7 @@ import { relayCommits } from './cluster/commit-relay.js';
 import { traceDelivery } from './cluster/delivery-trace.js';
 import { attachPostgresAdapter } from './cluster/postgres-adapter.js';
 import { openSocketServer, type SocketServerOptions } from './open-socket-server.js';
-import { createPresenceNotifier } from './presence.js';
+import { createPresenceNotifier, listOnlineMembersOrLocal } from './presence.js';
 import { endSession, publishEvents, type SessionEndReason } from './publish-events.js';
 import type { RealtimeServer } from './realtime-server.js';
 import { consoleLogger, type RealtimeLogger } from './realtime-logger.js';
@@ -52,6 +52,8 @@ export interface Realtime {
   publish(events: readonly StoredEvent[]): void;
   /** Tells the sockets of a session that it ended, then disconnects them, on every node. */
   endSession(sessionId: number, reason: SessionEndReason): void;
+  /** The members of a space connected now, on every node (this node's alone if the others fail). */
+  online(spaceId: number): Promise<number[]>;
   /** Ends this node's sockets whose session is no longer valid; resolves with how many. */
   sweepSessions(): Promise<number>;
   /** Disconnects this node's sockets and closes the adapter; the HTTP server stays the caller's. */
@@ -99,6 +101,7 @@ export function createRealtime(options: RealtimeOptions): Realtime {
       traceDelivery('delivered-here', events);
       cluster?.commits.send(events);
     },
+    online: (spaceId) => listOnlineMembersOrLocal(io, spaceId, logger),
     endSession(sessionId, reason) {
       if (!closing) endSession(io, sessionId, reason);
     },

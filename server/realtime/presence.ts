@@ -8,7 +8,7 @@ import { ephemeralEvent } from './project-event.js';
 import { createRateMeter, RATE_WINDOW_MS } from './rate-meter.js';
 import type { RealtimeServer } from './realtime-server.js';
 import type { RealtimeLogger } from './realtime-logger.js';
-import { spaceRoom } from './rooms.js';
+import { spaceRoom, spaceWatchRoom } from './rooms.js';
 
 /** How long the other nodes have to answer; a node that died answers never. */
 const PRESENCE_TIMEOUT_MS = 3000;
@@ -119,6 +119,8 @@ export function createPresenceNotifier(io: RealtimeServer, logger: RealtimeLogge
         const online = await listOnlineMembers(io, spaceId);
         if (stopped) return;
         io.to(spaceRoom(spaceId)).emit('event', ephemeralEvent('presence.changed', { online }));
+        // A support agent's page of the space shows who is online too (docs/api.md, « watch-space »).
+        io.to(spaceWatchRoom(spaceId)).emit('space-touched', { spaceId });
       }
     } catch (error) {
       if (!stopped) logger.warn({ err: error, spaceId }, 'presence update failed');

@@ -44,7 +44,7 @@ function routeRegistry() {
     },
     mailer: {} as Mailer,
     logger: createLogger({ level: 'silent' }),
-    realtime: { publish: () => {}, endSession: () => {} },
+    realtime: { publish: () => {}, endSession: () => {}, online: async () => [] },
   });
   return registry;
 }

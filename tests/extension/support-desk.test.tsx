@@ -72,6 +72,7 @@ const SPACE: SupportSpaceView = {
       text: 'chef@acme.fr a invité nouveau@acme.fr.',
     },
   ],
+  online: [2],
 };
 
 function cession(overrides: Partial<CessionView> & { id: number }): CessionView {
@@ -218,6 +219,10 @@ describe('Support desk: a space whole', () => {
     expect(secondaries.textContent).toContain('adjoint@acme.fr');
     expect(secondaries.textContent).toContain('SIRET : 732 829 320 00074');
     expect(secondaries.textContent).toContain('En attente de validation');
+    // Who is connected now: the adjoint is, the newcomer is not.
+    const cards = within(secondaries).getAllByRole('listitem');
+    expect(cards[0]!.textContent).toContain('En ligne');
+    expect(cards[1]!.textContent).toContain('Hors ligne');
     // Only an active secondary can become principal.
     expect(within(secondaries).getAllByRole('button', { name: /^Rendre principal/ })).toHaveLength(
       1,

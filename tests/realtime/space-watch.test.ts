@@ -9,6 +9,7 @@ import { setSecondarySirets } from '../../server/rules/set-secondary-sirets.js';
 import { describeOnEachDatabase } from '../support/databases.js';
 import { createAdmin, createPrincipalWithSpace, createSecondary } from '../support/fixtures.js';
 import { startInProcessServer, type InProcessServer } from '../support/in-process-server.js';
+import { callOverHttp } from '../support/http-client.js';
 import { TestClient, tokenFor } from '../support/socket-clients.js';
 
 describeOnEachDatabase('support watching a space', (getHandle) => {
@@ -30,6 +31,31 @@ describeOnEachDatabase('support watching a space', (getHandle) => {
     client.socket.on('space-touched', ({ spaceId }) => seen.push(spaceId));
     return seen;
   }
+
+  it('tells a watching agent who comes and goes in the space, and the page says who is online', async () => {
+    const { db } = getHandle();
+    const agent = await createAdmin(db);
+    const space = await createPrincipalWithSpace(db);
+    const holder = await createSecondary(db, space);
+    const agentToken = await tokenFor(db, agent.user.id);
+    const client = await TestClient.connect(server.url, agentToken);
+    opened.push(client);
+    const seen = touches(client);
+    client.socket.emit('watch-space', space.spaceId);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const onlineOnPage = async () =>
+      (
+        await callOverHttp(server.url, 'GET', `/api/v1/admin/spaces/${space.spaceId}`, {
+          token: agentToken,
+        })
+      ).body.online as number[];
+    expect(await onlineOnPage()).toEqual([]);
+
+    const member = await TestClient.connect(server.url, await tokenFor(db, holder.user.id));
+    opened.push(member);
+    await expect.poll(() => seen.length, { timeout: 8_000 }).toBeGreaterThan(0);
+    expect(await onlineOnPage()).toEqual([holder.user.id]);
+  });
 
   it('tells a watching agent of each change in that space only, and forgets the watch on null', async () => {
     const { db } = getHandle();

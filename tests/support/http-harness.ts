@@ -78,6 +78,8 @@ export function createHttpHarness(
         endedSessions.push(sessionId);
         options.realtime?.endSession(sessionId, reason);
       },
+      // No socket here unless a realtime server is given.
+      online: async (spaceId) => (options.realtime ? options.realtime.online(spaceId) : []),
     },
   });
 

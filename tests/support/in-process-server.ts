@@ -63,6 +63,7 @@ export async function startInProcessServer(
     realtime: {
       publish: (events) => bound.realtime?.publish(events),
       endSession: (sessionId, reason) => bound.realtime?.endSession(sessionId, reason),
+      online: async (spaceId) => (bound.realtime ? bound.realtime.online(spaceId) : []),
     },
   });
   const httpServer = await new Promise<HttpServer>((resolve, reject) => {

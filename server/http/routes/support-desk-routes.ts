@@ -29,7 +29,7 @@ import type { Database } from '../../db/schema.js';
 import { readSpaceHistoryForSupport } from '../../history/read-history.js';
 import { DomainError } from '../../rules/domain-error.js';
 import type { Authenticated } from '../../auth/sessions.js';
-import type { AppEnv, AppServices } from '../context.js';
+import type { AppEnv, AppServices, RealtimePort } from '../context.js';
 import { defineRoute, type RouteRegistry } from '../define-route.js';
 
 const TAG = 'Support';
@@ -85,7 +85,7 @@ export function supportDeskRoutes(
       answer: { status: 200, description: 'L’espace', schema: supportSpaceAnswer },
       errors: { 400: 'Identifiant invalide', 403: 'Réservé au support', 404: 'Espace inconnu' },
     },
-    async (_c, { auth, params }) => readSpace(db, auth, params.id),
+    async (_c, { auth, params }) => readSpace(db, auth, params.id, services.realtime),
   );
 
   defineRoute(
@@ -112,11 +112,12 @@ async function readSpace(
   db: Kysely<Database>,
   auth: Authenticated,
   spaceId: number,
+  realtime: Pick<RealtimePort, 'online'>,
 ): Promise<SupportSpaceView> {
   const space = await findSpaceWithPrincipal(db, spaceId);
   if (!space) throw new DomainError('NOT_FOUND');
   const viewer = { userId: auth.user.id, role: auth.user.role, spaceId: null };
-  const [sirets, dossiers, secondaries, invitations, locks, history] = await Promise.all([
+  const [sirets, dossiers, secondaries, invitations, locks, history, online] = await Promise.all([
     listSiretsOfSpace(db, spaceId),
     listDossiersOfSpace(db, spaceId),
     listSecondariesForSupport(db, spaceId),
@@ -127,6 +128,8 @@ async function readSpace(
     }),
     listLockViews(db, { spaceId }),
     readSpaceHistoryForSupport(db, viewer, spaceId, SPACE_HISTORY_ENTRIES),
+    // Presence lives in the sockets; a dissolved space has nobody left to count.
+    space.dissolvedAt ? [] : realtime.online(spaceId),
   ]);
   return {
     id: space.id,
@@ -141,6 +144,7 @@ async function readSpace(
     invitations,
     locks,
     history: history.entries,
+    online,
   };
 }
 
