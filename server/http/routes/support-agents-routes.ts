@@ -12,7 +12,7 @@ import {
 } from '../../../shared/api-answers.js';
 import { createAgentBody, idParamSchema, requiredReasonBody } from '../../../shared/schemas.js';
 import { listAgentViews } from '../../db/queries/agents.js';
-import { agentInvitationMail } from '../../mail/agent-invitation-mail.js';
+import { agentInvitationMail } from '../../mail/invitation-mail.js';
 import { createAgent, deactivateAgent } from '../../rules/support-agents.js';
 import {
   supportResendInvitation,
