@@ -3,6 +3,7 @@
  * input, runs one rule in one transaction, and lets the realtime side publish
  * what it committed.
  */
+import { createOriginPolicy } from '../extension-origins.js';
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
@@ -38,7 +39,7 @@ export function createApp(deps: AppDeps): { app: Hono<AppEnv>; registry: RouteRe
   const app = new Hono<AppEnv>();
   const registry: RouteRegistry = [];
   const ownOrigin = new URL(deps.config.publicUrl).origin;
-  const allowedOrigins = new Set([ownOrigin, ...deps.config.allowedOrigins]);
+  const isAllowedOrigin = createOriginPolicy([ownOrigin, ...deps.config.allowedOrigins]);
 
   app.use(async (c, next) => {
     const requestId = randomUUID();
@@ -63,7 +64,7 @@ export function createApp(deps: AppDeps): { app: Hono<AppEnv>; registry: RouteRe
   app.use(
     `${API_BASE}/*`,
     cors({
-      origin: (origin) => (allowedOrigins.has(origin) ? origin : null),
+      origin: (origin) => (isAllowedOrigin(origin) ? origin : null),
       allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
       allowHeaders: ['Authorization', 'Content-Type'],
       exposeHeaders: ['X-Request-Id', 'Content-Disposition'],

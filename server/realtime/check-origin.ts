@@ -5,16 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { ERRORS } from '../../shared/errors.js';
-
-/** `Origin` as browsers send it: scheme, host and non-default port, no path. */
-export function normalizeOrigin(origin: string): string {
-  try {
-    const url = new URL(origin.trim());
-    return `${url.protocol}//${url.host}`.toLowerCase();
-  } catch {
-    return origin.trim().replace(/\/+$/, '').toLowerCase();
-  }
-}
+import { createOriginPolicy, normalizeOrigin } from '../extension-origins.js';
 
 /** The server's own origin (if any) and the listed ones, normalized. */
 export function allowedOriginsOf(
@@ -32,19 +23,19 @@ type AllowRequest = (
 ) => void;
 
 /**
- * Accepts the server's own origin and the listed ones (the extension's). A
- * request without `Origin` comes from no browser page (a script, a test): the
- * token check still applies to it.
+ * Accepts the server's own origin, the listed ones and the extension's
+ * (server/extension-origins.ts). A request without `Origin` comes from no
+ * browser page (a script, a test): the token check still applies to it.
  */
 export function createOriginCheck(
   publicOrigin: string | null,
   allowedOrigins: readonly string[],
 ): AllowRequest {
-  const allowed = new Set(allowedOriginsOf(publicOrigin, allowedOrigins));
+  const isAllowed = createOriginPolicy(allowedOriginsOf(publicOrigin, allowedOrigins));
   return (req, callback) => {
     const origin = req.headers.origin;
     if (origin === undefined) return callback(null, true);
-    if (allowed.has(normalizeOrigin(origin))) return callback(null, true);
+    if (isAllowed(origin)) return callback(null, true);
     // Engine.IO sends this text to the client as the refusal's message.
     callback(ERRORS.FORBIDDEN.message, false);
   };

@@ -7,6 +7,7 @@ import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Http2SecureServer, Http2Server } from 'node:http2';
 import type { Server as HttpsServer } from 'node:https';
 import { Server } from 'socket.io';
+import { createOriginPolicy } from '../extension-origins.js';
 import { allowedOriginsOf, createOriginCheck } from './check-origin.js';
 import { sendProtocolRefusalsInFrench } from './french-protocol-messages.js';
 import type { RealtimeServer } from './realtime-server.js';
@@ -21,12 +22,16 @@ export interface SocketServerOptions {
 
 export function openSocketServer(options: SocketServerOptions): RealtimeServer {
   const { publicOrigin, allowedOrigins } = options;
+  const isAllowedOrigin = createOriginPolicy(allowedOriginsOf(publicOrigin, allowedOrigins));
   const io: RealtimeServer = new Server(options.httpServer, {
     path: '/socket.io',
     serveClient: false,
     allowRequest: createOriginCheck(publicOrigin, allowedOrigins),
     // Only for HTTP long polling; WebSockets are checked by allowRequest above.
-    cors: { origin: allowedOriginsOf(publicOrigin, allowedOrigins) },
+    cors: {
+      origin: (origin, callback) =>
+        callback(null, origin !== undefined && isAllowedOrigin(origin) ? origin : false),
+    },
   });
 
   sendProtocolRefusalsInFrench(io);

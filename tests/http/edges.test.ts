@@ -11,7 +11,7 @@ describeOnEachDatabase('the edges of the HTTP server', (getHandle) => {
     expect(res.body).toEqual({ ok: true });
   });
 
-  it('allows cross-origin calls from its own origin and the extension only', async () => {
+  it('allows cross-origin calls from its own origin and the extension (Chrome, any Firefox installation) only', async () => {
     const http = createHttpHarness(getHandle().db);
     const preflight = (origin: string) =>
       http.call('OPTIONS', '/api/v1/me', {
@@ -33,6 +33,15 @@ describeOnEachDatabase('the edges of the HTTP server', (getHandle) => {
     expect(
       (await preflight('chrome-extension://another')).headers.get('access-control-allow-origin'),
     ).toBeNull();
+    // Any Firefox installation (its own random UUID), and nothing that only looks like one.
+    const firefox = 'moz-extension://0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+    expect((await preflight(firefox)).headers.get('access-control-allow-origin')).toBe(firefox);
+    for (const lookAlike of ['moz-extension://evil', `${firefox}.evil.example`]) {
+      expect(
+        (await preflight(lookAlike)).headers.get('access-control-allow-origin'),
+        lookAlike,
+      ).toBeNull();
+    }
   });
 
   it('publishes an OpenAPI document generated from the route schemas', async () => {

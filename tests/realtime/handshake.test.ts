@@ -146,7 +146,7 @@ describeOnEachDatabase('Socket.IO handshake', (getHandle) => {
 
 describe('origin normalisation', () => {
   it('compares origins as browsers send them', async () => {
-    const { normalizeOrigin } = await import('../../server/realtime/check-origin.js');
+    const { normalizeOrigin } = await import('../../server/extension-origins.js');
     expect(normalizeOrigin('HTTP://LocalHost:8787/')).toBe('http://localhost:8787');
     expect(normalizeOrigin('https://example.fr:443')).toBe('https://example.fr');
     expect(normalizeOrigin('chrome-extension://abcdef/')).toBe('chrome-extension://abcdef');

@@ -15,19 +15,36 @@ import { startInProcessServer, type InProcessServer } from '../support/in-proces
 import { connectError, TestClient, tokenFor } from '../support/socket-clients.js';
 import { reportSecuritySummary } from './support/security-summary.js';
 
-/** Refused: other sites, the opaque `null` origin, other extensions, look-alikes. */
+/**
+ * Refused: other sites, the opaque `null` origin, other Chrome extensions,
+ * look-alikes, and Firefox origins that are no installation's (not a UUID,
+ * or a UUID with a path or a site behind it).
+ */
 const FOREIGN_ORIGINS = [
   'https://evil.example',
   'null',
   'chrome-extension://ponmlkjihgfedcbaponmlkjihgfedcba',
   `${EXTENSION_ORIGIN}.evil.example`,
   'moz-extension://abcdefghijklmnopabcdefghijklmnop',
+  'moz-extension://0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d.evil.example',
+  'https://0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
   'http://localhost:8788',
   'https://localhost:8787',
   'http://localhost:8787.evil.example',
   'http://evil.example#http://localhost:8787',
 ];
-const ALLOWED_ORIGINS = [EXTENSION_ORIGIN, PUBLIC_URL];
+/**
+ * Firefox gives each installation a random `moz-extension://<UUID>` origin:
+ * any of them is an installation of an extension, never a web page.
+ */
+const firefoxInstallation = () =>
+  `moz-extension://${[4, 2, 2, 2, 6].map((n) => randomBytes(n).toString('hex')).join('-')}`;
+const ALLOWED_ORIGINS = [
+  EXTENSION_ORIGIN,
+  PUBLIC_URL,
+  firefoxInstallation(),
+  firefoxInstallation(),
+];
 
 const summary = {
   refusedWebSocket: 0,
@@ -104,7 +121,7 @@ describe('Origin check of the socket endpoint', () => {
     }
   });
 
-  it('opens both transports for the extension and the server itself', async () => {
+  it('opens both transports for the extension in Chrome, in any Firefox installation, and the server itself', async () => {
     for (const origin of ALLOWED_ORIGINS) {
       expect(await upgradeStatus(server.url, origin), origin).toBe(101);
       summary.acceptedWebSocket += 1;
@@ -121,6 +138,10 @@ describe('Origin check of the socket endpoint', () => {
     const client = await TestClient.connect(server.url, token, { origin: EXTENSION_ORIGIN });
     expect(client.snapshot.kind).toBe('member');
     client.close();
+    // A Firefox installation nobody configured gets its view too.
+    const firefox = await TestClient.connect(server.url, token, { origin: firefoxInstallation() });
+    expect(firefox.snapshot.kind).toBe('member');
+    firefox.close();
   });
 
   it('lets a client with no Origin (no browser page) open a transport, but still wants a token', async () => {
