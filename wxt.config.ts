@@ -16,19 +16,34 @@ const OTHER_SERVERS = ['http://*/*', 'https://*/*'];
 
 export default defineConfig({
   srcDir: 'extension',
+  // Icons and _locales live beside the sources (WXT's default is <root>/public).
+  publicDir: 'extension/public',
   outDir: '.output',
   imports: false,
   // The Firefox store's sources archive: what rebuilds the extension, never local data.
-  zip: { excludeSources: ['data/**', 'server/**', 'tests/**', 'test-results/**', '.ci/**'] },
+  // WXT already leaves out node_modules, dot-files, *.test.* and .output; the
+  // screenshots and benchmark results are megabytes that rebuild nothing.
+  zip: {
+    excludeSources: [
+      'data/**',
+      'server/**',
+      'tests/**',
+      'test-results/**',
+      '.ci/**',
+      'docs/screenshots/**',
+      'benchmarks/**',
+    ],
+  },
   manifest: ({ browser }) => ({
-    name: 'QRP Paramétrage',
-    description:
-      'Panneau « Paramétrage » en direct pour Questionnaires Risques Professionnels : SIRETs, utilisateurs secondaires, dossiers.',
+    // The stores' words, French first: extension/public/_locales/{fr,en}/messages.json.
+    default_locale: 'fr',
+    name: '__MSG_extName__',
+    description: '__MSG_extDescription__',
     // Notifications and the badge tell of live changes while the panel is closed;
     // an alarm wakes a stopped worker so that it reconnects and catches up.
     permissions: ['storage', 'notifications', 'alarms'],
     host_permissions: LOOPBACK_HOSTS,
-    action: { default_title: 'Ouvrir le Paramétrage QRP' },
+    action: { default_title: '__MSG_actionTitle__' },
     ...(browser === 'firefox'
       ? {
           // Firefox (Manifest V2): optional origins are optional permissions.
@@ -36,12 +51,15 @@ export default defineConfig({
           browser_specific_settings: {
             gecko: {
               id: 'parametrage@qrp.local',
-              strict_min_version: '128.0',
+              // 140 (an ESR) is the first Firefox that reads data_collection_permissions;
+              // Firefox for Android reads it from 142 (web-ext lint warns below these).
+              strict_min_version: '140.0',
               // The sign-in e-mail and password go to the employer's own QRP server.
               data_collection_permissions: {
                 required: ['authenticationInfo', 'personallyIdentifyingInfo'],
               },
             },
+            gecko_android: { strict_min_version: '142.0' },
           },
         }
       : { key: EXTENSION_KEY, optional_host_permissions: OTHER_SERVERS }),

@@ -42,11 +42,13 @@ const EXTENSION_INPUTS = [
 /**
  * The Chrome build in `.output/chrome-mv3` (or `.output/chrome-mv3-<mode>`),
  * built by `wxt build` unless the stamp says its sources are unchanged.
- * @param {{ mode?: string }} [options]
+ * `browser: 'firefox'`: the Firefox build, in `.output/firefox-mv2[-<mode>]`.
+ * @param {{ mode?: string, browser?: 'chrome' | 'firefox' }} [options]
  * @returns {{ dir: string, built: boolean }}
  */
 export function ensureExtensionBuild(options = {}) {
-  const dir = join(ROOT, '.output', options.mode ? `chrome-mv3-${options.mode}` : 'chrome-mv3');
+  const target = options.browser === 'firefox' ? 'firefox-mv2' : 'chrome-mv3';
+  const dir = join(ROOT, '.output', options.mode ? `${target}-${options.mode}` : target);
   const stamp = `${dir}.sources.json`;
   const files = listFiles(EXTENSION_INPUTS);
   const hash = hashFiles(files);
@@ -54,7 +56,11 @@ export function ensureExtensionBuild(options = {}) {
     return { dir, built: false };
   }
   console.warn(`Building the extension into ${relative(ROOT, dir)} (its sources changed)…`);
-  const args = ['build', ...(options.mode ? ['--mode', options.mode] : [])];
+  const args = [
+    'build',
+    ...(options.mode ? ['--mode', options.mode] : []),
+    ...(options.browser === 'firefox' ? ['-b', 'firefox'] : []),
+  ];
   execFileSync(join(ROOT, 'node_modules/.bin/wxt'), args, {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -14,6 +14,7 @@ import { startBackgroundLive } from '../background/start-live.js';
 interface SidebarAction {
   open(): Promise<void>;
   toggle(): Promise<void>;
+  isOpen(details: { windowId?: number }): Promise<boolean>;
 }
 
 interface ChromeSidePanel {
@@ -57,10 +58,27 @@ export default defineBackground(() => {
   browser.runtime.onMessage.addListener((message, sender, sendResponse) => {
     if (!isLauncherMessage(message) || sender.id !== browser.runtime.id) return undefined;
     if (message.type === 'qrp:open-panel') {
-      // Called before any await: the launcher's click is the gesture both browsers require.
-      const opening = api.sidePanel
-        ? api.sidePanel.open({ tabId: sender.tab?.id, windowId: sender.tab?.windowId })
-        : api.sidebarAction?.open();
+      const openInTab = () =>
+        browser.tabs.create({
+          url: browser.runtime.getURL('/sidepanel.html'),
+          windowId: sender.tab?.windowId,
+        });
+      // Called before any await: the launcher's click is the gesture Chrome requires. Firefox
+      // opens its sidebar only for a gesture made in the extension's own pages and refuses a
+      // click relayed from the portal's page: the panel then opens in a tab, unless the
+      // sidebar is open already (it then shows the user's own tab, as below).
+      const sidebar = api.sidebarAction;
+      const opening = message.inTab
+        ? openInTab()
+        : api.sidePanel
+          ? api.sidePanel.open({ tabId: sender.tab?.id, windowId: sender.tab?.windowId })
+          : sidebar
+              ?.open()
+              .catch(async () =>
+                (await sidebar.isOpen({ windowId: sender.tab?.windowId }))
+                  ? undefined
+                  : openInTab(),
+              );
       // The panel, new or already open, shows the signed-in user's own tab.
       const asking = readStoredState(local, session).then((stored) =>
         session.set({ [OPEN_TAB_REQUEST]: launcherTabOf(stored.session?.user.role ?? null) }),

@@ -20,7 +20,7 @@ export default defineContentScript({
       state: () => send<LauncherStateReply>({ type: 'qrp:launcher-state' }),
       // Sent straight from the click: Chrome lets the background open the panel
       // only while the user's gesture lasts.
-      openPanel: () => void send({ type: 'qrp:open-panel' }).catch(() => undefined),
+      openPanel: ({ inTab }) => void send({ type: 'qrp:open-panel', inTab }).catch(() => undefined),
     });
     if (!launcher) return;
     void launcher.refresh();

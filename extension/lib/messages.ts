@@ -1,7 +1,10 @@
 /** Messages from the portal's launcher (content script) to the background. */
 import type { Role } from '../../shared/domain.js';
 
-export type LauncherMessage = { type: 'qrp:launcher-state' } | { type: 'qrp:open-panel' };
+export type LauncherMessage =
+  | { type: 'qrp:launcher-state' }
+  // `inTab`: « Ouvrir dans un onglet », the panel's page in a tab of its own.
+  | { type: 'qrp:open-panel'; inTab?: boolean };
 
 /**
  * Who is signed in (`null`: nobody) and, for a principal, how many invitations

@@ -7,8 +7,8 @@
 import type { LauncherStateReply } from '../lib/messages.js';
 import {
   LAUNCHER_HOST_ID,
-  LAUNCHER_HTML,
   LAUNCHER_STYLE,
+  createLauncherButton,
   findLauncherAnchor,
   launcherLabel,
   pendingLabel,
@@ -16,7 +16,8 @@ import {
 
 export interface LauncherBackend {
   state(): Promise<LauncherStateReply>;
-  openPanel(): void;
+  /** `inTab`: open the panel's page in a new tab instead of the side panel / sidebar. */
+  openPanel(options: { inTab: boolean }): void;
 }
 
 export interface MountedLauncher {
@@ -48,15 +49,20 @@ export function mountLauncher(doc: Document, backend: LauncherBackend): MountedL
   const root = host.attachShadow({ mode: 'open' });
   const style = doc.createElement('style');
   style.textContent = LAUNCHER_STYLE;
-  const template = doc.createElement('template');
-  template.innerHTML = LAUNCHER_HTML;
-  root.append(style, template.content.cloneNode(true));
+  root.append(style, createLauncherButton(doc));
 
   const button = root.querySelector('button');
   const label = root.querySelector<HTMLElement>('.label');
   const badge = root.querySelector<HTMLElement>('.badge');
   const spoken = root.querySelector<HTMLElement>('.sr');
-  button?.addEventListener('click', () => backend.openPanel());
+  // Ctrl/⌘-click or a middle click opens it in a tab, as on a link: « Ouvrir dans un
+  // onglet » gives a wider panel (and it is how the Firefox tests reach the panel's page).
+  button?.addEventListener('click', (event) =>
+    backend.openPanel({ inTab: event.ctrlKey || event.metaKey }),
+  );
+  button?.addEventListener('auxclick', (event) => {
+    if (event.button === 1) backend.openPanel({ inTab: true });
+  });
 
   async function refresh(): Promise<void> {
     const { role, pending } = await backend.state().catch(() => SIGNED_OUT);

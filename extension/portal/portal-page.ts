@@ -60,8 +60,27 @@ button:focus-visible { outline: 3px solid #c4380a; outline-offset: 2px; }
 }
 `;
 
-/** The launcher's markup; the label goes in `.label`, the count in `.badge` and `.sr`. */
-export const LAUNCHER_HTML = `<button type="button" part="launcher"><span class="label"></span><span class="badge" aria-hidden="true" hidden></span><span class="sr"></span></button>`;
+/**
+ * The launcher's button, built with DOM calls (no markup parsed into the
+ * portal's page): the label goes in `.label`, the count in `.badge` and `.sr`.
+ */
+export function createLauncherButton(doc: Document): HTMLButtonElement {
+  const button = doc.createElement('button');
+  button.type = 'button';
+  button.setAttribute('part', 'launcher');
+  const part = (className: string) => {
+    const span = doc.createElement('span');
+    span.className = className;
+    button.append(span);
+    return span;
+  };
+  part('label');
+  const badge = part('badge');
+  badge.setAttribute('aria-hidden', 'true');
+  badge.hidden = true;
+  part('sr');
+  return button;
+}
 
 /**
  * What the launcher says, by who is signed in: a principal goes to « Paramétrage »,

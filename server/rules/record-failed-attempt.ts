@@ -43,9 +43,13 @@ export async function recordFailedAttempt(
     const lock = await findLockView(trx, row.id);
     if (lock) {
       drafts.push(draft(ADMIN_STREAM, 'lock.locked', { lock }));
-      // The principal who typed the attempts sees their own lock; no secondary does.
+      // The principal who typed the attempts sees their own lock; no secondary does. How
+      // support names the space is support's alone.
       const spaceId = spaceOfCounter(key);
-      if (spaceId !== null) drafts.push(draft(spaceStream(spaceId), 'lock.locked', { lock }, []));
+      const { spaceId: _named, spaceName: _forSupport, ...own } = lock;
+      if (spaceId !== null) {
+        drafts.push(draft(spaceStream(spaceId), 'lock.locked', { lock: own }, []));
+      }
     }
   }
   // Taken after the attempt's own counter, as every try of the wider count does:

@@ -1,27 +1,29 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_ACTION_TITLE } from '../../extension/background/badge.js';
 import { EXTENSION_ID } from '../../extension/extension-id.js';
 import { EXTENSION_KEY } from '../../wxt.config.js';
+import {
+  build,
+  npmRun,
+  OUTPUT,
+  readJson,
+  ROOT,
+  withOutputLock,
+  type Manifest,
+} from './support/wxt-output.js';
 
-const run = promisify(execFile);
-const root = join(import.meta.dirname, '..', '..');
 const LOOPBACK = ['http://localhost/*', 'http://127.0.0.1/*'];
 const PORTAL = ['https://questionnaires-risquepro.ameli.fr/*', 'http://localhost/*'];
+const LOCALES = ['fr', 'en'];
 
-type Manifest = Record<string, unknown> & {
-  permissions?: string[];
-  content_scripts?: { matches: string[]; js: string[] }[];
-};
+type Messages = Record<string, { message: string; description?: string }>;
 
-async function build(args: string[], outDir: string): Promise<Manifest> {
-  await run('npx', ['wxt', 'build', ...args], { cwd: root, timeout: 120_000 });
-  return JSON.parse(
-    await readFile(join(root, '.output', outDir, 'manifest.json'), 'utf8'),
-  ) as Manifest;
+/** Every `__MSG_name__` the manifest names. */
+function messageNames(manifest: Manifest): string[] {
+  return [...JSON.stringify(manifest).matchAll(/__MSG_(\w+)__/g)].map((match) => match[1] ?? '');
 }
 
 /** Chrome's id from a manifest key: sha256 of the DER key, first 32 hex digits read 0-f as a-p. */
@@ -35,8 +37,10 @@ describe('extension build', { timeout: 240_000 }, () => {
   let firefox: Manifest;
 
   beforeAll(async () => {
-    chrome = await build([], 'chrome-mv3');
-    firefox = await build(['-b', 'firefox'], 'firefox-mv2');
+    [chrome, firefox] = await withOutputLock(async () => [
+      await build([], 'chrome-mv3'),
+      await build(['-b', 'firefox'], 'firefox-mv2'),
+    ]);
   }, 240_000);
 
   it('builds a Chrome MV3 side panel with only the permissions it uses', () => {
@@ -51,7 +55,55 @@ describe('extension build', { timeout: 240_000 }, () => {
     ]);
     expect(chrome.host_permissions).toEqual(LOOPBACK);
     expect(chrome.optional_host_permissions).toEqual(['http://*/*', 'https://*/*']);
-    expect(chrome.action).toEqual({ default_title: 'Ouvrir le Paramétrage QRP' });
+    expect(chrome.action).toEqual({ default_title: '__MSG_actionTitle__' });
+  });
+
+  it('names the extension in French by default and in English, each locale holding every message', async () => {
+    for (const [manifest, outDir] of [
+      [chrome, 'chrome-mv3'],
+      [firefox, 'firefox-mv2'],
+    ] as const) {
+      expect(manifest.default_locale).toBe('fr');
+      expect(manifest.name).toBe('__MSG_extName__');
+      expect(manifest.description).toBe('__MSG_extDescription__');
+      const names = messageNames(manifest);
+      expect(names.sort()).toEqual(['actionTitle', 'extDescription', 'extName']);
+      for (const locale of LOCALES) {
+        const messages = await readJson<Messages>(
+          join(OUTPUT, outDir, '_locales', locale, 'messages.json'),
+        );
+        for (const name of names) expect(messages[name]?.message, `${locale} ${name}`).toBeTruthy();
+        // The stores' limits: AMO's name, the Chrome Web Store's description.
+        expect(messages.extName?.message.length).toBeLessThanOrEqual(50);
+        expect(messages.extDescription?.message.length).toBeLessThanOrEqual(132);
+      }
+    }
+    const french = await readJson<Messages>(
+      join(OUTPUT, 'chrome-mv3', '_locales/fr/messages.json'),
+    );
+    expect(french.extName?.message).toBe('QRP Paramétrage');
+    // The title the background restores when the badge is cleared.
+    expect(french.actionTitle?.message).toBe(DEFAULT_ACTION_TITLE);
+  });
+
+  it('ships the icons with both builds', () => {
+    for (const manifest of [chrome, firefox]) {
+      expect(Object.keys(manifest.icons ?? {}).sort()).toEqual(['128', '16', '32', '48', '96']);
+    }
+  });
+
+  it('zips both store packages and the Firefox sources with `npm run zip`', async () => {
+    const { name, version } = await readJson<{ name: string; version: string }>(
+      join(ROOT, 'package.json'),
+    );
+    const started = Date.now();
+    await withOutputLock(() => npmRun('zip'));
+    for (const kind of ['chrome', 'firefox', 'sources']) {
+      const zip = await stat(join(OUTPUT, `${name}-${version}-${kind}.zip`));
+      expect(zip.mtimeMs, kind).toBeGreaterThanOrEqual(started - 1_000);
+      // The sources leave out the screenshots, the server and the tests.
+      if (kind === 'sources') expect(zip.size).toBeLessThan(2_000_000);
+    }
   });
 
   it('runs the launcher on the questionnaire site and on localhost', () => {
@@ -73,7 +125,7 @@ describe('extension build', { timeout: 240_000 }, () => {
     expect(firefox.manifest_version).toBe(2);
     expect(firefox.sidebar_action).toMatchObject({ default_panel: 'sidepanel.html' });
     expect(firefox.browser_specific_settings).toMatchObject({
-      gecko: { id: 'parametrage@qrp.local' },
+      gecko: { id: 'parametrage@qrp.local', strict_min_version: '140.0' },
     });
     expect([...(firefox.permissions ?? [])].sort()).toEqual(
       [...LOOPBACK, 'alarms', 'notifications', 'storage'].sort(),

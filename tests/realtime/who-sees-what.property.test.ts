@@ -489,7 +489,8 @@ function comparable(snapshot: Snapshot, history: History): unknown {
   if (snapshot.kind === 'admin') {
     return {
       ...snapshot,
-      // Nor by its name (its principal's e-mail), which the list reads and events do not carry.
+      // Nor by its name (its principal's e-mail), which follows the space: a cession changes
+      // it, and a ceded space's counters have no principal left to name it.
       invitations: byId(snapshot.invitations.filter((i) => history.spaceIds.has(i.spaceId))).map(
         ({ spaceId: _movedByCession, spaceName: _readByTheList, ...rest }) => rest,
       ),

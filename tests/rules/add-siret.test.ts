@@ -231,6 +231,9 @@ describeOnEachDatabase('addSiret', (getHandle) => {
             siret,
             failures: 5,
             lockedAt: counter.lockedAt?.toISOString(),
+            // Support names the space by its principal's e-mail.
+            spaceId: space.spaceId,
+            spaceName: space.principal.email,
           },
         },
       },

@@ -66,9 +66,10 @@ function toLockView(row: {
   return { ...row, lockedAt: (row.lockedAt ?? new Date()).toISOString() };
 }
 
+/** One lock as support lists it (the `lock.locked` event carries it whole). */
 export async function findLockView(db: Kysely<Database>, id: number): Promise<LockView | null> {
-  const row = await selectLocks(db).where('f.id', '=', id).executeTakeFirst();
-  return row ? toLockView(row) : null;
+  const row = await selectLocksWithSpace(db).where('f.id', '=', id).executeTakeFirst();
+  return row ? toSpacedLockView(row) : null;
 }
 
 /**
@@ -80,16 +81,7 @@ export async function listLockViews(
   db: Kysely<Database>,
   filter: { spaceId?: number } = {},
 ): Promise<LockView[]> {
-  const spaceOf = sql<number | null>`(case when f.scope in ('add_siret', 'cession')
-    then substring(f.subject from '^space:([0-9]+)')::int end)`;
-  let query = selectLocks(db)
-    .leftJoin('users as principal', (join) =>
-      join
-        .on((eb) => eb(spaceOf, '=', eb.ref('principal.spaceId')))
-        .on('principal.role', '=', 'principal')
-        .on('principal.status', '<>', 'removed'),
-    )
-    .select([spaceOf.as('spaceId'), 'principal.email as spaceName']);
+  let query = selectLocksWithSpace(db);
   if (filter.spaceId !== undefined) {
     const spaceId = filter.spaceId;
     query = query
@@ -102,10 +94,29 @@ export async function listLockViews(
       );
   }
   const rows = await query.orderBy('lockedAt', 'desc').execute();
-  return rows.map(({ spaceId, spaceName, ...lock }) => ({
-    ...toLockView(lock),
-    ...(spaceId === null ? {} : { spaceId, spaceName }),
-  }));
+  return rows.map(toSpacedLockView);
+}
+
+/** Locks with the space a space's counter belongs to, and that space's principal. */
+function selectLocksWithSpace(db: Kysely<Database>) {
+  const spaceOf = sql<number | null>`(case when f.scope in ('add_siret', 'cession')
+    then substring(f.subject from '^space:([0-9]+)')::int end)`;
+  return selectLocks(db)
+    .leftJoin('users as principal', (join) =>
+      join
+        .on((eb) => eb(spaceOf, '=', eb.ref('principal.spaceId')))
+        .on('principal.role', '=', 'principal')
+        .on('principal.status', '<>', 'removed'),
+    )
+    .select([spaceOf.as('spaceId'), 'principal.email as spaceName']);
+}
+
+function toSpacedLockView({
+  spaceId,
+  spaceName,
+  ...lock
+}: Parameters<typeof toLockView>[0] & { spaceId: number | null; spaceName: string | null }) {
+  return { ...toLockView(lock), ...(spaceId === null ? {} : { spaceId, spaceName }) };
 }
 
 /** A deleted counter: `lockedAt` set for those the support agents were shown (locked or alerted). */

@@ -1,4 +1,5 @@
 import type { EventPayloads } from '../../../shared/events.js';
+import type { InvitationView } from '../../../shared/views.js';
 import { ADMIN_STREAM, draft, spaceStream, type EventDraft } from '../../events/append-events.js';
 
 type InvitationEventType =
@@ -14,5 +15,22 @@ export function invitationEventDrafts<T extends InvitationEventType>(
   type: T,
   data: EventPayloads[T],
 ): EventDraft[] {
-  return [draft(spaceStream(spaceId), type, data, []), draft(ADMIN_STREAM, type, data, null)];
+  return [
+    draft(spaceStream(spaceId), type, data, []),
+    draft(ADMIN_STREAM, type, forSupport(data), null),
+  ];
+}
+
+/**
+ * Support names a space by its principal's e-mail (docs/api.md, « Support
+ * desk »), as its snapshot does: a new link is always sent in the principal's
+ * name, so its inviter is that principal.
+ */
+function forSupport<T>(data: T): T {
+  const created = data as { invitation?: InvitationView };
+  if (!created.invitation) return data;
+  return {
+    ...data,
+    invitation: { ...created.invitation, spaceName: created.invitation.invitedBy },
+  };
 }
