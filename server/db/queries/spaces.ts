@@ -20,30 +20,28 @@ export async function lockSpaces(
   trx: Transaction<Database>,
   spaceIds: readonly number[],
 ): Promise<number[]> {
-  const ids = [...new Set(spaceIds)].sort((a, b) => a - b);
-  const locked: number[] = [];
-  for (const id of ids) {
-    const row = await trx
-      .selectFrom('spaces')
-      .select(['id', 'dissolvedAt'])
-      .where('id', '=', id)
-      .forUpdate()
-      .executeTakeFirst();
-    if (row && row.dissolvedAt === null) locked.push(row.id);
-  }
-  return locked;
+  const rows = await lockSpaceRows(trx, spaceIds);
+  return rows.filter((row) => row.dissolvedAt === null).map((row) => row.id);
 }
 
 /**
- * Takes the row locks of these spaces, lowest id first like `lockSpaces`,
- * dissolved or not (an undone cession brings a dissolved space back); returns
- * the ids of those dissolved.
+ * The same locks, dissolved spaces included (an undone cession brings a
+ * dissolved space back); returns the ids of those dissolved.
  */
 export async function lockSpacesEvenDissolved(
   trx: Transaction<Database>,
   spaceIds: readonly number[],
 ): Promise<number[]> {
-  const dissolved: number[] = [];
+  const rows = await lockSpaceRows(trx, spaceIds);
+  return rows.filter((row) => row.dissolvedAt !== null).map((row) => row.id);
+}
+
+/** One statement per space, lowest id first: the order every space lock is taken in. */
+async function lockSpaceRows(
+  trx: Transaction<Database>,
+  spaceIds: readonly number[],
+): Promise<{ id: number; dissolvedAt: Date | null }[]> {
+  const rows: { id: number; dissolvedAt: Date | null }[] = [];
   for (const id of [...new Set(spaceIds)].sort((a, b) => a - b)) {
     const row = await trx
       .selectFrom('spaces')
@@ -51,9 +49,9 @@ export async function lockSpacesEvenDissolved(
       .where('id', '=', id)
       .forUpdate()
       .executeTakeFirst();
-    if (row?.dissolvedAt) dissolved.push(row.id);
+    if (row) rows.push(row);
   }
-  return dissolved;
+  return rows;
 }
 
 /**
