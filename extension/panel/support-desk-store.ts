@@ -129,8 +129,31 @@ export function createSupportDesk({ api, run, endSession }: SupportDeskDeps) {
     });
   }
 
-  /** Reads again what is shown, quietly: a failure keeps it as it was. */
-  async function refresh(): Promise<void> {
+  /** The read under way, and whether another signal came in meanwhile. */
+  let reading: Promise<void> | null = null;
+  let readAgain = false;
+
+  /**
+   * Reads again what is shown, quietly: a failure keeps it as it was. One
+   * commit often signals twice (its admin-stream event and `space-touched`):
+   * signals during a read make one more read after it, not one each.
+   */
+  function refresh(): Promise<void> {
+    if (reading) {
+      readAgain = true;
+      return reading;
+    }
+    reading = readShown().finally(() => {
+      reading = null;
+      if (readAgain) {
+        readAgain = false;
+        void refresh();
+      }
+    });
+    return reading;
+  }
+
+  async function readShown(): Promise<void> {
     const asked = generation;
     const id = spaceId.peek();
     const q = query.peek();
