@@ -28,6 +28,7 @@ const TESTS = [
   'tests/browser/locks.test.ts',
   'tests/browser/cession-revert.test.ts',
   'tests/browser/invitations-expiry.test.ts',
+  'tests/browser/attributions.test.ts',
 ];
 
 if (!process.argv.includes('--last-run')) {

@@ -57,6 +57,29 @@ export const supportSpaceAnswer = supportSpaceView;
 export const supportOverviewAnswer = supportOverviewView;
 export const agentsAnswer = itemsOf(agentView);
 export const createdAgentAnswer = z.strictObject({ agent: agentView, mailSent });
+const siretDigits = z.string().regex(/^\d{14}$/);
+export const attributionsAnswer = z.strictObject({
+  /** The secondaries whose SIRETs changed (rows sent unchanged are left out). */
+  changed: z.array(
+    z.strictObject({
+      userId: z.number().int(),
+      email: z.string(),
+      attributed: z.array(siretDigits),
+      withdrawn: z.array(siretDigits),
+    }),
+  ),
+});
+const attributionPair = z.strictObject({ email: z.string(), siret: siretDigits });
+/** An import's report: what it changes (or would, with `dryRun`), and its wrong lines. */
+export const attributionImportAnswer = z.strictObject({
+  applied: z.boolean(),
+  add: z.array(attributionPair),
+  remove: z.array(attributionPair),
+  invite: z.array(z.string()),
+  errors: z.array(z.strictObject({ line: z.number().int(), message: z.string() })),
+  /** The invited addresses whose e-mail did not leave (their accounts exist: « Renvoyer »). */
+  mailsNotSent: z.array(z.string()),
+});
 
 /**
  * Each JSON route's answer, by `METHOD /path` as the routes declare them. The
@@ -92,6 +115,8 @@ export const API_ANSWERS = {
   'GET /admin/agents': agentsAnswer,
   'POST /admin/agents': createdAgentAnswer,
   'POST /admin/invitations/:id/resend': resentInvitationAnswer,
+  'PUT /attributions': attributionsAnswer,
+  'POST /attributions.csv': attributionImportAnswer,
 } as const satisfies Record<string, z.ZodType>;
 
 export type JsonRoute = keyof typeof API_ANSWERS;

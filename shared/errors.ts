@@ -51,6 +51,17 @@ export const ERRORS = {
     status: 422,
     message: "Ce SIRET n'appartient pas à votre espace employeur.",
   },
+  /** « Attributions »: someone changed a secondary's SIRETs between the matrix's reading and its save. */
+  ATTRIBUTIONS_CONFLICT: {
+    status: 409,
+    message:
+      'Les attributions ont changé pendant votre saisie : rien n’a été enregistré. Vérifiez les lignes signalées puis enregistrez à nouveau.',
+  },
+  /** An imported file with at least one wrong line: nothing is applied (all or nothing). */
+  ATTRIBUTIONS_IMPORT_INVALID: {
+    status: 422,
+    message: 'Le fichier contient des erreurs : rien n’a été importé.',
+  },
   SIRET_DELETE_NOT_ALLOWED: {
     status: 409,
     message:
@@ -126,12 +137,33 @@ export const ERRORS = {
 /** A code of the wire contract (`{ error: { code, message } }`). */
 export type ErrorCode = keyof typeof ERRORS;
 
+/** A secondary whose SIRETs changed under a save of the matrix: what they hold now. */
+export interface AttributionConflict {
+  userId: number;
+  email: string;
+  sirets: string[];
+}
+
+/** A wrong line of an imported file (1 is the file's first line). */
+export interface ImportLineError {
+  line: number;
+  message: string;
+}
+
 /**
- * `remainingAttempts`: on a refusal counted towards a lock (docs/domain.md,
- * « Lock-outs »), how many more refusals the scope allows before it locks.
+ * What some refusals tell besides their message. `remainingAttempts`: on a
+ * refusal counted towards a lock (docs/domain.md, « Lock-outs »), how many
+ * more refusals the scope allows before it locks. `conflicts`: with
+ * `ATTRIBUTIONS_CONFLICT`. `lines`: with `ATTRIBUTIONS_IMPORT_INVALID`.
  */
+export interface ErrorDetails {
+  remainingAttempts?: number;
+  conflicts?: AttributionConflict[];
+  lines?: ImportLineError[];
+}
+
 export type ErrorBody = {
-  error: { code: ErrorCode; message: string; remainingAttempts?: number };
+  error: { code: ErrorCode; message: string } & ErrorDetails;
 };
 
 export function isErrorCode(value: unknown): value is ErrorCode {
@@ -141,8 +173,10 @@ export function isErrorCode(value: unknown): value is ErrorCode {
 export function errorBody(
   code: ErrorCode,
   message: string = ERRORS[code].message,
-  remainingAttempts?: number,
+  details: ErrorDetails = {},
 ): ErrorBody {
-  if (remainingAttempts === undefined) return { error: { code, message } };
-  return { error: { code, message, remainingAttempts } };
+  const told = Object.fromEntries(
+    Object.entries(details).filter(([, value]) => value !== undefined),
+  ) as ErrorDetails;
+  return { error: { code, message, ...told } };
 }

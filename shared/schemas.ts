@@ -99,6 +99,39 @@ export const setSecondarySiretsBody = z.strictObject({
 });
 export type SetSecondarySiretsBody = z.infer<typeof setSecondarySiretsBody>;
 
+/**
+ * « Attributions »: the wanted SIRETs of each secondary whose row changed, and
+ * the SIRETs the matrix showed for them before the edit (`base`). The server
+ * refuses the whole save when a row's SIRETs are no longer `base`.
+ */
+export const setAttributionsBody = z.strictObject({
+  changes: z
+    .array(
+      z.strictObject({
+        userId: z.number().int().positive(),
+        sirets: z.array(siretSchema).max(10_000, 'Trop de SIRETs.'),
+        base: z.array(siretSchema).max(10_000, 'Trop de SIRETs.'),
+      }),
+    )
+    .min(1, 'Aucune modification à enregistrer.')
+    .max(1_000, 'Trop de lignes modifiées en une fois.')
+    .refine(
+      (changes) => new Set(changes.map((change) => change.userId)).size === changes.length,
+      'Un même utilisateur apparaît deux fois.',
+    ),
+});
+export type SetAttributionsBody = z.infer<typeof setAttributionsBody>;
+
+/** `POST /attributions.csv?dryRun=1`: what the file would change, changing nothing. */
+export const importAttributionsQuery = z.object({
+  dryRun: z
+    .enum(['0', '1', 'true', 'false'], {
+      error: 'Le paramètre dryRun doit valoir 1 (vérifier sans importer) ou 0.',
+    })
+    .optional()
+    .transform((value) => value === '1' || value === 'true'),
+});
+
 export const secondariesQuery = z.object({
   page: z.coerce.number().int().min(1).max(1_000_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(10),

@@ -1,5 +1,6 @@
 import type { MemberSnapshot } from '../../shared/events.js';
 import { formatSiret } from '../../shared/siret.js';
+import { AttributionsView } from './attributions-view.js';
 import { DashboardView } from './dashboard-view.js';
 import { HistoryView, historyTabLabel } from './history-view.js';
 import { ParametrageView } from './parametrage-view.js';
@@ -36,6 +37,11 @@ export function MemberHome({ state }: MemberHomeProps) {
                   id: 'parametrage',
                   label: 'Paramétrage',
                   render: () => <ParametrageView state={state} />,
+                },
+                {
+                  id: 'attributions',
+                  label: 'Attributions',
+                  render: () => <AttributionsView state={state} />,
                 },
               ]
             : []),

@@ -1,11 +1,17 @@
 import { useState } from 'preact/hooks';
+import { plural } from '../../shared/french-format.js';
 import { formatSiret } from '../../shared/siret.js';
 import type { MemberView, SiretView } from '../../shared/views.js';
+import { findSirets } from '../panel/selectors.js';
 import { Button } from './button.js';
 import { Dialog } from './dialog.js';
 import { FormError } from './form-error.js';
 import { useStore } from './store-context.js';
-import { CheckboxField } from './text-field.js';
+import { CheckboxField, TextField } from './text-field.js';
+
+/** Above this many SIRETs the list gets a search; at most `SHOWN` boxes are drawn at once. */
+const SEARCH_FROM = 12;
+const SHOWN = 50;
 
 export interface SecondarySiretsDialogProps {
   member: MemberView;
@@ -20,6 +26,11 @@ export function SecondarySiretsDialog({ member, sirets, onClose }: SecondarySire
   const busyKey = `setSecondarySirets:${member.id}`;
   const busy = store.isBusy(busyKey);
   const [refusal, setRefusal] = useState<string | null>(null);
+  const [query, setQuery] = useState('');
+  const matches = findSirets(sirets, query);
+  // A large space (1,000 SIRETs) is searched, not scrolled: a bounded list of boxes.
+  const shown = matches.slice(0, SHOWN);
+  const ticked = sirets.filter((item) => chosen.has(item.siret)).length;
 
   function toggle(siret: string, on: boolean) {
     const next = new Set(chosen);
@@ -46,7 +57,27 @@ export function SecondarySiretsDialog({ member, sirets, onClose }: SecondarySire
         ) : (
           <fieldset class="checkbox-list">
             <legend>SIRETs attribués à {member.email}</legend>
-            {sirets.map(({ siret }) => (
+            {sirets.length > SEARCH_FROM && (
+              <>
+                <TextField
+                  label="Rechercher un SIRET"
+                  type="search"
+                  inputMode="numeric"
+                  value={query}
+                  onInput={setQuery}
+                  hint="Les SIRETs cochés le restent hors de la recherche. Pour plusieurs utilisateurs à la fois : onglet « Attributions »."
+                />
+                <p class="list-count" aria-live="polite">
+                  {plural(ticked, 'SIRET coché', 'SIRETs cochés')} sur {sirets.length}
+                  {matches.length > shown.length &&
+                    ` · ${shown.length} affichés sur ${matches.length} : précisez la recherche`}
+                </p>
+              </>
+            )}
+            {matches.length === 0 && (
+              <p class="empty">Aucun SIRET ne correspond à « {query.trim()} ».</p>
+            )}
+            {shown.map(({ siret }) => (
               <CheckboxField
                 key={siret}
                 label={formatSiret(siret)}

@@ -1,11 +1,14 @@
-import { useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import type { MemberSnapshot } from '../../shared/events.js';
 import { formatSiret } from '../../shared/siret.js';
+import type { SiretView } from '../../shared/views.js';
 import { formatDate, plural } from '../../shared/french-format.js';
-import { countDossiers } from '../panel/selectors.js';
+import { countDossiers, dossiersOf, findSirets, formatCount } from '../panel/selectors.js';
 import { Button } from './button.js';
 import { ConfirmDialog, RefusalDialog } from './dialog.js';
 import { useStore } from './store-context.js';
+import { TextField } from './text-field.js';
+import { memoRow, useFocusedKey, useWindowRange } from './use-window-range.js';
 
 export interface SiretListProps {
   state: MemberSnapshot;
@@ -14,10 +17,31 @@ export interface SiretListProps {
 type DeleteStep =
   { kind: 'confirm'; siret: string } | { kind: 'refused'; siret: string; message: string } | null;
 
-/** The space's SIRETs; "Supprimer" asks "Confirmer", a refusal opens the seed's dialog. */
+/** A row's height before one is measured (wide layout: the SIRET, its details, a button). */
+const DEFAULT_ROW_HEIGHT = 60;
+
+/**
+ * The space's SIRETs, searchable, only the rows on screen rendered; "Supprimer"
+ * asks "Confirmer", a refusal opens the seed's dialog.
+ */
 export function SiretList({ state }: SiretListProps) {
   const store = useStore();
   const [step, setStep] = useState<DeleteStep>(null);
+  const [query, setQuery] = useState('');
+  const matches = useMemo(() => findSirets(state.sirets, query), [state.sirets, query]);
+  const { focusedKey, onFocusIn, onFocusOut } = useFocusedKey();
+  const pinnedIndex = useMemo(
+    () => (focusedKey === null ? null : matches.findIndex((item) => item.siret === focusedKey)),
+    [matches, focusedKey],
+  );
+  const { listRef, slots } = useWindowRange<HTMLUListElement>({
+    count: matches.length,
+    defaultItemHeight: DEFAULT_ROW_HEIGHT,
+    pinnedIndex,
+    resetKey: query,
+  });
+  // Stable across renders, so the memoised rows only render again when their own data changes.
+  const askDelete = useMemo(() => (siret: string) => setStep({ kind: 'confirm', siret }), []);
 
   async function onConfirm(siret: string) {
     const result = await store.deleteSiret(siret);
@@ -30,39 +54,70 @@ export function SiretList({ state }: SiretListProps) {
     }
   }
 
+  const total = state.sirets.length;
+  const searched = query.trim() !== '';
   return (
     <div class="siret-list">
       <h3 id="siret-list-title" tabIndex={-1}>
         Liste des SIRETs
       </h3>
-      {state.sirets.length === 0 ? (
+      {total === 0 ? (
         <p class="empty">Aucun SIRET dans votre espace pour le moment.</p>
       ) : (
-        <ul class="rows">
-          {state.sirets.map(({ siret, addedAt }) => {
-            const counts = countDossiers(state, siret);
-            return (
-              <li key={siret} class="row">
-                <div>
-                  <span class="siret">{formatSiret(siret)}</span>
-                  <span class="cell-detail">
-                    Ajouté le {formatDate(addedAt)} ·{' '}
-                    {plural(counts.inProgress, 'dossier en cours', 'dossiers en cours')}
-                    {counts.toComplete > 0 && `, dont ${counts.toComplete} à compléter`}
-                  </span>
-                </div>
-                <Button
-                  variant="danger"
-                  aria-label={`Supprimer le SIRET ${formatSiret(siret)}`}
-                  busy={store.isBusy(`deleteSiret:${siret}`)}
-                  onClick={() => setStep({ kind: 'confirm', siret })}
-                >
-                  Supprimer
-                </Button>
-              </li>
-            );
-          })}
-        </ul>
+        <>
+          <div class="list-search">
+            <TextField
+              label="Rechercher un SIRET"
+              type="search"
+              inputMode="numeric"
+              value={query}
+              onInput={setQuery}
+            />
+            <p class="list-count" aria-live="polite">
+              {searched
+                ? `${siretCount(matches.length)} sur ${formatCount(total)}`
+                : siretCount(total)}
+            </p>
+          </div>
+          {matches.length === 0 ? (
+            <p class="empty">Aucun SIRET ne correspond à « {query.trim()} ».</p>
+          ) : (
+            <ul
+              class="rows windowed-list"
+              aria-labelledby="siret-list-title"
+              ref={listRef}
+              onFocusIn={onFocusIn}
+              onFocusOut={onFocusOut}
+            >
+              {slots.map((slot) => {
+                if (slot.kind === 'gap') {
+                  return (
+                    <li
+                      key={slot.key}
+                      class="window-gap"
+                      aria-hidden="true"
+                      style={{ height: `${slot.height}px` }}
+                    />
+                  );
+                }
+                const item = matches[slot.index]!;
+                const counts = countDossiers(state, item.siret);
+                return (
+                  <SiretRow
+                    key={item.siret}
+                    item={item}
+                    position={slot.index + 1}
+                    setSize={matches.length}
+                    inProgress={counts.inProgress}
+                    toComplete={counts.toComplete}
+                    busy={store.isBusy(`deleteSiret:${item.siret}`)}
+                    onDelete={askDelete}
+                  />
+                );
+              })}
+            </ul>
+          )}
+        </>
       )}
       {step?.kind === 'confirm' && (
         <ConfirmDialog
@@ -89,10 +144,65 @@ export function SiretList({ state }: SiretListProps) {
   );
 }
 
+interface SiretRowProps {
+  item: SiretView;
+  /** 1-based place in the (searched) list, and its length: said to screen readers. */
+  position: number;
+  setSize: number;
+  inProgress: number;
+  toComplete: number;
+  busy: boolean;
+  onDelete: (siret: string) => void;
+}
+
+/** One SIRET; memoised: a live change elsewhere in the space leaves it alone. */
+const SiretRow = memoRow(function SiretRow({
+  item: { siret, addedAt },
+  position,
+  setSize,
+  inProgress,
+  toComplete,
+  busy,
+  onDelete,
+}: SiretRowProps) {
+  const formatted = formatSiret(siret);
+  return (
+    <li
+      class="row window-row"
+      aria-posinset={position}
+      aria-setsize={setSize}
+      data-window-key={siret}
+      data-window-item={position - 1}
+    >
+      <div class="row-text">
+        <span class="siret">{formatted}</span>
+        <span class="cell-detail">
+          Ajouté le {formatDate(addedAt)} ·{' '}
+          {plural(inProgress, 'dossier en cours', 'dossiers en cours')}
+          {toComplete > 0 && `, dont ${toComplete} à compléter`}
+        </span>
+      </div>
+      <Button
+        variant="danger"
+        aria-label={`Supprimer le SIRET ${formatted}`}
+        busy={busy}
+        onClick={() => onDelete(siret)}
+      >
+        Supprimer
+      </Button>
+    </li>
+  );
+});
+
+/** « 1 000 SIRETs », « 1 SIRET ». */
+function siretCount(count: number): string {
+  return `${formatCount(count)} ${count >= 2 ? 'SIRETs' : 'SIRET'}`;
+}
+
 /** The dossiers still at « Compléter dossier » that keep the SIRET from being deleted. */
 function BlockingDossiers({ state, siret }: { state: MemberSnapshot; siret: string }) {
-  const blocking = state.dossiers.filter(
-    (dossier) => dossier.siret === siret && dossier.status === 'completer_dossier',
+  const blocking = dossiersOf(state, siret).filter(
+    (dossier) => dossier.status === 'completer_dossier',
   );
   if (blocking.length === 0) return null;
   return (

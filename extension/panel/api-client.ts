@@ -3,9 +3,14 @@
  * never call it: store actions do. A refusal becomes an `ApiError` carrying the
  * server's code and French message, shown as is.
  */
-import { ERRORS } from '../../shared/errors.js';
+import { ERRORS, type ErrorDetails } from '../../shared/errors.js';
 import type { ApiAnswer, JsonRoute } from '../../shared/api-answers.js';
-import type { AddSiretBody, LoginBody, SignupBody } from '../../shared/schemas.js';
+import type {
+  AddSiretBody,
+  LoginBody,
+  SetAttributionsBody,
+  SignupBody,
+} from '../../shared/schemas.js';
 import type { HistoryPageView, MeView, SecondaryView, SessionView } from '../../shared/views.js';
 import type { AgentView, SupportOverviewView } from '../../shared/views.js';
 import type { CessionView, SupportAccountView, SupportSpaceView } from '../../shared/views.js';
@@ -38,6 +43,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly status: number,
+    /** What the refusal tells besides its message (shared/errors.ts). */
+    readonly details: ErrorDetails = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -62,6 +69,10 @@ export interface ApiClient {
   revokeInvitation(userId: number): Promise<void>;
   refuseCession(cessionId: number, confirmPartial: boolean): Promise<void>;
   exportAttributions(): Promise<Blob>;
+  /** « Attributions »: one save of the matrix (409 `ATTRIBUTIONS_CONFLICT` with `details.conflicts`). */
+  setAttributions(body: SetAttributionsBody): Promise<ApiAnswer<'PUT /attributions'>>;
+  /** The edited export sent back; `dryRun` changes nothing (422 with `details.lines` when wrong). */
+  importAttributions(csv: string, dryRun: boolean): Promise<ApiAnswer<'POST /attributions.csv'>>;
   /** `reason`: why support lifts it, kept in the history (the support desk always gives one). */
   resetLock(lockId: number, reason: string): Promise<void>;
   /** Support desk: the accounts found by part of an e-mail, or by a SIRET typed any way. */
@@ -137,17 +148,23 @@ export function createHttpApiClient(
   target: () => ApiTarget,
   fetchImpl: FetchLike = (input, init) => fetch(input, init),
 ): ApiClient {
-  async function request(method: string, path: string, body?: unknown): Promise<Response> {
+  async function request(
+    method: string,
+    path: string,
+    body?: unknown,
+    file?: { text: string; type: string },
+  ): Promise<Response> {
     const { serverUrl, token } = target();
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
+    if (file) headers['content-type'] = file.type;
     if (token) headers.authorization = `Bearer ${token}`;
     let response: Response;
     try {
       response = await fetchImpl(`${serverUrl}/api/v1${path}`, {
         method,
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: file ? file.text : body === undefined ? undefined : JSON.stringify(body),
       });
     } catch {
       throw new ApiError(
@@ -203,6 +220,15 @@ export function createHttpApiClient(
     refuseCession: (cessionId, confirmPartial) =>
       none('POST', `/cessions/${cessionId}/refuse`, { confirmPartial }),
     exportAttributions: async () => (await request('GET', '/attributions.csv')).blob(),
+    setAttributions: (body) => json('PUT /attributions', { body }),
+    importAttributions: async (csv, dryRun) => {
+      const path = `/attributions.csv${dryRun ? '?dryRun=1' : ''}`;
+      const response = await request('POST', path, undefined, {
+        text: csv,
+        type: 'text/csv; charset=utf-8',
+      });
+      return (await response.json()) as ApiAnswer<'POST /attributions.csv'>;
+    },
     resetLock: (lockId, reason) => none('POST', `/admin/locks/${lockId}/reset`, { reason }),
     supportAccounts: async (q) => (await json('GET /admin/accounts', { query: { q } })).accounts,
     supportSpace: (spaceId) => json('GET /admin/spaces/:id', { params: { id: spaceId } }),
@@ -236,10 +262,12 @@ export function createHttpApiClient(
 
 async function toApiError(response: Response): Promise<ApiError> {
   try {
-    const body = (await response.json()) as { error?: { code?: unknown; message?: unknown } };
-    const { code, message } = body.error ?? {};
+    const body = (await response.json()) as {
+      error?: { code?: unknown; message?: unknown } & ErrorDetails;
+    };
+    const { code, message, remainingAttempts, conflicts, lines } = body.error ?? {};
     if (typeof code === 'string' && typeof message === 'string') {
-      return new ApiError(code, message, response.status);
+      return new ApiError(code, message, response.status, { remainingAttempts, conflicts, lines });
     }
   } catch {
     // Not the contract's JSON (a proxy's page): fall back to a generic message.

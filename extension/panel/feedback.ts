@@ -5,7 +5,7 @@
  * answer, or the server failing) said once, at the top of the panel.
  */
 import { signal, type ReadonlySignal } from '@preact/signals';
-import { ERRORS } from '../../shared/errors.js';
+import { ERRORS, type ErrorDetails } from '../../shared/errors.js';
 import { ApiError } from './api-client.js';
 
 const MAX_TOASTS = 3;
@@ -18,7 +18,8 @@ export interface Toast {
 
 /** `outage`: the server did not answer or failed; the top of the panel says so, not the form. */
 export type ActionResult =
-  { ok: true } | { ok: false; code: string; message: string; outage: boolean };
+  | { ok: true }
+  | { ok: false; code: string; message: string; outage: boolean; details?: ErrorDetails };
 
 export interface RunOptions {
   success?: string;
@@ -115,7 +116,13 @@ export function createFeedback(onUnauthenticated: (message: string) => Promise<b
         refusal.code === 'UNAUTHENTICATED' && (await onUnauthenticated(refusal.message));
       const shownByScreen = options.quiet === 'all' || options.quiet?.includes(refusal.code);
       if (!handled && !shownByScreen) toast('error', refusal.message);
-      return { ok: false, code: refusal.code, message: refusal.message, outage: false };
+      return {
+        ok: false,
+        code: refusal.code,
+        message: refusal.message,
+        outage: false,
+        details: refusal.details,
+      };
     } finally {
       setBusy(key, false);
     }

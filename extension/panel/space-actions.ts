@@ -5,7 +5,8 @@
  */
 import type { MemberLockView, Snapshot } from '../../shared/events.js';
 import type { LiveChange } from '../../shared/live-sync.js';
-import type { AddSiretBody } from '../../shared/schemas.js';
+import type { ApiAnswer } from '../../shared/api-answers.js';
+import type { AddSiretBody, SetAttributionsBody } from '../../shared/schemas.js';
 import type { ApiClient } from './api-client.js';
 import type { ActionResult, Feedback } from './feedback.js';
 
@@ -18,7 +19,23 @@ export interface SpaceActionDeps {
 
 export type CessionCheck = { ok: true; email: string } | Extract<ActionResult, { ok: false }>;
 
+export type ImportReport = ApiAnswer<'POST /attributions.csv'>;
+export type ImportResult =
+  { ok: true; report: ImportReport } | Extract<ActionResult, { ok: false }>;
+
 export function createSpaceActions({ api, run, saveFile, today }: SpaceActionDeps) {
+  async function importFile(csv: string, dryRun: boolean): Promise<ImportResult> {
+    let report: ImportReport | undefined;
+    const result = await run(
+      dryRun ? 'previewImport' : 'importAttributions',
+      async () => (report = await api.importAttributions(csv, dryRun)),
+      { quiet: 'all' },
+    );
+    return result.ok && report
+      ? { ok: true, report }
+      : (result as Extract<ActionResult, { ok: false }>);
+  }
+
   return {
     /** Asks the server whether the cession to this address would be accepted, ceding nothing. */
     checkCessionTarget: async (email: string): Promise<CessionCheck> => {
@@ -86,6 +103,19 @@ export function createSpaceActions({ api, run, saveFile, today }: SpaceActionDep
         success: 'Cession refusée : tout est retourné dans l’espace qui l’avait faite.',
         quiet: 'all',
       }),
+
+    /** A conflict is shown by the matrix, row by row (`details.conflicts`), not toasted. */
+    saveAttributions: (body: SetAttributionsBody): Promise<ActionResult> =>
+      run('saveAttributions', () => api.setAttributions(body), {
+        success: 'Attributions enregistrées.',
+        quiet: ['ATTRIBUTIONS_CONFLICT'],
+      }),
+
+    /** What the file would change, changing nothing: the preview says its refusals itself. */
+    previewImport: (csv: string): Promise<ImportResult> => importFile(csv, true),
+
+    /** All or nothing: the wrong lines come back in `details.lines` and are shown, not toasted. */
+    importAttributions: (csv: string): Promise<ImportResult> => importFile(csv, false),
 
     exportAttributions: (): Promise<ActionResult> =>
       run(

@@ -8,19 +8,27 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 
 export function bodySizeLimit(options: {
-  maxSize: number;
+  /** The limit of a request: a few routes take whole tables (`largeBodies` in create-app.ts). */
+  maxSize: (c: Context) => number;
   onError: (c: Context) => Response;
 }): MiddlewareHandler {
-  const counted = bodyLimit(options);
+  const counters = new Map<number, MiddlewareHandler>();
+  const counted = (maxSize: number): MiddlewareHandler => {
+    let counter = counters.get(maxSize);
+    if (!counter)
+      counters.set(maxSize, (counter = bodyLimit({ maxSize, onError: options.onError })));
+    return counter;
+  };
   return async (c, next) => {
+    const maxSize = options.maxSize(c);
     const declared = c.req.header('content-length');
     if (declared === undefined || c.req.header('transfer-encoding') !== undefined) {
       // GET and HEAD bodies are never read here.
       const method = c.req.method;
-      return method === 'GET' || method === 'HEAD' ? next() : counted(c, next);
+      return method === 'GET' || method === 'HEAD' ? next() : counted(maxSize)(c, next);
     }
     // Node's HTTP parser has already refused a malformed length.
-    if (Number(declared) > options.maxSize) return options.onError(c);
+    if (Number(declared) > maxSize) return options.onError(c);
     await next();
   };
 }

@@ -24,12 +24,24 @@ import { dossierRoutes } from './routes/dossier-routes.js';
 import { historyRoutes } from './routes/history-routes.js';
 import { invitationRoutes } from './routes/invitation-routes.js';
 import { parametrageRoutes } from './routes/parametrage-routes.js';
+import { attributionRoutes } from './routes/attribution-routes.js';
+import { attributionImportRoutes } from './routes/attribution-import-routes.js';
 import { supportDeskRoutes } from './routes/support-desk-routes.js';
 import { invitationPage } from './pages/invitation-page.js';
 import { portalStandIn } from './pages/portal-stand-in.js';
 
 export const API_BASE = '/api/v1';
 const MAX_BODY_BYTES = 64 * 1024;
+/**
+ * The routes that take a whole table of a large space: the matrix's save
+ * (200 secondaries × 1,000 SIRETs, twice) and the edited export (5,000 lines
+ * weigh about 250 KB). Room for the largest spaces, not for abuse.
+ */
+export const LARGE_BODY_BYTES = 2 * 1024 * 1024;
+const LARGE_BODIES: ReadonlySet<string> = new Set([
+  `PUT ${API_BASE}/attributions`,
+  `POST ${API_BASE}/attributions.csv`,
+]);
 
 export function createApp(deps: AppDeps): { app: Hono<AppEnv>; registry: RouteRegistry } {
   const services: AppServices = {
@@ -74,7 +86,8 @@ export function createApp(deps: AppDeps): { app: Hono<AppEnv>; registry: RouteRe
   app.use(
     '*',
     bodySizeLimit({
-      maxSize: MAX_BODY_BYTES,
+      maxSize: (c) =>
+        LARGE_BODIES.has(`${c.req.method} ${c.req.path}`) ? LARGE_BODY_BYTES : MAX_BODY_BYTES,
       onError: (c) =>
         c.json(errorBody('VALIDATION_FAILED', 'La requête est trop volumineuse.'), 413),
     }),
@@ -89,6 +102,8 @@ export function createApp(deps: AppDeps): { app: Hono<AppEnv>; registry: RouteRe
   authRoutes(api, registry, services);
   invitationRoutes(api, registry, services);
   parametrageRoutes(api, registry, services);
+  attributionRoutes(api, registry, services);
+  attributionImportRoutes(api, registry, services);
   dossierRoutes(api, registry, services);
   adminRoutes(api, registry, services);
   cessionRoutes(api, registry, services);

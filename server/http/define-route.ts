@@ -48,6 +48,8 @@ export interface RouteSpec<
   tag: string;
   access: Access;
   body?: B;
+  /** A body that is a file, not JSON (the handler reads it): described, not validated. */
+  fileBody?: { contentType: 'text/csv'; description: string };
   query?: Q;
   params?: P;
   answer: R;

@@ -40,6 +40,9 @@ export const FIELD_LABELS: Record<string, string> = {
   reason: 'le motif',
   confirmPartial: 'la confirmation de ce qui ne peut pas revenir',
   userId: "l'utilisateur",
+  changes: 'les modifications',
+  base: 'les SIRETs affichés avant la modification',
+  dryRun: 'le choix « vérifier sans importer »',
 };
 
 /** What a value of each type is called after « doit être ». */

@@ -12,7 +12,10 @@ export function handleError(logger: Logger) {
   return (error: Error, c: Context<AppEnv>): Response => {
     if (isDomainError(error)) {
       return c.json(
-        errorBody(error.code, error.message, error.remainingAttempts),
+        errorBody(error.code, error.message, {
+          remainingAttempts: error.remainingAttempts,
+          ...error.details,
+        }),
         ERRORS[error.code].status as ContentfulStatusCode,
       );
     }

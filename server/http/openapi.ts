@@ -33,6 +33,13 @@ export function buildOpenApi(registry: RouteRegistry, base: string, serverUrl: s
         content: { 'application/json': { schema: toSchema(spec.body) } },
       };
     }
+    if (spec.fileBody) {
+      operation.requestBody = {
+        required: true,
+        description: spec.fileBody.description,
+        content: { [spec.fileBody.contentType]: { schema: { type: 'string' } } },
+      };
+    }
     paths[path] = { ...paths[path], [spec.method]: operation };
   }
   return {

@@ -6,18 +6,13 @@
 import type { Transaction } from 'kysely';
 import type { SecondaryView } from '../../shared/views.js';
 import type { Database } from '../db/schema.js';
-import {
-  insertInvitation,
-  toInvitationView,
-  toIssuedInvitation,
-  type IssuedInvitation,
-} from '../db/queries/invitations.js';
-import { findUserByEmail, insertUser } from '../db/queries/users.js';
-import { appendEvents, draft, spaceStream, type StoredEvent } from '../events/append-events.js';
+import type { IssuedInvitation } from '../db/queries/invitations.js';
+import { findUserByEmail } from '../db/queries/users.js';
+import { appendEvents, type StoredEvent } from '../events/append-events.js';
 import { actorOfUser } from '../events/event-actor.js';
 import { lockActorSpace, type Actor } from './actor.js';
 import { DomainError } from './domain-error.js';
-import { invitationEventDrafts } from './shared/invitation-events.js';
+import { inviteSecondary } from './shared/invite-secondary.js';
 
 export interface AddSecondaryResult {
   events: StoredEvent[];
@@ -39,45 +34,19 @@ export async function addSecondary(
   const { user: principal, spaceId } = await lockActorSpace(trx, actor, 'principal');
   const email = input.email.toLowerCase();
   // Another space may take the address concurrently: the unique index on
-  // e-mails then fails this insert and the rule runs again to refuse here.
+  // e-mails then fails the insert and the rule runs again to refuse here.
   if (await findUserByEmail(trx, email)) throw new DomainError('EMAIL_ALREADY_USED');
 
-  const user = await insertUser(trx, {
-    email,
-    role: 'secondary',
-    status: 'pending',
-    passwordHash: null,
-    spaceId,
-  });
-  const { invitation, token } = await insertInvitation(trx, {
-    userId: user.id,
+  const { user, invitation, drafts } = await inviteSecondary(trx, {
+    principal,
     spaceId,
     email,
-    invitedById: principal.id,
     now: input.now ?? new Date(),
   });
-
-  const member = {
-    id: user.id,
-    email,
-    role: 'secondary' as const,
-    status: user.status,
-    sirets: [],
-  };
-  const events = await appendEvents(
-    trx,
-    [
-      // Every member sees the team (docs/domain.md "Who"); a new member has no SIRET yet.
-      draft(spaceStream(spaceId), 'secondary.added', { member }, null),
-      ...invitationEventDrafts(spaceId, 'invitation.created', {
-        invitation: toInvitationView(invitation),
-      }),
-    ],
-    actorOfUser(principal),
-  );
+  const events = await appendEvents(trx, drafts, actorOfUser(principal));
   return {
     events,
     secondary: { id: user.id, email, status: user.status, sirets: [] },
-    invitation: toIssuedInvitation(invitation, token),
+    invitation,
   };
 }

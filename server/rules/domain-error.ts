@@ -1,4 +1,4 @@
-import { ERRORS, type ErrorCode } from '../../shared/errors.js';
+import { ERRORS, type ErrorCode, type ErrorDetails } from '../../shared/errors.js';
 import type { LockScope } from '../../shared/domain.js';
 import { plural } from '../../shared/french-format.js';
 
@@ -35,16 +35,24 @@ export class DomainError extends Error {
   readonly attempt: AttemptKey | undefined;
   /** Once counted: how many more refusals the scope allows before it locks. */
   readonly remainingAttempts: number | undefined;
+  /** What the refusal tells besides its message (the conflicting rows, the wrong lines). */
+  readonly details: Pick<ErrorDetails, 'conflicts' | 'lines'> | undefined;
 
   constructor(
     code: ErrorCode,
-    options: { message?: string; attempt?: AttemptKey; remainingAttempts?: number } = {},
+    options: {
+      message?: string;
+      attempt?: AttemptKey;
+      remainingAttempts?: number;
+      details?: Pick<ErrorDetails, 'conflicts' | 'lines'>;
+    } = {},
   ) {
     super(options.message ?? ERRORS[code].message);
     this.name = 'DomainError';
     this.code = code;
     this.attempt = options.attempt;
     this.remainingAttempts = options.remainingAttempts;
+    this.details = options.details;
   }
 }
 

@@ -6,12 +6,12 @@
 import type { Transaction } from 'kysely';
 import type { SecondaryView } from '../../shared/views.js';
 import type { Database } from '../db/schema.js';
-import { readAttributionChange, replaceAttributions } from '../db/queries/sirets.js';
+import { readAttributionChange } from '../db/queries/sirets.js';
 import { lockSecondaryOfSpace } from '../db/queries/users.js';
-import { appendEvents, draft, spaceStream, type StoredEvent } from '../events/append-events.js';
-import { actorOfUser } from '../events/event-actor.js';
+import type { StoredEvent } from '../events/append-events.js';
 import { lockActorSpace, type Actor } from './actor.js';
 import { DomainError } from './domain-error.js';
+import { writeAttributions } from './shared/attribution-writes.js';
 
 /**
  * Replaces the SIRETs attributed to a secondary of the actor's space
@@ -31,15 +31,13 @@ export async function setSecondarySirets(
   if (!secondary) throw new DomainError('NOT_FOUND');
 
   const wanted = [...new Set(input.sirets)].sort();
-  const { owned, current, addedAt } = await readAttributionChange(
-    trx,
-    spaceId,
-    secondary.id,
-    wanted,
-  );
+  const { owned, current } = await readAttributionChange(trx, spaceId, secondary.id, wanted);
   if (owned.length !== wanted.length) throw new DomainError('SIRET_NOT_IN_SPACE');
-  const added = wanted.filter((s) => !current.includes(s));
-  const taken = current.filter((s) => !wanted.includes(s));
+  const { events } = await writeAttributions(trx, {
+    spaceId,
+    principal,
+    targets: [{ id: secondary.id, email: secondary.email, current, wanted }],
+  });
   // The secondary as this transaction leaves them: the HTTP answer, read under the lock.
   const view: SecondaryView = {
     id: secondary.id,
@@ -47,33 +45,5 @@ export async function setSecondarySirets(
     status: secondary.status,
     sirets: wanted,
   };
-  if (added.length === 0 && taken.length === 0) {
-    return { events: [], sirets: wanted, secondary: view };
-  }
-  const dossiers = await replaceAttributions(trx, secondary.id, taken, added);
-
-  const events = await appendEvents(
-    trx,
-    [
-      // Only the principal and this secondary: another secondary never sees this list.
-      draft(
-        spaceStream(spaceId),
-        'secondary.sirets_changed',
-        {
-          userId: secondary.id,
-          sirets: wanted,
-          dossiers,
-          attributed: added,
-          withdrawn: taken,
-          // The secondary's panel shows when each SIRET joined the space, as its snapshot does.
-          ...(added.length > 0
-            ? { addedAt: Object.fromEntries(added.map((s) => [s, addedAt.get(s)!])) }
-            : {}),
-        },
-        [secondary.id],
-      ),
-    ],
-    actorOfUser(principal),
-  );
   return { events, sirets: wanted, secondary: view };
 }

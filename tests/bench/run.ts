@@ -15,9 +15,11 @@
 import type { BenchContext, Measure, MeasureResult } from './measure.js';
 import { measureCommands } from './commands.js';
 import { measureCession } from './cession.js';
+import { measureAttributionsImport } from './attributions-import.js';
 import { measureHistory } from './history.js';
 import { measurePanelBundle } from './panel-bundle.js';
 import { measurePanelOpen } from './panel-open.js';
+import { measurePanelLarge } from './panel-large.js';
 import { measureSecondStart } from './second-start.js';
 import { measureFanout } from './realtime/fanout.js';
 import { measureIdleSockets } from './realtime/idle-sockets.js';
@@ -36,12 +38,14 @@ interface NamedMeasure {
 const MEASURES: NamedMeasure[] = [
   { id: 'commands', run: measureCommands },
   { id: 'cession', run: measureCession },
+  { id: 'attributions-import', run: measureAttributionsImport },
   { id: 'history', run: measureHistory },
   { id: 'realtime-fanout', run: measureFanout },
   { id: 'realtime-idle-sockets', run: measureIdleSockets },
   { id: 'realtime-node-restart', run: measureNodeRestart },
   { id: 'panel-bundle', run: measurePanelBundle },
   { id: 'panel-open', run: measurePanelOpen },
+  { id: 'panel-large', run: measurePanelLarge },
   { id: 'second-start', run: measureSecondStart },
 ];
 

@@ -34,6 +34,8 @@ describe('Accessibility (axe)', () => {
     const panel = await renderPanel({ signedInAs: PRINCIPAL });
     await panel.serverSends(principalSnapshot({ invitations: [invitation({ id: 1, userId: 2 })] }));
     expect(await violations()).toEqual([]);
+    await openTab('Attributions');
+    expect(await violations()).toEqual([]);
     await openTab('Paramétrage');
     expect(await violations()).toEqual([]);
     await clickButton(/^Liste SIRETs de/);

@@ -59,6 +59,7 @@ describe('Historique (member)', () => {
     expect(screen.getAllByRole('tab').map((tab) => tab.textContent)).toEqual([
       'Tableau de bord',
       'Paramétrage',
+      'Attributions',
       'Équipe',
       'Historique',
     ]);

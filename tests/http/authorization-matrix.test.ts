@@ -97,6 +97,19 @@ const CASES: Record<string, Case> = {
     path: () => '/api/v1/attributions.csv',
     allowed: ['otherPrincipal', 'principal'],
   },
+  'POST /attributions.csv': {
+    // No file and dryRun: the report of an empty file, changing nothing.
+    path: () => '/api/v1/attributions.csv?dryRun=1',
+    allowed: ['otherPrincipal', 'principal'],
+  },
+  'PUT /attributions': {
+    path: () => '/api/v1/attributions',
+    body: (w) => ({
+      changes: [{ userId: w.active.user.id, sirets: [w.siretA, w.spareSiretA], base: [w.siretA] }],
+    }),
+    // The other principal names a secondary who is not theirs: 404.
+    allowed: ['principal'],
+  },
   'GET /dossiers': {
     path: () => '/api/v1/dossiers',
     allowed: ['secondary', 'otherPrincipal', 'admin', 'principal'],

@@ -106,6 +106,19 @@ describeOnEachDatabase('the answers of the HTTP API', (getHandle) => {
       token: principal,
     });
     await call('GET /attributions.csv', '/attributions.csv', { token: principal });
+    await call('POST /attributions.csv', '/attributions.csv?dryRun=1', { token: principal });
+    await call('PUT /attributions', '/attributions', {
+      token: principal,
+      body: {
+        changes: [
+          {
+            userId: world.active.user.id,
+            sirets: [world.siretA],
+            base: [world.siretA, world.spareSiretA],
+          },
+        ],
+      },
+    });
     await call('GET /dossiers', '/dossiers', { token: principal });
     // A secondary sees the principal's SIRETs list as null: both forms of a member.
     await call('GET /team', '/team', { token: world.tokens.secondary });

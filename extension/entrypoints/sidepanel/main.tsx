@@ -6,6 +6,9 @@ import { OPEN_TAB_REQUEST, PANEL_PORT_NAME, asRequestedTab } from '../../lib/pan
 import { createBrowserDeps } from '../../panel/browser-deps.js';
 import { createPanelStore } from '../../panel/store.js';
 import './style.css';
+import './large-lists.css';
+import './attributions-matrix.css';
+import './attributions-import.css';
 
 const store = createPanelStore(createBrowserDeps());
 const root = document.getElementById('app');

@@ -1,8 +1,7 @@
 /** The SIRETs of employer spaces and their attributions to secondary users. */
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { DossierView, SiretView, SiretWithCountsView } from '../../../shared/views.js';
-import type { Database, Dossier, SiretRow } from '../schema.js';
-import { toDossierView } from './dossiers.js';
+import type { SiretView, SiretWithCountsView } from '../../../shared/views.js';
+import type { Database, SiretRow } from '../schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -141,51 +140,19 @@ export async function readAttributionChange(
   spaceId: number,
   userId: number,
   wanted: readonly string[],
-): Promise<{ owned: string[]; current: string[]; addedAt: Map<string, string> }> {
-  const { rows } = await sql<{
-    siret: string;
-    owned: boolean;
-    attributed: boolean;
-    addedAt: Date | null;
-  }>`
-    select siret, bool_or(owned) as owned, bool_or(attributed) as attributed,
-           max(added_at) as added_at
+): Promise<{ owned: string[]; current: string[] }> {
+  const { rows } = await sql<{ siret: string; owned: boolean; attributed: boolean }>`
+    select siret, bool_or(owned) as owned, bool_or(attributed) as attributed
     from (
-      select siret, true as owned, false as attributed, added_at
+      select siret, true as owned, false as attributed
       from sirets where space_id = ${spaceId} and siret = any(${[...wanted]}::text[])
       union all
-      select siret, false, true, null::timestamptz from attributions where user_id = ${userId}
+      select siret, false, true from attributions where user_id = ${userId}
     ) as found
     group by siret
     order by siret`.execute(trx);
   return {
     owned: rows.filter((r) => r.owned).map((r) => r.siret),
     current: rows.filter((r) => r.attributed).map((r) => r.siret),
-    addedAt: new Map(rows.flatMap((r) => (r.addedAt ? [[r.siret, r.addedAt.toISOString()]] : []))),
   };
-}
-
-/**
- * "Liste SIRETs", written in one round trip: takes `taken` from the user,
- * gives `added` (two disjoint lists), and returns every dossier of the added
- * SIRETs, oldest first.
- */
-export async function replaceAttributions(
-  trx: Transaction<Database>,
-  userId: number,
-  taken: readonly string[],
-  added: readonly string[],
-): Promise<DossierView[]> {
-  const { rows } = await sql<Dossier>`
-    with taken as (
-      delete from attributions where user_id = ${userId} and siret = any(${[...taken]}::text[])
-    ), given as (
-      insert into attributions (user_id, siret)
-      select ${userId}, siret from unnest(${[...added]}::text[]) as siret
-      on conflict (user_id, siret) do nothing
-    )
-    select * from dossiers where siret = any(${[...added]}::text[]) order by opened_at, id`.execute(
-    trx,
-  );
-  return rows.map(toDossierView);
 }

@@ -193,3 +193,17 @@ export async function swapPrincipal(
         updated_at = now()
     where id = any(${ids}::int[])`.execute(trx);
 }
+
+/** Every account holding one of these addresses (lower-cased), removed ones included. */
+export async function findAccountsByEmails(
+  db: Db,
+  emails: readonly string[],
+): Promise<Pick<User, 'id' | 'email' | 'role' | 'status' | 'spaceId'>[]> {
+  if (emails.length === 0) return [];
+  // One array parameter, whatever the number of addresses (an import names thousands).
+  return db
+    .selectFrom('users')
+    .select(['id', 'email', 'role', 'status', 'spaceId'])
+    .where(sql<boolean>`email = any(${[...emails]}::text[])`)
+    .execute();
+}

@@ -44,6 +44,9 @@ export function fakeApi(): FakeApi {
     revokeInvitation: resolved(undefined),
     refuseCession: resolved(undefined),
     exportAttributions: resolved(new Blob(['Adresse email;Statut utilisateur;SIRET\n'])),
+    setAttributions: resolved({ changed: [] }),
+    // Tests that read the report say what it is.
+    importAttributions: vi.fn(),
     resetLock: resolved(undefined),
     supportAccounts: resolved([]),
     supportSpace: vi.fn(),

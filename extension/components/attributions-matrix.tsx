@@ -1,0 +1,368 @@
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { formatSiret } from '../../shared/siret.js';
+import {
+  cellValue,
+  isCellChanged,
+  type AttributionRow,
+  type AttributionsModel,
+  type Cell,
+  type Tally,
+} from '../panel/attributions-editor.js';
+import { useMatrixWindow, type MatrixGeometry } from './use-matrix-window.js';
+import { memoRow } from './use-window-range.js';
+
+/*
+ * Layout: the side panel is tall and narrow (360–400 px). SIRETs go in rows
+ * (usually the longer list, scrolled vertically, which a narrow panel does
+ * well), each behind a fixed-width sticky row header wide enough for the 14
+ * digits; secondaries go in compact columns under a sticky header where each
+ * e-mail is written vertically, truncated, whole in its accessible name and
+ * title. Only the cells on screen exist (2-D windowing): a space may hold
+ * 1,000 SIRETs and 200 secondaries.
+ */
+export const MATRIX_GEOMETRY: MatrixGeometry = {
+  rowHeight: 34,
+  colWidth: 34,
+  headerHeight: 150,
+  rowHeaderWidth: 160,
+};
+
+export interface AttributionsMatrixProps {
+  model: AttributionsModel;
+  /** The SIRETs shown (rows), filtered. */
+  sirets: readonly string[];
+  /** The secondaries shown (columns), filtered. */
+  users: readonly AttributionRow[];
+  tally: Tally;
+  /** Rows edited by someone else meanwhile, or named by a conflict. */
+  flagged: ReadonlySet<number>;
+  onSet: (cells: Cell[], value: boolean) => void;
+}
+
+/** Grid positions: -1 is the header row or column. */
+interface Position {
+  row: number;
+  col: number;
+}
+
+export function cellName(siret: string, email: string): string {
+  return `SIRET ${formatSiret(siret)} — ${email}`;
+}
+
+export function AttributionsMatrix({
+  model,
+  sirets,
+  users,
+  tally,
+  flagged,
+  onSet,
+}: AttributionsMatrixProps) {
+  const scrollRef = useRef<HTMLDivElement | null>(null);
+  const gridRef = useRef<HTMLDivElement | null>(null);
+  const geometry = MATRIX_GEOMETRY;
+  const {
+    window: range,
+    onScroll,
+    reveal,
+  } = useMatrixWindow(scrollRef, sirets.length, users.length, geometry);
+  const [active, setActive] = useState<Position>({ row: 0, col: 0 });
+  const focusPending = useRef(false);
+  // The filters shrink the grid: the roving position stays inside it.
+  const position: Position = {
+    row: Math.min(active.row, sirets.length - 1),
+    col: Math.min(active.col, users.length - 1),
+  };
+
+  useLayoutEffect(() => {
+    if (!focusPending.current) return;
+    focusPending.current = false;
+    gridRef.current
+      ?.querySelector<HTMLElement>(`[data-pos="${position.row}:${position.col}"]`)
+      ?.focus();
+  });
+
+  const columnCells = (user: AttributionRow): Cell[] =>
+    sirets.map((siret) => ({ userId: user.userId, siret }));
+  const rowCells = (siret: string): Cell[] => users.map((user) => ({ userId: user.userId, siret }));
+
+  /** What Space (or a click) does at a position. */
+  function activate({ row, col }: Position) {
+    const siret = sirets[row];
+    const user = users[col];
+    if (siret !== undefined && user) {
+      onSet([{ userId: user.userId, siret }], !cellValue(model, user.userId, siret));
+    } else if (siret !== undefined && col === -1) {
+      onSet(rowCells(siret), (tally.bySiret.get(siret) ?? 0) < users.length);
+    } else if (user && row === -1) {
+      onSet(columnCells(user), (tally.byUser.get(user.userId) ?? 0) < sirets.length);
+    }
+  }
+
+  function moveTo(row: number, col: number) {
+    const next = {
+      row: Math.max(-1, Math.min(row, sirets.length - 1)),
+      col: Math.max(-1, Math.min(col, users.length - 1)),
+    };
+    focusPending.current = true;
+    reveal(next.row, next.col);
+    setActive(next);
+  }
+
+  function onKeyDown(event: KeyboardEvent) {
+    const { row, col } = position;
+    const page = Math.max(1, Math.floor((range.endRow - range.firstRow) / 2));
+    const ctrl = event.ctrlKey || event.metaKey;
+    const moves: Record<string, [number, number] | undefined> = {
+      ArrowUp: [row - 1, col],
+      ArrowDown: [row + 1, col],
+      ArrowLeft: [row, col - 1],
+      ArrowRight: [row, col + 1],
+      Home: ctrl ? [0, 0] : [row, 0],
+      End: ctrl ? [sirets.length - 1, users.length - 1] : [row, users.length - 1],
+      PageUp: [row - page, col],
+      PageDown: [row + page, col],
+    };
+    const target = moves[event.key];
+    if (target) {
+      event.preventDefault();
+      moveTo(target[0], target[1]);
+    } else if (event.key === ' ') {
+      // Handled here so that a header's « all » control and a cell behave alike.
+      event.preventDefault();
+      activate(position);
+    }
+  }
+
+  const focusProps = (row: number, col: number) => rovingProps(position, setActive, row, col);
+  const activeShown =
+    (position.row === -1 || (position.row >= range.firstRow && position.row < range.endRow)) &&
+    (position.col === -1 || (position.col >= range.firstCol && position.col < range.endCol));
+
+  const columns = users.slice(range.firstCol, range.endCol);
+  const rows = sirets.slice(range.firstRow, range.endRow);
+  const width = geometry.rowHeaderWidth + users.length * geometry.colWidth;
+  const height = geometry.headerHeight + sirets.length * geometry.rowHeight;
+
+  return (
+    <div class="matrix-scroll" ref={scrollRef} onScroll={onScroll}>
+      <div
+        ref={gridRef}
+        role="grid"
+        aria-label="Attributions des SIRETs aux utilisateurs secondaires"
+        aria-rowcount={sirets.length + 1}
+        aria-colcount={users.length + 1}
+        class="matrix"
+        style={{
+          width: `${width}px`,
+          height: `${height}px`,
+          '--matrix-row-h': `${geometry.rowHeight}px`,
+          '--matrix-col-w': `${geometry.colWidth}px`,
+          '--matrix-head-h': `${geometry.headerHeight}px`,
+          '--matrix-rowhead-w': `${geometry.rowHeaderWidth}px`,
+        }}
+        onKeyDown={onKeyDown}
+      >
+        <div role="row" aria-rowindex={1} class="matrix-head">
+          <div
+            role="columnheader"
+            aria-colindex={1}
+            class="matrix-corner"
+            {...focusProps(-1, -1)}
+            // Scrolled away from the active cell: the grid stays reachable with Tab.
+            tabIndex={activeShown ? focusProps(-1, -1).tabIndex : 0}
+          >
+            <span>SIRET</span>
+            <span class="matrix-corner-users" aria-hidden="true">
+              Utilisateurs →
+            </span>
+          </div>
+          {columns.map((user, index) => {
+            const col = range.firstCol + index;
+            const count = tally.byUser.get(user.userId) ?? 0;
+            const pending = user.status === 'pending';
+            const isFlagged = flagged.has(user.userId);
+            const name = [
+              user.email,
+              pending ? 'en attente de validation' : null,
+              isFlagged ? 'modifié par ailleurs pendant votre saisie' : null,
+            ]
+              .filter(Boolean)
+              .join(', ');
+            return (
+              <div
+                key={user.userId}
+                role="columnheader"
+                aria-colindex={col + 2}
+                aria-label={name}
+                title={name}
+                class={`matrix-colhead${isFlagged ? ' matrix-flagged' : ''}`}
+                style={{ left: `${cellLeft(col)}px` }}
+              >
+                <AllControl
+                  label={`Tous les SIRETs affichés pour ${user.email}`}
+                  count={count}
+                  total={sirets.length}
+                  onChange={(on) => onSet(columnCells(user), on)}
+                  {...focusProps(-1, col)}
+                />
+                <span class="matrix-email">{user.email}</span>
+                {pending && <span class="matrix-marker matrix-pending" aria-hidden="true" />}
+                {isFlagged && (
+                  <span class="matrix-marker matrix-meanwhile" aria-hidden="true">
+                    !
+                  </span>
+                )}
+              </div>
+            );
+          })}
+        </div>
+        {rows.map((siret, rowOffset) => {
+          const row = range.firstRow + rowOffset;
+          return (
+            <MatrixRow
+              key={siret}
+              siret={siret}
+              row={row}
+              model={model}
+              users={users}
+              firstCol={range.firstCol}
+              endCol={range.endCol}
+              count={tally.bySiret.get(siret) ?? 0}
+              activeCol={position.row === row ? position.col : null}
+              setActive={setActive}
+              onSet={onSet}
+            />
+          );
+        })}
+      </div>
+    </div>
+  );
+}
+
+/** Roving tabindex: only the active position is in the tab order. */
+function rovingProps(
+  active: Position,
+  setActive: (position: Position) => void,
+  row: number,
+  col: number,
+) {
+  return {
+    'data-pos': `${row}:${col}`,
+    tabIndex: row === active.row && col === active.col ? 0 : -1,
+    onFocus: () => {
+      if (row !== active.row || col !== active.col) setActive({ row, col });
+    },
+  };
+}
+
+const cellLeft = (col: number) => MATRIX_GEOMETRY.rowHeaderWidth + col * MATRIX_GEOMETRY.colWidth;
+
+interface MatrixRowProps {
+  siret: string;
+  row: number;
+  model: AttributionsModel;
+  users: readonly AttributionRow[];
+  firstCol: number;
+  endCol: number;
+  /** How many of the users shown have this SIRET. */
+  count: number;
+  /** The roving position's column when it is in this row. */
+  activeCol: number | null;
+  setActive: (position: Position) => void;
+  onSet: (cells: Cell[], value: boolean) => void;
+}
+
+/**
+ * One SIRET's row. Memoised: a vertical scroll renders only the rows coming
+ * into the window, not those already on screen.
+ */
+const MatrixRow = memoRow(function MatrixRow({
+  siret,
+  row,
+  model,
+  users,
+  firstCol,
+  endCol,
+  count,
+  activeCol,
+  setActive,
+  onSet,
+}: MatrixRowProps) {
+  const active: Position = { row: activeCol === null ? -2 : row, col: activeCol ?? -2 };
+  return (
+    <div
+      role="row"
+      aria-rowindex={row + 2}
+      class="matrix-row"
+      style={{ top: `${MATRIX_GEOMETRY.headerHeight + row * MATRIX_GEOMETRY.rowHeight}px` }}
+    >
+      <div role="rowheader" aria-colindex={1} class="matrix-rowhead">
+        <AllControl
+          label={`Tous les utilisateurs affichés pour le SIRET ${formatSiret(siret)}`}
+          count={count}
+          total={users.length}
+          onChange={(on) =>
+            onSet(
+              users.map((user) => ({ userId: user.userId, siret })),
+              on,
+            )
+          }
+          {...rovingProps(active, setActive, row, -1)}
+        />
+        <span class="matrix-siret">{formatSiret(siret)}</span>
+      </div>
+      {users.slice(firstCol, endCol).map((user, index) => {
+        const col = firstCol + index;
+        const on = cellValue(model, user.userId, siret);
+        const changed = isCellChanged(model, user.userId, siret);
+        return (
+          <div
+            key={user.userId}
+            role="gridcell"
+            aria-colindex={col + 2}
+            class={`matrix-cell${changed ? ' matrix-changed' : ''}`}
+            style={{ left: `${cellLeft(col)}px` }}
+          >
+            <input
+              type="checkbox"
+              aria-label={cellName(siret, user.email)}
+              aria-describedby={changed ? 'matrix-changed-hint' : undefined}
+              checked={on}
+              onChange={() => onSet([{ userId: user.userId, siret }], !on)}
+              {...rovingProps(active, setActive, row, col)}
+            />
+          </div>
+        );
+      })}
+    </div>
+  );
+});
+
+interface AllControlProps {
+  label: string;
+  count: number;
+  total: number;
+  onChange: (on: boolean) => void;
+  tabIndex: number;
+  onFocus: () => void;
+  'data-pos': string;
+}
+
+/** Ticks a whole row or column: on when every cell shown is, mixed when some are. */
+function AllControl({ label, count, total, onChange, ...focus }: AllControlProps) {
+  const all = total > 0 && count === total;
+  const mixed = count > 0 && count < total;
+  return (
+    <input
+      type="checkbox"
+      class="matrix-all"
+      aria-label={label}
+      checked={all}
+      ref={(node) => {
+        if (node) node.indeterminate = mixed;
+      }}
+      onChange={() => onChange(!all)}
+      {...focus}
+    />
+  );
+}
