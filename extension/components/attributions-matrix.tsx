@@ -140,6 +140,10 @@ export function AttributionsMatrix({
 
   const columns = users.slice(range.firstCol, range.endCol);
   const rows = sirets.slice(range.firstRow, range.endRow);
+  // Keys by slot, not by SIRET or user: the row (column) scrolled out lends its
+  // elements to the one scrolled in, which is patched rather than built anew.
+  const rowSlots = Math.max(1, rows.length);
+  const colSlots = Math.max(1, columns.length);
   const width = geometry.rowHeaderWidth + users.length * geometry.colWidth;
   const height = geometry.headerHeight + sirets.length * geometry.rowHeight;
 
@@ -190,7 +194,7 @@ export function AttributionsMatrix({
               .join(', ');
             return (
               <div
-                key={user.userId}
+                key={col % colSlots}
                 role="columnheader"
                 aria-colindex={col + 2}
                 aria-label={name}
@@ -220,7 +224,7 @@ export function AttributionsMatrix({
           const row = range.firstRow + rowOffset;
           return (
             <MatrixRow
-              key={siret}
+              key={row % rowSlots}
               siret={siret}
               row={row}
               model={model}
@@ -311,13 +315,15 @@ const MatrixRow = memoRow(function MatrixRow({
         />
         <span class="matrix-siret">{formatSiret(siret)}</span>
       </div>
-      {users.slice(firstCol, endCol).map((user, index) => {
+      {users.slice(firstCol, endCol).map((user, index, shown) => {
         const col = firstCol + index;
+        // By slot, as the rows (AttributionsMatrix): a horizontal scroll patches the cells.
+        const slot = col % Math.max(1, shown.length);
         const on = cellValue(model, user.userId, siret);
         const changed = isCellChanged(model, user.userId, siret);
         return (
           <div
-            key={user.userId}
+            key={slot}
             role="gridcell"
             aria-colindex={col + 2}
             class={`matrix-cell${changed ? ' matrix-changed' : ''}`}

@@ -11,6 +11,8 @@
  * is the first task after the next animation frame (a message posted from
  * `requestAnimationFrame` runs once that frame has been rendered).
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import type { BrowserContext, Page } from 'playwright-core';
 import { createSession } from '../../server/auth/sessions.js';
@@ -33,7 +35,12 @@ import {
 } from './measure.js';
 import { BENCH_EXTENSION_DIR, buildBenchExtension } from './panel-bundle.js';
 
-const GOALS = { signInMs: 300, tabSwitchMs: 50, liveMs: 50, frameMs: 16.7, ratio: 1.5 };
+/**
+ * `frameMs`: 60 frames a second, none dropped. Chromium's frame callbacks come
+ * 16.7 ms apart give or take a timer's jitter (16.8 ms is a frame on time); a
+ * dropped frame shows as 33.3 ms.
+ */
+const GOALS = { signInMs: 300, tabSwitchMs: 50, liveMs: 50, frameMs: 17.5, ratio: 1.5 };
 const LARGE = {
   name: 'grand',
   sirets: 1000,
@@ -80,6 +87,7 @@ interface SpaceReadings {
   loginMs: number[];
   liveAttributions: { frameToPaint: number; requestToPaint: number }[];
   scroll: ScrollReading | null;
+  wheelScroll: ScrollReading | null;
   heapMB: number;
   domNodes: number;
   nodesByTab: Record<string, number>;
@@ -87,6 +95,15 @@ interface SpaceReadings {
   snapshotMs: number[];
   largestFrameKB: number;
 }
+
+/** A steady scroll, px per second. */
+interface ScrollPace {
+  down: number;
+  right: number;
+}
+
+/** A wheel or a trackpad read through the rows: about a notch (100 px) every 70 ms, drifting right. */
+const WHEEL_PACE: ScrollPace = { down: 1_500, right: 300 };
 
 interface ScrollReading {
   deltas: number[];
@@ -167,8 +184,9 @@ const PAGE_PROBE = `(() => {
     afterPaint((at) => (l.paintedAt = at));
   };
 
-  // The matrix scrolled from its top-left corner to its bottom-right one, a step per frame.
-  bench.scrollMatrix = (durationMs) =>
+  // The matrix scrolled a step per frame: from its top-left corner to its bottom-right one
+  // (a fling), or at a steady pace in px per second (a wheel's), from the top-left corner.
+  bench.scrollMatrix = (durationMs, pace) =>
     new Promise((done) => {
       const el = document.querySelector('[role="tabpanel"] .matrix-scroll');
       el.scrollTop = 0;
@@ -188,8 +206,9 @@ const PAGE_PROBE = `(() => {
         else deltas.push(now - last);
         last = now;
         const progress = Math.min(1, (now - start) / durationMs);
-        el.scrollTop = progress * (el.scrollHeight - el.clientHeight);
-        el.scrollLeft = progress * (el.scrollWidth - el.clientWidth);
+        const seconds = (now - start) / 1000;
+        el.scrollTop = pace ? seconds * pace.down : progress * (el.scrollHeight - el.clientHeight);
+        el.scrollLeft = pace ? seconds * pace.right : progress * (el.scrollWidth - el.clientWidth);
         if (progress < 1) return requestAnimationFrame(step);
         observer?.disconnect();
         done({ deltas, longFrames, scrolledY: el.scrollTop, scrolledX: el.scrollLeft });
@@ -247,7 +266,7 @@ interface ProbeWindow {
     frames: number[];
     largestFrame: number;
     afterPaint(done: (at: number) => void): void;
-    scrollMatrix(durationMs: number): Promise<ScrollReading>;
+    scrollMatrix(durationMs: number, pace?: ScrollPace): Promise<ScrollReading>;
     signInClickAt?: number;
     interactiveAt?: number;
     signInPaintedAt?: number;
@@ -365,6 +384,7 @@ function emptyReadings(snapshot: { kb: number; ms: number[] }): SpaceReadings {
     loginMs: [],
     liveAttributions: [],
     scroll: null,
+    wheelScroll: null,
     heapMB: Number.NaN,
     domNodes: Number.NaN,
     nodesByTab: {},
@@ -556,6 +576,7 @@ async function measureSignedIn(
         )
       ).map(({ frameToPaint, requestToPaint }) => ({ frameToPaint, requestToPaint }));
       readings.scroll = await scrollMatrix(page);
+      readings.wheelScroll = await scrollMatrix(page, WHEEL_PACE);
     }
 
     // Memory and nodes on the home screen, after a collection.
@@ -733,17 +754,39 @@ async function timeLiveAttributions(
 }
 
 /** Scrolls `.matrix-scroll` down and right over about 2 s, one step per animation frame. */
-async function scrollMatrix(page: Page): Promise<ScrollReading | null> {
+async function scrollMatrix(page: Page, pace?: ScrollPace): Promise<ScrollReading | null> {
   const scroller = page.locator('[role="tabpanel"] .matrix-scroll').first();
   try {
     await scroller.waitFor({ timeout: WAIT_MS });
   } catch {
     return null;
   }
-  return page.evaluate(
-    (durationMs) => (window as unknown as ProbeWindow).__bench.scrollMatrix(durationMs),
-    SCROLL_MS,
-  );
+  const scroll = () =>
+    page.evaluate(
+      ([durationMs, steady]) =>
+        (window as unknown as ProbeWindow).__bench.scrollMatrix(durationMs, steady),
+      [SCROLL_MS, pace] as const,
+    );
+  const profileDir = process.env.BENCH_PANEL_PROFILE_DIR;
+  if (!profileDir) return scroll();
+  // `BENCH_PANEL_PROFILE_DIR=/tmp/prof BENCH_ONLY=panel-large npm run bench`: where a frame's time goes.
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+    await cdp.send('Profiler.start');
+    const reading = await scroll();
+    const { profile } = await cdp.send('Profiler.stop');
+    mkdirSync(profileDir, { recursive: true });
+    const rows = await page.locator('.matrix-row').count();
+    writeFileSync(
+      join(profileDir, `matrix-scroll-${rows}-rows.cpuprofile`),
+      JSON.stringify(profile),
+    );
+    return reading;
+  } finally {
+    await cdp.detach();
+  }
 }
 
 // --- the report --------------------------------------------------------------------------
@@ -807,35 +850,35 @@ function report(
     S.liveAttributions.map((l) => l.frameToPaint),
     GOALS.liveMs,
   );
-  if (L.scroll && L.scroll.deltas.length > 0) {
-    const p95 = percentile(L.scroll.deltas, 0.95);
-    const baseP95 = S.scroll ? percentile(S.scroll.deltas, 0.95) : Number.NaN;
+  const scrolls = [
+    ['matrix scroll at a wheel’s pace', L.wheelScroll, S.wheelScroll],
+    ['matrix scroll, flung corner to corner', L.scroll, S.scroll],
+  ] as const;
+  for (const [name, large, small] of scrolls) {
+    if (!large || large.deltas.length === 0) continue;
+    const p95 = percentile(large.deltas, 0.95);
+    const smallDeltas = small?.deltas ?? [];
+    const ofSmall = (value: number) => round(smallDeltas.length > 0 ? value : Number.NaN, 1);
     figures.push(
       {
-        label: `matrix scroll: frame time p95 (${L.scroll.deltas.length} frames)`,
+        label: `${name}: frame time p95 (${large.deltas.length} frames)`,
         value: round(p95, 1),
         unit: 'ms',
-        baseline: { label: 'small space, p95', value: round(baseP95, 1) },
-        goal: `≤ ${GOALS.frameMs} ms`,
+        baseline: { label: 'small space, p95', value: ofSmall(percentile(smallDeltas, 0.95)) },
+        goal: `≤ ${GOALS.frameMs} ms (60/s, none dropped)`,
         pass: p95 <= GOALS.frameMs,
       },
       {
-        label: 'matrix scroll: frame time p50',
-        value: round(percentile(L.scroll.deltas, 0.5), 1),
+        label: `${name}: frame time p50`,
+        value: round(percentile(large.deltas, 0.5), 1),
         unit: 'ms',
-        baseline: {
-          label: 'small space, p50',
-          value: round(S.scroll ? percentile(S.scroll.deltas, 0.5) : Number.NaN, 1),
-        },
+        baseline: { label: 'small space, p50', value: ofSmall(percentile(smallDeltas, 0.5)) },
       },
       {
-        label: 'matrix scroll: frames per second',
-        value: round(fps(L.scroll.deltas), 1),
+        label: `${name}: frames per second`,
+        value: round(fps(large.deltas), 1),
         unit: 'per s',
-        baseline: {
-          label: 'small space',
-          value: round(S.scroll ? fps(S.scroll.deltas) : Number.NaN, 1),
-        },
+        baseline: { label: 'small space', value: ofSmall(fps(smallDeltas)) },
       },
     );
   }
@@ -929,7 +972,7 @@ function report(
     `Tab switches: clicks on ${L.tabsPresent.map((t) => `« ${t} »`).join(', ')} in turn, ${counts.switchRounds} rounds after one not counted; the time runs until the tab panel bears the clicked tab's id with content in it, and the next frame is painted.`,
     `Live attribution: while the panel shows « Paramétrage » (page 1 of the secondaries), PUT /api/v1/secondaries/:id/sirets with another session of the same principal takes one SIRET from ${L.liveTarget}, then gives it back (${counts.live} changes after one not counted); from the \`secondary.sirets_changed\` frame reaching the page (its message event, through a listener on the page's WebSocket) until the row's « Liste SIRETs (n) » shows the new count and the next frame is painted. End to end from the request sent (Node and page clocks are both the machine's, through performance.timeOrigin).`,
     L.tabsPresent.includes('Attributions')
-      ? `« Attributions »: the same kind of change while it is shown, on the first ticked cell the matrix renders (${L.liveCell ? 'found' : 'none found: the first change in the tab panel was watched'}), until that checkbox shows the new state and the next frame is painted (a checkbox's state is a property no MutationObserver reports: the page looks between every task after the frame). Matrix scroll: \`.matrix-scroll\` scrolled from the top-left corner to the bottom-right one over ${SCROLL_MS / 1000} s, one step per requestAnimationFrame, the frame time being the delta between callbacks (headless Chromium paces frames at 60 Hz: 16.7 ms is the floor); long animation frames seen by PerformanceObserver: ${L.scroll?.longFrames ?? 'not supported'} (large), ${S.scroll?.longFrames ?? 'not supported'} (small); scrolled to ${round(L.scroll?.scrolledY ?? 0, 0)} px down, ${round(L.scroll?.scrolledX ?? 0, 0)} px right (large).`
+      ? `« Attributions »: the same kind of change while it is shown, on the first ticked cell the matrix renders (${L.liveCell ? 'found' : 'none found: the first change in the tab panel was watched'}), until that checkbox shows the new state and the next frame is painted (a checkbox's state is a property no MutationObserver reports: the page looks between every task after the frame). Matrix scroll: \`.matrix-scroll\` scrolled one step per requestAnimationFrame for ${SCROLL_MS / 1000} s, at a wheel’s pace (${WHEEL_PACE.down} px/s down, ${WHEEL_PACE.right} px/s right) and flung from the top-left corner to the bottom-right one (${L.scroll ? round((L.scroll.scrolledY / SCROLL_MS) * 1000, 0) : '?'} px/s down in the large space: every frame brings about ${L.scroll ? round(L.scroll.scrolledY / SCROLL_MS / 2, 0) : '?'} new rows), the frame time being the delta between callbacks (headless Chromium paces frames at 60 Hz: 16.7 ms is the floor); long animation frames seen by PerformanceObserver: ${L.scroll?.longFrames ?? 'not supported'} (large), ${S.scroll?.longFrames ?? 'not supported'} (small); scrolled to ${round(L.scroll?.scrolledY ?? 0, 0)} px down, ${round(L.scroll?.scrolledX ?? 0, 0)} px right (large).`
       : 'No « Attributions » tab in this build: its live change and the matrix scroll were not measured.',
     `Memory: CDP HeapProfiler.collectGarbage, then Performance.getMetrics JSHeapUsedSize of the panel page, on « Tableau de bord » after the tab switches and live changes; DOM elements = document.getElementsByTagName('*').length there.`,
     `Snapshot: buildSnapshot for the principal, in this process against the bench database (${counts.snapshots} builds after two not counted, nobody online); size = its JSON in UTF-8, KB = 1,024 bytes. The largest frame the panel received (table) is the snapshot as Socket.IO sends it.`,
