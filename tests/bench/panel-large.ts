@@ -502,7 +502,14 @@ async function timeSignIn(
   space: SeededSpace,
 ): Promise<{ interactive: number; painted: number }> {
   const panel = await PanelPage.open(browser);
+  const profileDir = process.env.BENCH_PANEL_PROFILE_DIR;
+  const cdp = profileDir ? await browser.newCDPSession(panel.page) : null;
   try {
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      await cdp.send('Profiler.start');
+    }
     await panel.fillSignIn(space.principalEmail, PASSWORD);
     await panel.page.waitForFunction(
       () => (window as unknown as ProbeWindow).__bench.signInPaintedAt !== undefined,
@@ -517,10 +524,16 @@ async function timeSignIn(
         painted: bench.signInPaintedAt!,
       };
     });
+    if (cdp && profileDir) {
+      const { profile } = await cdp.send('Profiler.stop');
+      mkdirSync(profileDir, { recursive: true });
+      writeFileSync(join(profileDir, `sign-in-${space.size}.cpuprofile`), JSON.stringify(profile));
+    }
     await panel.waitSignedIn(space.principalEmail);
     await panel.signOut();
     return { interactive: times.interactive - times.click, painted: times.painted - times.click };
   } finally {
+    await cdp?.detach();
     await panel.page.close();
   }
 }

@@ -108,7 +108,8 @@ export async function replaceAttributionsOfMany(
         as g(user_id, siret)
       on conflict (user_id, siret) do nothing
     )
-    select s.siret as added_siret, s.added_at as siret_added_at, d.*
+    select s.siret as added_siret, s.added_at as siret_added_at,
+           d.id, d.reference, d.siret, d.kind, d.status, d.opened_at, d.due_at
     from sirets as s left join dossiers as d on d.siret = s.siret
     where s.siret = any(${addedSirets}::text[])
     order by d.opened_at, d.id`.execute(trx);

@@ -6,7 +6,22 @@ import type { Database, Dossier } from '../schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-export function toDossierView(row: Dossier): DossierView {
+/** What a view shows of a dossier: lists read these columns only (a space's snapshot reads thousands). */
+type DossierViewRow = Pick<
+  Dossier,
+  'id' | 'reference' | 'siret' | 'kind' | 'status' | 'openedAt' | 'dueAt'
+>;
+const VIEW_COLUMNS = [
+  'dossiers.id',
+  'dossiers.reference',
+  'dossiers.siret',
+  'dossiers.kind',
+  'dossiers.status',
+  'dossiers.openedAt',
+  'dossiers.dueAt',
+] as const;
+
+export function toDossierView(row: DossierViewRow): DossierView {
   return {
     id: row.id,
     reference: row.reference,
@@ -26,7 +41,7 @@ export async function listDossiersOfSirets(
   if (sirets.length === 0) return [];
   const rows = await db
     .selectFrom('dossiers')
-    .selectAll()
+    .select(VIEW_COLUMNS)
     .where('siret', 'in', [...sirets])
     .orderBy('openedAt')
     .orderBy('id')
@@ -39,7 +54,7 @@ export async function listDossiersOfSpace(db: Db, spaceId: number): Promise<Doss
   const rows = await db
     .selectFrom('dossiers')
     .innerJoin('sirets', 'sirets.siret', 'dossiers.siret')
-    .selectAll('dossiers')
+    .select(VIEW_COLUMNS)
     .where('sirets.spaceId', '=', spaceId)
     .orderBy('dossiers.openedAt')
     .orderBy('dossiers.id')
@@ -52,7 +67,7 @@ export async function listDossiersOfUser(db: Db, userId: number): Promise<Dossie
   const rows = await db
     .selectFrom('dossiers')
     .innerJoin('attributions', 'attributions.siret', 'dossiers.siret')
-    .selectAll('dossiers')
+    .select(VIEW_COLUMNS)
     .where('attributions.userId', '=', userId)
     .orderBy('dossiers.openedAt')
     .orderBy('dossiers.id')
