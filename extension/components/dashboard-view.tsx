@@ -15,7 +15,7 @@ import {
 } from '../panel/selectors.js';
 import { useStore } from './store-context.js';
 import { TextField } from './text-field.js';
-import { memoRow, useWindowRange, type WindowSlot } from './use-window-range.js';
+import { memoRow, useWindowRange, WindowGap, type WindowSlot } from './use-window-range.js';
 
 export interface DashboardViewProps {
   state: MemberSnapshot;
@@ -136,12 +136,7 @@ function DossierBoard({ rows, query }: { rows: BoardRow[]; query: string }) {
       <div class="dossier-board" ref={listRef}>
         {runsOf(slots, rows).map((run) =>
           run.kind === 'gap' ? (
-            <div
-              key={run.key}
-              class="window-gap"
-              aria-hidden="true"
-              style={{ height: `${run.height}px` }}
-            />
+            <WindowGap key={run.key} height={run.height} as="div" />
           ) : (
             <SiretRun
               key={run.key}

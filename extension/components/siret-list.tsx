@@ -8,7 +8,7 @@ import { Button } from './button.js';
 import { ConfirmDialog, RefusalDialog } from './dialog.js';
 import { useStore } from './store-context.js';
 import { TextField } from './text-field.js';
-import { memoRow, useFocusedKey, useWindowRange } from './use-window-range.js';
+import { memoRow, useFocusedKey, useWindowRange, WindowGap } from './use-window-range.js';
 
 export interface SiretListProps {
   state: MemberSnapshot;
@@ -90,16 +90,7 @@ export function SiretList({ state }: SiretListProps) {
               onFocusOut={onFocusOut}
             >
               {slots.map((slot) => {
-                if (slot.kind === 'gap') {
-                  return (
-                    <li
-                      key={slot.key}
-                      class="window-gap"
-                      aria-hidden="true"
-                      style={{ height: `${slot.height}px` }}
-                    />
-                  );
-                }
+                if (slot.kind === 'gap') return <WindowGap key={slot.key} height={slot.height} />;
                 const item = matches[slot.index]!;
                 const counts = countDossiers(state, item.siret);
                 return (

@@ -5,7 +5,7 @@ import { plural } from '../../shared/french-format.js';
 import type { MemberView } from '../../shared/views.js';
 import { compareMembers } from '../../shared/visibility.js';
 import { useStore } from './store-context.js';
-import { memoRow, useWindowRange } from './use-window-range.js';
+import { memoRow, useWindowRange, WindowGap } from './use-window-range.js';
 
 export interface TeamViewProps {
   state: MemberSnapshot;
@@ -51,16 +51,7 @@ export function TeamView({ state }: TeamViewProps) {
       </p>
       <ul class="team-list windowed-list" aria-label="Membres de l'espace employeur" ref={listRef}>
         {slots.map((slot) => {
-          if (slot.kind === 'gap') {
-            return (
-              <li
-                key={slot.key}
-                class="window-gap"
-                aria-hidden="true"
-                style={{ height: `${slot.height}px` }}
-              />
-            );
-          }
+          if (slot.kind === 'gap') return <WindowGap key={slot.key} height={slot.height} />;
           const member = members[slot.index]!;
           return (
             <TeamMember

@@ -347,3 +347,8 @@ function changedProps(this: Component, next: object): boolean {
   if (keys.length !== Object.keys(incoming).length) return true;
   return keys.some((key) => current[key] !== incoming[key]);
 }
+
+/** The room of the rows not drawn, in a list (`li`) or a board (`div`): keeps the page's height true. */
+export function WindowGap({ height, as = 'li' }: { height: number; as?: 'li' | 'div' }) {
+  return h(as, { class: 'window-gap', 'aria-hidden': 'true', style: { height: `${height}px` } });
+}

@@ -9,8 +9,10 @@ export function csvFile(c: Context, filename: string, rows: readonly string[][])
   return c.body(`\uFEFF${lines.join('\r\n')}\r\n`);
 }
 
+/** A cell starting so would run as a formula in a spreadsheet: the export prefixes it with `'`. */
+export const FORMULA_START = /^[=+\-@\t\r]/;
+
 function csvCell(value: string): string {
-  // A leading formula character would run in a spreadsheet: neutralise it.
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  const safe = FORMULA_START.test(value) ? `'${value}` : value;
   return /[";\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }

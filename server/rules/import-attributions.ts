@@ -16,6 +16,7 @@ import { findAccountsByEmails } from '../db/queries/users.js';
 import { readSiretsOfUsers, readSiretsOwnedBySpace } from '../db/queries/bulk-attributions.js';
 import { appendEvents, type EventDraft, type StoredEvent } from '../events/append-events.js';
 import { actorOfUser } from '../events/event-actor.js';
+import { FORMULA_START } from '../http/csv-file.js';
 import type { CsvRow } from '../http/read-csv.js';
 import { lockActorSpace, type Actor } from './actor.js';
 import { DomainError } from './domain-error.js';
@@ -261,7 +262,7 @@ function withoutTrailingEmptyCells(cells: readonly string[], columns: number): s
 
 /** The export prefixes a cell that a spreadsheet would run (csv-file.ts) with `'`: undo it. */
 function unguarded(cell: string): string {
-  return /^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell;
+  return cell.startsWith("'") && FORMULA_START.test(cell.slice(1)) ? cell.slice(1) : cell;
 }
 
 function byEmailThenSiret(a: AttributionPairByEmail, b: AttributionPairByEmail): number {
