@@ -24,8 +24,11 @@ export interface ServerConfig {
   mailDir: string;
   admin: { email: string; password: string } | null;
   allowedOrigins: string[];
-  /** PostgreSQL URL for the multi-node Socket.IO adapter; null: one process, in-memory adapter. */
-  adapterUrl: string | null;
+  /**
+   * How the nodes sharing one PostgreSQL reach each other's sockets: its NOTIFY/LISTEN, or
+   * Redis Streams with `REDIS_URL`; null (embedded database): one process, in-memory adapter.
+   */
+  adapter: ClusterAdapterConfig | null;
   /** `TRUST_PROXY`: the proxies whose `X-Forwarded-For` names the client (none by default). */
   trustProxy: TrustedProxies;
   /** Per client address: see `http/client-address.ts` for what an address is. */
@@ -47,6 +50,9 @@ export interface ServerConfig {
   /** `HISTORY_DAYS`: how long the history (the event store) is kept. */
   historyDays: number;
 }
+
+export type ClusterAdapterConfig =
+  { kind: 'postgres'; url: string } | { kind: 'redis'; url: string; streamName: string };
 
 const FIFTEEN_MINUTES = 15 * 60 * 1000;
 const ONE_HOUR = 60 * 60 * 1000;
@@ -78,7 +84,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
         .map((o) => o.trim().replace(/\/+$/, ''))
         .filter(Boolean),
     ],
-    adapterUrl: database.kind === 'postgres' ? database.url : null,
+    adapter: clusterAdapter(env, database),
     trustProxy: parseTrustedProxies(env.TRUST_PROXY),
     rateLimits: {
       loginFailuresPerAddress: { max: 100, windowMs: FIFTEEN_MINUTES },
@@ -92,6 +98,52 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     expiryIntervalMs: 60_000,
     historyDays: parseHistoryDays(env.HISTORY_DAYS ?? '730'),
   };
+}
+
+/** The default name of the Redis stream (and prefix of the adapter's channels). */
+const DEFAULT_REDIS_STREAM = 'qrp-realtime';
+
+function clusterAdapter(
+  env: NodeJS.ProcessEnv,
+  database: DatabaseTarget,
+): ClusterAdapterConfig | null {
+  const redisUrl = env.REDIS_URL?.trim();
+  if (!redisUrl) {
+    if (env.REDIS_STREAM) throw new Error('REDIS_STREAM goes with REDIS_URL: set both or neither.');
+    return database.kind === 'postgres' ? { kind: 'postgres', url: database.url } : null;
+  }
+  if (database.kind !== 'postgres') {
+    throw new Error('REDIS_URL needs DATABASE_URL: the nodes sharing Redis share one PostgreSQL.');
+  }
+  return { kind: 'redis', url: parseRedisUrl(redisUrl), streamName: parseRedisStream(env) };
+}
+
+/** The value itself is never repeated in the message: it may hold a password. */
+function parseRedisUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error('REDIS_URL must be a URL such as redis://127.0.0.1:6379.');
+  }
+  if ((url.protocol !== 'redis:' && url.protocol !== 'rediss:') || !url.hostname) {
+    throw new Error(
+      `REDIS_URL must be a redis:// or rediss:// URL with a host (redis://127.0.0.1:6379), got a ${url.protocol}// URL.`,
+    );
+  }
+  const db = url.pathname.replace(/^\//, '');
+  if (db !== '' && !/^\d+$/.test(db)) {
+    throw new Error('REDIS_URL may end with a database number only (redis://host:6379/0).');
+  }
+  return value;
+}
+
+function parseRedisStream(env: NodeJS.ProcessEnv): string {
+  const name = env.REDIS_STREAM ?? DEFAULT_REDIS_STREAM;
+  if (!/^[A-Za-z0-9._:-]{1,100}$/.test(name)) {
+    throw new Error(`REDIS_STREAM must be 1 to 100 letters, digits or . _ : -, got "${name}".`);
+  }
+  return name;
 }
 
 function parseHistoryDays(value: string): number {

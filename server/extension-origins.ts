@@ -36,5 +36,18 @@ export function isFirefoxExtensionOrigin(origin: string): boolean {
 /** Whether a page of `origin` may call the API and open sockets. */
 export function createOriginPolicy(listed: Iterable<string>): (origin: string) => boolean {
   const allowed = new Set([...listed].map(normalizeOrigin));
-  return (origin) => allowed.has(normalizeOrigin(origin)) || isFirefoxExtensionOrigin(origin);
+  // Every request asks (most with no origin at all, which `URL` refuses with an exception):
+  // the answers for the origins seen lately are kept, a bounded number of them.
+  const decided = new Map<string, boolean>();
+  return (origin) => {
+    let decision = decided.get(origin);
+    if (decision === undefined) {
+      decision = allowed.has(normalizeOrigin(origin)) || isFirefoxExtensionOrigin(origin);
+      if (decided.size >= REMEMBERED_ORIGINS) decided.clear();
+      decided.set(origin, decision);
+    }
+    return decision;
+  };
 }
+
+const REMEMBERED_ORIGINS = 256;

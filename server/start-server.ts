@@ -68,7 +68,7 @@ export async function startServer(
     db: database.db,
     allowedOrigins: config.allowedOrigins,
     publicOrigin: new URL(config.publicUrl).origin,
-    adapter: config.adapterUrl ? { kind: 'postgres', url: config.adapterUrl } : { kind: 'memory' },
+    adapter: config.adapter ?? { kind: 'memory' },
     logger,
   });
   bound.realtime = realtime;
@@ -83,6 +83,8 @@ export async function startServer(
   const address = httpServer.address() as AddressInfo;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${address.port}`;
   logger.info({ url, port: address.port, database: database.kind }, 'listening');
+  // Whoever started the server waits for this line: it does not wait for the next batch.
+  logger.flush();
 
   let closing: Promise<void> | undefined;
   return {

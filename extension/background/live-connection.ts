@@ -39,6 +39,11 @@ export interface BackgroundLiveDeps {
   openSocket(serverUrl: string, token: string): LiveSocket;
   cursor: CursorStore;
   onEvent(event: ServerEvent, known: Snapshot): void;
+  /**
+   * Resolves when the socket may open (start-live.ts: once an open panel holds
+   * the session's view, so that the server builds one snapshot at a time).
+   */
+  beforeConnect?(session: StoredSession): Promise<void>;
   /** The server ended the session or refused the token: stop until the next sign-in. */
   onSessionEnded?(): void;
   /** At most this long without hearing from the server while connected (Chrome stops an idle worker after 30 s). */
@@ -93,6 +98,9 @@ export class BackgroundLive {
     this.refusedKey = null;
     this.key = key;
     this.cursor = await this.deps.cursor.read();
+    if (this.key !== key) return;
+    // Nothing is lost meanwhile: the cursor's catch-up, or a panel open to show it.
+    await this.deps.beforeConnect?.(session);
     if (this.key !== key) return;
     const socket = this.deps.openSocket(serverUrl, session.token);
     const end = () => {

@@ -6,13 +6,14 @@
  */
 import { browser } from 'wxt/browser';
 import { readNotificationPreferences } from '../lib/notification-preferences.js';
-import { OPEN_TAB_REQUEST, PANEL_PORT_NAME } from '../lib/panel-link.js';
+import { OPEN_TAB_REQUEST, PANEL_PORT_NAME, isPanelViewMessage } from '../lib/panel-link.js';
 import { readStoredState, type StorageAreaLike } from '../lib/stored-session.js';
 import { openSocket } from '../panel/realtime.js';
 import type { ActionLike } from './badge.js';
 import { ChangeNotifier, NOTIFICATION_ID_PREFIX } from './change-notifier.js';
 import { BackgroundLive, type StreamCursor } from './live-connection.js';
 import { NOTIFICATION_ICON } from './notification-icon.js';
+import { OpenPanels } from './open-panels.js';
 
 const CURSOR_KEY = 'qrp.background.cursor';
 const UNREAD_KEY = 'qrp.background.unread';
@@ -50,8 +51,11 @@ export function startBackgroundLive({ openPanel }: StartLiveOptions): void {
     },
   });
 
+  const panels = new OpenPanels();
   const live = new BackgroundLive({
     openSocket,
+    // At sign-in the panel gets its snapshot first; the server builds one at a time.
+    beforeConnect: (stored) => panels.firstViewOf(stored.token),
     cursor: {
       read: async () => asCursor((await session.get([CURSOR_KEY]))[CURSOR_KEY]),
       write: (cursor) => session.set({ [CURSOR_KEY]: cursor }),
@@ -72,7 +76,14 @@ export function startBackgroundLive({ openPanel }: StartLiveOptions): void {
   browser.runtime.onConnect.addListener((port) => {
     if (port.name !== PANEL_PORT_NAME || port.sender?.id !== browser.runtime.id) return;
     void notifier.panelOpened();
-    port.onDisconnect.addListener(() => notifier.panelClosed());
+    panels.opened(port);
+    port.onMessage.addListener((message: unknown) => {
+      if (isPanelViewMessage(message)) panels.holds(port, message.token);
+    });
+    port.onDisconnect.addListener(() => {
+      notifier.panelClosed();
+      panels.closed(port);
+    });
   });
 
   // The window the user is in, known before a click so that the panel opens within it.

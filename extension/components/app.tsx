@@ -1,5 +1,5 @@
-import { AdminHome } from './admin-home.js';
 import { Spinner } from './button.js';
+import { LazyAdminHome } from './lazy-screens.js';
 import { LiveAnnouncer } from './live-announcer.js';
 import { MemberHome } from './member-home.js';
 import { OutageBanner } from './outage-banner.js';
@@ -59,7 +59,7 @@ function SignedInHome() {
       {view === null ? (
         <Loading text="Chargement de votre espace…" />
       ) : view.kind === 'admin' ? (
-        <AdminHome state={view} />
+        <LazyAdminHome state={view} />
       ) : (
         <MemberHome state={view} />
       )}

@@ -133,7 +133,22 @@ export function AttributionsMatrix({
     }
   }
 
-  const focusProps = (row: number, col: number) => rovingProps(position, setActive, row, col);
+  const focusProps = (row: number, col: number) => rovingProps(position, row, col);
+
+  /*
+   * One listener each on the grid for every checkbox's change and focus, told
+   * apart by their position: a fling patches a new window every frame, and no
+   * cell carries handlers of its own to replace.
+   */
+  function onChange(event: Event) {
+    const at = positionOf(event.target);
+    if (at) activate(at);
+  }
+
+  function onFocusIn(event: FocusEvent) {
+    const at = positionOf(event.target);
+    if (at && (at.row !== position.row || at.col !== position.col)) setActive(at);
+  }
   const activeShown =
     (position.row === -1 || (position.row >= range.firstRow && position.row < range.endRow)) &&
     (position.col === -1 || (position.col >= range.firstCol && position.col < range.endCol));
@@ -165,6 +180,8 @@ export function AttributionsMatrix({
           '--matrix-rowhead-w': `${geometry.rowHeaderWidth}px`,
         }}
         onKeyDown={onKeyDown}
+        onChange={onChange}
+        onFocusIn={onFocusIn}
       >
         <div role="row" aria-rowindex={1} class="matrix-head">
           <div
@@ -206,7 +223,6 @@ export function AttributionsMatrix({
                   label={`Tous les SIRETs affichés pour ${user.email}`}
                   count={count}
                   total={sirets.length}
-                  onChange={(on) => onSet(columnCells(user), on)}
                   {...focusProps(-1, col)}
                 />
                 <span class="matrix-email">{user.email}</span>
@@ -233,8 +249,6 @@ export function AttributionsMatrix({
               endCol={range.endCol}
               count={tally.bySiret.get(siret) ?? 0}
               activeCol={position.row === row ? position.col : null}
-              setActive={setActive}
-              onSet={onSet}
             />
           );
         })}
@@ -243,20 +257,20 @@ export function AttributionsMatrix({
   );
 }
 
-/** Roving tabindex: only the active position is in the tab order. */
-function rovingProps(
-  active: Position,
-  setActive: (position: Position) => void,
-  row: number,
-  col: number,
-) {
+/** Roving tabindex: only the active position is in the tab order (the grid follows the focus). */
+function rovingProps(active: Position, row: number, col: number) {
   return {
     'data-pos': `${row}:${col}`,
     tabIndex: row === active.row && col === active.col ? 0 : -1,
-    onFocus: () => {
-      if (row !== active.row || col !== active.col) setActive({ row, col });
-    },
   };
+}
+
+/** The grid position a control bears (`data-pos`), if any. */
+function positionOf(target: EventTarget | null): Position | null {
+  const pos = target instanceof HTMLElement ? target.dataset.pos : undefined;
+  if (!pos) return null;
+  const [row, col] = pos.split(':').map(Number);
+  return row === undefined || col === undefined ? null : { row, col };
 }
 
 const cellLeft = (col: number) => MATRIX_GEOMETRY.rowHeaderWidth + col * MATRIX_GEOMETRY.colWidth;
@@ -272,8 +286,6 @@ interface MatrixRowProps {
   count: number;
   /** The roving position's column when it is in this row. */
   activeCol: number | null;
-  setActive: (position: Position) => void;
-  onSet: (cells: Cell[], value: boolean) => void;
 }
 
 /**
@@ -289,10 +301,9 @@ const MatrixRow = memoRow(function MatrixRow({
   endCol,
   count,
   activeCol,
-  setActive,
-  onSet,
 }: MatrixRowProps) {
   const active: Position = { row: activeCol === null ? -2 : row, col: activeCol ?? -2 };
+  const shownSiret = formatSiret(siret);
   return (
     <div
       role="row"
@@ -302,18 +313,12 @@ const MatrixRow = memoRow(function MatrixRow({
     >
       <div role="rowheader" aria-colindex={1} class="matrix-rowhead">
         <AllControl
-          label={`Tous les utilisateurs affichés pour le SIRET ${formatSiret(siret)}`}
+          label={`Tous les utilisateurs affichés pour le SIRET ${shownSiret}`}
           count={count}
           total={users.length}
-          onChange={(on) =>
-            onSet(
-              users.map((user) => ({ userId: user.userId, siret })),
-              on,
-            )
-          }
-          {...rovingProps(active, setActive, row, -1)}
+          {...rovingProps(active, row, -1)}
         />
-        <span class="matrix-siret">{formatSiret(siret)}</span>
+        <span class="matrix-siret">{shownSiret}</span>
       </div>
       {users.slice(firstCol, endCol).map((user, index, shown) => {
         const col = firstCol + index;
@@ -331,11 +336,10 @@ const MatrixRow = memoRow(function MatrixRow({
           >
             <input
               type="checkbox"
-              aria-label={cellName(siret, user.email)}
+              aria-label={`SIRET ${shownSiret} — ${user.email}`}
               aria-describedby={changed ? 'matrix-changed-hint' : undefined}
               checked={on}
-              onChange={() => onSet([{ userId: user.userId, siret }], !on)}
-              {...rovingProps(active, setActive, row, col)}
+              {...rovingProps(active, row, col)}
             />
           </div>
         );
@@ -348,14 +352,12 @@ interface AllControlProps {
   label: string;
   count: number;
   total: number;
-  onChange: (on: boolean) => void;
   tabIndex: number;
-  onFocus: () => void;
   'data-pos': string;
 }
 
-/** Ticks a whole row or column: on when every cell shown is, mixed when some are. */
-function AllControl({ label, count, total, onChange, ...focus }: AllControlProps) {
+/** Ticks a whole row or column (through the grid's change listener): on when every cell shown is, mixed when some are. */
+function AllControl({ label, count, total, ...focus }: AllControlProps) {
   const all = total > 0 && count === total;
   const mixed = count > 0 && count < total;
   return (
@@ -367,7 +369,6 @@ function AllControl({ label, count, total, onChange, ...focus }: AllControlProps
       ref={(node) => {
         if (node) node.indeterminate = mixed;
       }}
-      onChange={() => onChange(!all)}
       {...focus}
     />
   );

@@ -1,8 +1,8 @@
 import type { MemberSnapshot } from '../../shared/events.js';
 import { formatSiret } from '../../shared/siret.js';
-import { AttributionsView } from './attributions-view.js';
 import { DashboardView } from './dashboard-view.js';
 import { HistoryView, historyTabLabel } from './history-view.js';
+import { LazyAttributionsView } from './lazy-screens.js';
 import { ParametrageView } from './parametrage-view.js';
 import { NoticesList } from './notices-list.js';
 import { Tabs } from './tabs.js';
@@ -25,11 +25,13 @@ export function MemberHome({ state }: MemberHomeProps) {
         label={isPrincipal ? 'Espace utilisateur principal' : 'Espace utilisateur secondaire'}
         selectedId={store.memberTab.value}
         onSelect={store.selectMemberTab}
+        keepVisited
         tabs={[
           {
             id: 'dashboard',
             label: 'Tableau de bord',
             render: () => <DashboardView state={state} />,
+            source: state,
           },
           ...(isPrincipal
             ? [
@@ -37,19 +39,23 @@ export function MemberHome({ state }: MemberHomeProps) {
                   id: 'parametrage',
                   label: 'Paramétrage',
                   render: () => <ParametrageView state={state} />,
+                  source: state,
                 },
                 {
                   id: 'attributions',
                   label: 'Attributions',
-                  render: () => <AttributionsView state={state} />,
+                  render: () => <LazyAttributionsView state={state} />,
+                  source: state,
                 },
               ]
             : []),
-          { id: 'team', label: 'Équipe', render: () => <TeamView state={state} /> },
+          { id: 'team', label: 'Équipe', render: () => <TeamView state={state} />, source: state },
           {
             id: 'history',
             ...historyTabLabel(store.historyUnread.value),
             render: () => <HistoryView />,
+            // It reads only the history's own signals.
+            source: null,
           },
         ]}
       />

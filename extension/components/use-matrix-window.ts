@@ -21,8 +21,9 @@ export interface MatrixWindow {
 
 /** Without a layout (a test's document), the viewport is taken to be this size. */
 export const FALLBACK_VIEWPORT = { width: 400, height: 520 };
-const OVERSCAN_ROWS = 3;
-const OVERSCAN_COLS = 2;
+/* Few: a fling brings a new window every frame, and each row or column more is patched in each. */
+const OVERSCAN_ROWS = 2;
+const OVERSCAN_COLS = 1;
 
 interface Viewport {
   top: number;
@@ -87,17 +88,28 @@ export function useMatrixWindow(
   );
   const frame = useRef<number | null>(null);
 
-  const refresh = useCallback(() => {
-    viewport.current = measure(scrollRef.current);
-    const next = windowOf(viewport.current, rows, cols, geometry);
-    setCurrent((previous) => (sameWindow(previous, next) ? previous : next));
-  }, [scrollRef, rows, cols, geometry]);
+  /** `scrolled`: only the scroll offsets moved, the sizes are those measured last. */
+  const refresh = useCallback(
+    (scrolled = false) => {
+      const element = scrollRef.current;
+      viewport.current =
+        scrolled && element
+          ? { ...viewport.current, top: element.scrollTop, left: element.scrollLeft }
+          : measure(element);
+      const next = windowOf(viewport.current, rows, cols, geometry);
+      setCurrent((previous) => (sameWindow(previous, next) ? previous : next));
+    },
+    [scrollRef, rows, cols, geometry],
+  );
 
   useLayoutEffect(() => {
     refresh();
     const element = scrollRef.current;
     if (!element || typeof ResizeObserver === 'undefined') return;
-    const observer = new ResizeObserver(() => refresh());
+    // Hidden with its tab (no box): the window stays as it was until the tab is shown again.
+    const observer = new ResizeObserver(() => {
+      if (!element.closest('[hidden]')) refresh();
+    });
     observer.observe(element);
     return () => observer.disconnect();
   }, [refresh, scrollRef]);
@@ -114,7 +126,7 @@ export function useMatrixWindow(
     if (frame.current !== null) return;
     frame.current = requestAnimationFrame(() => {
       frame.current = null;
-      refresh();
+      refresh(true);
     });
   }, [refresh]);
 

@@ -187,6 +187,8 @@ export function useWindowRange<E extends HTMLElement = HTMLElement>({
     const list = listRef.current;
     const state = measures.current;
     if (!list || !state) return;
+    // In a tab kept hidden (display: none): nothing to measure, and what was measured still holds.
+    if (list.closest('[hidden]')) return;
     const { count: total, overscan: extra, defaultItemHeight: fallbackHeight } = latest.current;
     const width = list.getBoundingClientRect().width;
     let changed = false;

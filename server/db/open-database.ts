@@ -13,6 +13,7 @@ import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import type { Database } from './schema.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
 import { migrateToLatest } from './migrate.js';
+import { PreparingClient } from './prepared-statements.js';
 
 export type DatabaseKind = 'postgres' | 'embedded';
 
@@ -72,6 +73,7 @@ function openPostgres(url: string, poolSize = 10): DatabaseHandle {
     connectionString: url,
     max: poolSize,
     types,
+    Client: PreparingClient,
     application_name: SERVER_APPLICATION_NAME,
   });
   // An idle connection closed by the server (restart, dropped database) must not crash
@@ -96,7 +98,11 @@ async function openEmbedded(dataDir: string | null): Promise<DatabaseHandle> {
   try {
     const pglite = await PGlite.create(dataDir ?? 'memory://');
     // One connection: PGlite is single-session, so transactions queue up here.
-    const pool = new pg.Pool({ ...createPgConfig(pglite), types } as pg.PoolConfig);
+    const pool = new pg.Pool({
+      ...createPgConfig(pglite),
+      types,
+      Client: PreparingClient,
+    } as pg.PoolConfig);
     const db = new Kysely<Database>({
       dialect: new PostgresDialect({ pool }),
       plugins: [new CamelCasePlugin()],

@@ -6,13 +6,13 @@
 import { createOriginPolicy } from '../extension-origins.js';
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
-import { cors } from 'hono/cors';
 import { errorBody } from '../../shared/errors.js';
 import { pingDatabase } from '../db/queries/health.js';
 import { DomainError } from '../rules/domain-error.js';
 import { runRule } from '../rules/run-rule.js';
 import type { AppDeps, AppEnv, AppServices } from './context.js';
 import { bodySizeLimit } from './body-size-limit.js';
+import { corsHeaders } from './cors-headers.js';
 import { resolveClientAddress } from './client-address.js';
 import type { RouteRegistry } from './define-route.js';
 import { handleError } from './handle-error.js';
@@ -58,9 +58,10 @@ export function createApp(deps: AppDeps): { app: Hono<AppEnv>; registry: RouteRe
     c.set('requestId', requestId);
     c.set('auth', null);
     c.set('clientAddress', resolveClientAddress(c, deps.config.trustProxy));
+    // Set before the answer exists, so that the answer is built with it rather than copied to add it.
+    c.header('X-Request-Id', requestId);
     const started = performance.now();
     await next();
-    c.header('X-Request-Id', requestId);
     // The route pattern, not the path: invitation paths carry a secret token.
     deps.logger.info(
       {
@@ -75,12 +76,12 @@ export function createApp(deps: AppDeps): { app: Hono<AppEnv>; registry: RouteRe
   });
   app.use(
     `${API_BASE}/*`,
-    cors({
-      origin: (origin) => (isAllowedOrigin(origin) ? origin : null),
+    corsHeaders({
+      isAllowedOrigin,
       allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
       allowHeaders: ['Authorization', 'Content-Type'],
       exposeHeaders: ['X-Request-Id', 'Content-Disposition'],
-      maxAge: 600,
+      maxAgeSeconds: 600,
     }),
   );
   app.use(

@@ -3,7 +3,7 @@
  * (snapshot on connect, then events, `sync` to catch up) and presence.
  *
  * The parts: the server and its gates (open-socket-server.ts), the nodes of a
- * cluster when there is a PostgreSQL URL (cluster/), a session per socket
+ * cluster when there is a PostgreSQL URL, over PostgreSQL or Redis (cluster/), a session per socket
  * (accept-sockets.ts, socket-session.ts), presence counts (presence.ts) and
  * the periodic session check (session-sweep.ts). With the embedded database
  * there is one process and the in-memory adapter.
@@ -15,6 +15,7 @@ import { acceptSockets } from './accept-sockets.js';
 import { relayCommits } from './cluster/commit-relay.js';
 import { traceDelivery } from './cluster/delivery-trace.js';
 import { attachPostgresAdapter } from './cluster/postgres-adapter.js';
+import { attachRedisStreamsAdapter } from './cluster/redis-streams-adapter.js';
 import { openSocketServer, type SocketServerOptions } from './open-socket-server.js';
 import { createPresenceNotifier, listOnlineMembersOrLocal } from './presence.js';
 import { endSession, publishEvents, type SessionEndReason } from './publish-events.js';
@@ -28,7 +29,10 @@ export type { SessionEndReason } from './publish-events.js';
 export type { RealtimeLogger } from './realtime-logger.js';
 export type { RealtimeServer } from './realtime-server.js';
 
-export type RealtimeAdapter = { kind: 'memory' } | { kind: 'postgres'; url: string };
+export type RealtimeAdapter =
+  | { kind: 'memory' }
+  | { kind: 'postgres'; url: string }
+  | { kind: 'redis'; url: string; streamName: string };
 
 export interface RealtimeOptions {
   httpServer: SocketServerOptions['httpServer'];
@@ -70,13 +74,17 @@ export function createRealtime(options: RealtimeOptions): Realtime {
 
   let closing = false;
   const isClosing = () => closing;
+  const adapter = options.adapter ?? { kind: 'memory' };
   const cluster =
-    options.adapter?.kind === 'postgres'
-      ? {
-          adapter: attachPostgresAdapter(io, options.adapter.url, logger, isClosing),
+    adapter.kind === 'memory'
+      ? null
+      : {
+          adapter:
+            adapter.kind === 'postgres'
+              ? attachPostgresAdapter(io, adapter.url, logger, isClosing)
+              : attachRedisStreamsAdapter(io, adapter, logger, isClosing),
           commits: relayCommits(io, logger, isClosing),
-        }
-      : null;
+        };
 
   const presence = createPresenceNotifier(io, logger);
   const sessionSweep = startSessionSweep({

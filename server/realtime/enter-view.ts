@@ -41,7 +41,7 @@ export async function moveRooms(
 
 /**
  * Joins the rooms of the viewer, then reads the snapshot: an event committed
- * after the snapshot's transaction is then published to rooms the socket is
+ * after the snapshot's read is then published to rooms the socket is
  * already in. If the snapshot finds the user elsewhere (a cession committed
  * in between), the rooms follow the snapshot. Null when the user is gone.
  */

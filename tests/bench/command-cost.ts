@@ -2,8 +2,9 @@
  * Where the CPU of one command goes, one request at a time on an idle
  * machine: the rule in its transaction, the same number of statements sent
  * raw through `pg`, the session check, and through a real server process the
- * whole PUT and a bare `GET /health`; each on the Node side and in
- * PostgreSQL. Not part of `npm run bench`:
+ * whole PUT and a bare `GET /health`; then the same PUT through the same-SQL
+ * peer (peers/same-sql-server.ts); each on the Node side and in PostgreSQL.
+ * Not part of `npm run bench`:
  *
  *   npx tsx tests/bench/command-cost.ts
  *
@@ -20,6 +21,7 @@ import { startServerNode } from '../support/server-node.js';
 import { cpuMs, measureCpu, postgresPids } from './load/process-cpu.js';
 import { profilingFlags } from './load/profiling.js';
 import { useBuiltServer } from './load/built-server.js';
+import { startListeningScript } from './child-process.js';
 
 const RUNS = 2_000;
 const WARM_UP = 300;
@@ -61,38 +63,60 @@ try {
   await pool.end();
   await inProcess('session check (one statement)', () => authenticateToken(database.db, token));
 
+  const putThrough = (url: string, i: number) =>
+    fetch(`${url}/api/v1/secondaries/${secondary.user.id}/sirets`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ sirets: listOf(i) }),
+    });
+  const throughProcess = async (
+    label: string,
+    pid: number,
+    request: (i: number) => Promise<Response>,
+  ) => {
+    for (let i = 0; i < WARM_UP; i++) await (await request(i)).arrayBuffer();
+    const postgres = await measureCpu(() => postgresPids(database.db, { background: true }));
+    const before = cpuMs(pid)!;
+    const answeredMs: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const started = performance.now();
+      const answer = await request(i);
+      await answer.arrayBuffer();
+      if (answer.status >= 300) throw new Error(`${label}: ${answer.status}`);
+      answeredMs.push(performance.now() - started);
+    }
+    const processMs = cpuMs(pid)! - before;
+    report(label, processMs / RUNS, (await postgres.stop()) / RUNS);
+    answeredMs.sort((a, b) => a - b);
+    console.log(`  ${answeredMs[RUNS / 2]!.toFixed(2)} ms answer, median (wall time)`);
+  };
+
   const server = await startServerNode({
     env: { DATABASE_URL: database.url, LOG_LEVEL: 'info' },
     nodeFlags: profilingFlags(),
   });
   try {
-    const throughServer = async (label: string, request: (i: number) => Promise<Response>) => {
-      for (let i = 0; i < WARM_UP; i++) await (await request(i)).arrayBuffer();
-      const postgres = await measureCpu(() => postgresPids(database.db, { background: true }));
-      const before = cpuMs(server.process.pid!)!;
-      const answeredMs: number[] = [];
-      for (let i = 0; i < RUNS; i++) {
-        const started = performance.now();
-        await (await request(i)).arrayBuffer();
-        answeredMs.push(performance.now() - started);
-      }
-      const serverMs = cpuMs(server.process.pid!)! - before;
-      report(label, serverMs / RUNS, (await postgres.stop()) / RUNS);
-      answeredMs.sort((a, b) => a - b);
-      console.log(`  ${answeredMs[RUNS / 2]!.toFixed(2)} ms answer, median (wall time)`);
-    };
-    await throughServer('server process: PUT /secondaries/:id/sirets, whole', (i) =>
-      fetch(`${server.url}/api/v1/secondaries/${secondary.user.id}/sirets`, {
-        method: 'PUT',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ sirets: listOf(i) }),
-      }),
+    await throughProcess(
+      'server process: PUT /secondaries/:id/sirets, whole',
+      server.process.pid!,
+      (i) => putThrough(server.url, i),
     );
-    await throughServer('server process: GET /health (one statement)', () =>
+    await throughProcess('server process: GET /health (one statement)', server.process.pid!, () =>
       fetch(`${server.url}/health`),
     );
   } finally {
     await server.stop();
+  }
+  // The same PUTs on the same database through the peer that sends the server's SQL and nothing else.
+  const peer = await startListeningScript('tests/bench/peers/same-sql-server.ts', {
+    DATABASE_URL: database.url,
+  });
+  try {
+    await throughProcess('same-SQL peer: PUT /secondaries/:id/sirets, whole', peer.pid, (i) =>
+      putThrough(peer.url, i),
+    );
+  } finally {
+    await peer.stop();
   }
 } finally {
   await database.close();

@@ -1,10 +1,12 @@
 /**
- * The side panel's JavaScript as shipped: every script `sidepanel.html` loads
- * (its entry, the chunks it imports, Preact and socket.io-client included),
- * minified by the extension's own build, gzip -9 file by file. Baseline: the
- * least a panel on the same libraries ships — preact, @preact/signals and
- * socket.io-client behind an entry that renders one element and connects —
- * built by the same Vite.
+ * The side panel's JavaScript as shipped, minified by the extension's own
+ * build, gzip -9 file by file: what a principal's sign-in loads and parses
+ * (`sidepanel.html`'s scripts and their static imports, Preact and
+ * socket.io-client included; the goal applies to it), and the total with the
+ * chunks only loaded later with `import()` (« Attributions », the support
+ * desk). Baseline: the least a panel on the same libraries ships — preact,
+ * @preact/signals and socket.io-client behind an entry that renders one
+ * element and connects — built by the same Vite.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -37,12 +39,13 @@ export async function measurePanelBundle(context: BenchContext): Promise<Measure
   const kb = (files: PageScripts['eager'], key: 'bytes' | 'gzip') =>
     round(files.reduce((sum, f) => sum + f[key], 0) / 1024, 1);
   const panelGzip = kb(panel.eager, 'gzip');
+  const shipped = [...panel.eager, ...panel.lazy];
   return {
     id: 'panel-bundle',
     title: 'Side panel JavaScript shipped',
     figures: [
       {
-        label: 'side panel JavaScript, gzip',
+        label: 'side panel JavaScript loaded at sign-in (entry and its static imports), gzip',
         value: panelGzip,
         unit: 'KB',
         baseline: {
@@ -53,17 +56,22 @@ export async function measurePanelBundle(context: BenchContext): Promise<Measure
         pass: panelGzip <= GOAL_KB,
       },
       {
-        label: 'side panel JavaScript, minified',
+        label: 'side panel JavaScript loaded at sign-in, minified',
         value: kb(panel.eager, 'bytes'),
         unit: 'KB',
         baseline: { label: 'bare bundle, minified', value: kb(bare.eager, 'bytes') },
+      },
+      {
+        label: 'side panel JavaScript in all, chunks loaded later included, gzip',
+        value: kb(shipped, 'gzip'),
+        unit: 'KB',
       },
       { label: 'side panel CSS, gzip', value: kb(panel.css, 'gzip'), unit: 'KB' },
     ],
     notes: [
       `\`wxt build --mode ${BUILD_MODE}\` (the production build into a folder of its own); every script \`sidepanel.html\` loads and their static imports: ${panel.eager.map((f) => `${f.file} ${round(f.gzip / 1024, 1)} KB`).join(', ')}. KB = 1,024 bytes, gzip level 9, file by file as they are shipped.`,
       panel.lazy.length > 0
-        ? `Loaded later with import(): ${panel.lazy.map((f) => `${f.file} ${round(f.gzip / 1024, 1)} KB`).join(', ')} (not counted above).`
+        ? `Loaded later with import(): ${panel.lazy.map((f) => `${f.file} ${round(f.gzip / 1024, 1)} KB`).join(', ')} (counted in the total only).`
         : 'No chunk is loaded later with import(): everything is counted above.',
       'Baseline: an entry that imports preact, @preact/signals and socket.io-client, renders one element bound to a signal and opens a socket, built by the same Vite with its default minifier.',
     ],
@@ -129,7 +137,8 @@ export function pageScripts(root: string, page: string): PageScripts {
       /(?:\bimport|\bexport)\s*(?:[\w$*{}\s,]*?\bfrom\s*)?["']([^"']+\.js)["']/g,
     ))
       visit(resolveRef(file, m[1]!), into);
-    for (const m of code.matchAll(/\bimport\(\s*["']([^"']+\.js)["']\s*\)/g))
+    // Vite writes a dynamic import's path between backticks.
+    for (const m of code.matchAll(/\bimport\(\s*["'`]([^"'`]+\.js)["'`]\s*\)/g))
       visit(resolveRef(file, m[1]!), lazy);
   };
   for (const entry of entries) visit(entry.replace(/^\//, ''), eager);

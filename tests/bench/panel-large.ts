@@ -11,7 +11,7 @@
  * is the first task after the next animation frame (a message posted from
  * `requestAnimationFrame` runs once that frame has been rendered).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -79,6 +79,8 @@ interface SeededSpace {
 interface SpaceReadings {
   signIn: number[];
   signInPainted: number[];
+  /** The server process's CPU time (ms) from the click to the home interactive, and to 2.5 s after the click. */
+  signInServerCpu: { toInteractive: number; toSettled: number }[];
   switches: { tab: string; ms: number }[];
   tabsPresent: string[];
   live: { frameToPaint: number; requestToPaint: number; requestToAnswer: number }[];
@@ -110,7 +112,16 @@ interface ScrollReading {
   longFrames: number | null;
   scrolledY: number;
   scrolledX: number;
+  /** The page's main-thread time over the scroll, ms per frame (CDP Performance.getMetrics). */
+  perFrame?: { styleMs: number; layoutMs: number; scriptMs: number; taskMs: number };
 }
+
+const WORK_METRICS = {
+  styleMs: 'RecalcStyleDuration',
+  layoutMs: 'LayoutDuration',
+  scriptMs: 'ScriptDuration',
+  taskMs: 'TaskDuration',
+} as const;
 
 /**
  * Installed in every page before its scripts. A string, not a function: the
@@ -165,7 +176,9 @@ const PAGE_PROBE = `(() => {
     const s = bench.tabSwitch;
     if (!s || s.contentAt !== undefined) return;
     const panel = document.getElementById(s.panelId);
-    if (!panel || panel.getAttribute('role') !== 'tabpanel' || panel.childElementCount === 0) return;
+    // A panel visited before stays in the page, hidden, until its tab is selected again.
+    if (!panel || panel.getAttribute('role') !== 'tabpanel' || panel.hidden || panel.childElementCount === 0)
+      return;
     s.contentAt = performance.now();
     afterPaint((at) => (s.paintedAt = at));
   };
@@ -188,7 +201,7 @@ const PAGE_PROBE = `(() => {
   // (a fling), or at a steady pace in px per second (a wheel's), from the top-left corner.
   bench.scrollMatrix = (durationMs, pace) =>
     new Promise((done) => {
-      const el = document.querySelector('[role="tabpanel"] .matrix-scroll');
+      const el = document.querySelector('[role="tabpanel"]:not([hidden]) .matrix-scroll');
       el.scrollTop = 0;
       el.scrollLeft = 0;
       let longFrames = null;
@@ -249,7 +262,7 @@ const PAGE_PROBE = `(() => {
   const observer = new MutationObserver((records) => {
     const l = bench.live;
     if (l && !l.mutated && bench.frames.length > l.framesBefore) {
-      const panel = document.querySelector('main[aria-label="Contenu"] [role="tabpanel"]');
+      const panel = document.querySelector('main[aria-label="Contenu"] [role="tabpanel"]:not([hidden])');
       if (panel && records.some((r) => panel.contains(r.target))) l.mutated = true;
     }
     signedInCheck();
@@ -338,10 +351,11 @@ export async function measurePanelLarge(context: BenchContext): Promise<MeasureR
         for (let i = -1; i < counts.signIns; i++) {
           // Alternated, so that any drift of the machine hits both spaces alike.
           for (const space of [small, large]) {
-            const timed = await timeSignIn(browser, space);
+            const timed = await timeSignIn(browser, space, server.process.pid);
             if (i >= 0) {
               readings[space.size].signIn.push(timed.interactive);
               readings[space.size].signInPainted.push(timed.painted);
+              readings[space.size].signInServerCpu.push(timed.serverCpu);
             }
           }
         }
@@ -376,6 +390,7 @@ function emptyReadings(snapshot: { kb: number; ms: number[] }): SpaceReadings {
   return {
     signIn: [],
     signInPainted: [],
+    signInServerCpu: [],
     switches: [],
     tabsPresent: [],
     live: [],
@@ -497,10 +512,31 @@ async function measureSnapshot(
 
 // --- in the browser --------------------------------------------------------------------
 
+/** By this long after the click, all the server does for a sign-in (the background's connection included) is over. */
+const SIGN_IN_SETTLED_MS = 2_500;
+
+/** A process's CPU time so far (user + system), ms; NaN where /proc cannot tell. */
+function processCpuMs(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command's closing parenthesis; utime and stime are the 14th and 15th (clock ticks of 10 ms).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 async function timeSignIn(
   browser: BrowserContext,
   space: SeededSpace,
-): Promise<{ interactive: number; painted: number }> {
+  serverPid: number | undefined,
+): Promise<{
+  interactive: number;
+  painted: number;
+  serverCpu: { toInteractive: number; toSettled: number };
+}> {
   const panel = await PanelPage.open(browser);
   const profileDir = process.env.BENCH_PANEL_PROFILE_DIR;
   const cdp = profileDir ? await browser.newCDPSession(panel.page) : null;
@@ -510,12 +546,24 @@ async function timeSignIn(
       await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
       await cdp.send('Profiler.start');
     }
+    const cpuAtStart = processCpuMs(serverPid);
+    const startedAt = performance.now();
     await panel.fillSignIn(space.principalEmail, PASSWORD);
+    await panel.page.waitForFunction(
+      () => (window as unknown as ProbeWindow).__bench.interactiveAt !== undefined,
+      undefined,
+      { timeout: WAIT_MS, polling: 'raf' },
+    );
+    const cpuAtInteractive = processCpuMs(serverPid);
     await panel.page.waitForFunction(
       () => (window as unknown as ProbeWindow).__bench.signInPaintedAt !== undefined,
       undefined,
       { timeout: WAIT_MS },
     );
+    await panel.page.waitForTimeout(
+      Math.max(0, SIGN_IN_SETTLED_MS - (performance.now() - startedAt)),
+    );
+    const cpuSettled = processCpuMs(serverPid);
     const times = await panel.page.evaluate(() => {
       const bench = (window as unknown as ProbeWindow).__bench;
       return {
@@ -531,7 +579,14 @@ async function timeSignIn(
     }
     await panel.waitSignedIn(space.principalEmail);
     await panel.signOut();
-    return { interactive: times.interactive - times.click, painted: times.painted - times.click };
+    return {
+      interactive: times.interactive - times.click,
+      painted: times.painted - times.click,
+      serverCpu: {
+        toInteractive: cpuAtInteractive - cpuAtStart,
+        toSettled: cpuSettled - cpuAtStart,
+      },
+    };
   } finally {
     await cdp?.detach();
     await panel.page.close();
@@ -654,7 +709,7 @@ interface LiveTarget {
 /** The secondary whose row comes first in « Paramétrage » (its « Liste SIRETs (n) » is watched). */
 async function firstSecondaryShown(page: Page, space: SeededSpace): Promise<LiveTarget> {
   const cell = page
-    .locator('[role="tabpanel"] .secondaries tbody [role="rowheader"] .email-text')
+    .locator('[role="tabpanel"]:not([hidden]) .secondaries tbody [role="rowheader"] .email-text')
     .first();
   const shown = (await cell.count()) > 0 ? (await cell.textContent())?.trim() : undefined;
   const found = shown !== undefined && space.secondaries.has(shown);
@@ -676,7 +731,9 @@ async function firstSecondaryShown(page: Page, space: SeededSpace): Promise<Live
 
 /** The first ticked cell the matrix renders: its checkbox is watched. */
 async function firstTickedCell(page: Page, space: SeededSpace): Promise<LiveTarget | null> {
-  const box = page.locator('[role="tabpanel"] .matrix-cell input[type="checkbox"]:checked').first();
+  const box = page
+    .locator('[role="tabpanel"]:not([hidden]) .matrix-cell input[type="checkbox"]:checked')
+    .first();
   try {
     await box.waitFor({ timeout: WAIT_MS });
   } catch {
@@ -768,7 +825,7 @@ async function timeLiveAttributions(
 
 /** Scrolls `.matrix-scroll` down and right over about 2 s, one step per animation frame. */
 async function scrollMatrix(page: Page, pace?: ScrollPace): Promise<ScrollReading | null> {
-  const scroller = page.locator('[role="tabpanel"] .matrix-scroll').first();
+  const scroller = page.locator('[role="tabpanel"]:not([hidden]) .matrix-scroll').first();
   try {
     await scroller.waitFor({ timeout: WAIT_MS });
   } catch {
@@ -781,14 +838,41 @@ async function scrollMatrix(page: Page, pace?: ScrollPace): Promise<ScrollReadin
       [SCROLL_MS, pace] as const,
     );
   const profileDir = process.env.BENCH_PANEL_PROFILE_DIR;
-  if (!profileDir) return scroll();
-  // `BENCH_PANEL_PROFILE_DIR=/tmp/prof BENCH_ONLY=panel-large npm run bench`: where a frame's time goes.
   const cdp = await page.context().newCDPSession(page);
+  const work = async () => {
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    const of = (name: string) => (metrics.find((m) => m.name === name)?.value ?? Number.NaN) * 1000;
+    return Object.fromEntries(
+      Object.entries(WORK_METRICS).map(([key, name]) => [key, of(name)]),
+    ) as Record<keyof typeof WORK_METRICS, number>;
+  };
+  // Where the frames' time goes, on the main thread: less bent by a busy machine than frame times.
+  const withWork = async (reading: ScrollReading): Promise<ScrollReading> => {
+    const after = await work();
+    const frames = Math.max(1, reading.deltas.length);
+    const perFrame = Object.fromEntries(
+      Object.keys(WORK_METRICS).map((key) => {
+        const k = key as keyof typeof WORK_METRICS;
+        return [k, (after[k] - before[k]) / frames];
+      }),
+    ) as ScrollReading['perFrame'];
+    return { ...reading, perFrame };
+  };
+  await cdp.send('Performance.enable');
+  const before = await work();
+  if (!profileDir) {
+    try {
+      return await withWork(await scroll());
+    } finally {
+      await cdp.detach();
+    }
+  }
+  // `BENCH_PANEL_PROFILE_DIR=/tmp/prof BENCH_ONLY=panel-large npm run bench`: where a frame's time goes.
   try {
     await cdp.send('Profiler.enable');
     await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
     await cdp.send('Profiler.start');
-    const reading = await scroll();
+    const reading = await withWork(await scroll());
     const { profile } = await cdp.send('Profiler.stop');
     mkdirSync(profileDir, { recursive: true });
     const rows = await page.locator('.matrix-row').count();
@@ -931,6 +1015,16 @@ function report(
       rows: [
         row('sign-in click → home painted', median(L.signInPainted), median(S.signInPainted)),
         row(
+          'server CPU, typing + click → home interactive',
+          median(L.signInServerCpu.map((c) => c.toInteractive)),
+          median(S.signInServerCpu.map((c) => c.toInteractive)),
+        ),
+        row(
+          `server CPU, typing + click → ${SIGN_IN_SETTLED_MS / 1000} s later (the background's connection included)`,
+          median(L.signInServerCpu.map((c) => c.toSettled)),
+          median(S.signInServerCpu.map((c) => c.toSettled)),
+        ),
+        row(
           'POST /auth/login from Node, answer (argon2 check included), median of 5',
           median(L.loginMs),
           median(S.loginMs),
@@ -972,6 +1066,7 @@ function report(
             S.nodesByTab[tab] ?? Number.NaN,
           ),
         ),
+        ...scrollWork(L, S),
         row('largest WebSocket frame received (KB)', L.largestFrameKB, S.largestFrameKB),
         row('snapshot build, p90', percentile(L.snapshotMs, 0.9), percentile(S.snapshotMs, 0.9)),
       ],
@@ -998,6 +1093,31 @@ function report(
     notes,
     tables,
   };
+}
+
+/** The main thread's time per frame while the matrix scrolls, by kind. */
+function scrollWork(L: SpaceReadings, S: SpaceReadings): string[][] {
+  const kinds = [
+    ['style', 'styleMs'],
+    ['layout', 'layoutMs'],
+    ['script', 'scriptMs'],
+    ['all tasks', 'taskMs'],
+  ] as const;
+  const scrolls = [
+    ['wheel', L.wheelScroll, S.wheelScroll],
+    ['fling', L.scroll, S.scroll],
+  ] as const;
+  return scrolls.flatMap(([name, large, small]) =>
+    large?.perFrame
+      ? kinds.map(([kind, key]) =>
+          row(
+            `matrix ${name}: ${kind} per frame (CDP metrics)`,
+            large.perFrame![key],
+            small?.perFrame?.[key] ?? Number.NaN,
+          ),
+        )
+      : [],
+  );
 }
 
 function row(label: string, large: number, small: number): string[] {

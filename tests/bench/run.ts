@@ -24,6 +24,7 @@ import { measureSecondStart } from './second-start.js';
 import { measureFanout } from './realtime/fanout.js';
 import { measureIdleSockets } from './realtime/idle-sockets.js';
 import { measureNodeRestart } from './realtime/node-restart.js';
+import { measureNodeCount } from './realtime/node-count.js';
 import { waitForQuietMachine } from './load/quiet-machine.js';
 import { collectMachine } from './report/machine.js';
 import { printTable } from './report/table.js';
@@ -43,6 +44,7 @@ const MEASURES: NamedMeasure[] = [
   { id: 'realtime-fanout', run: measureFanout },
   { id: 'realtime-idle-sockets', run: measureIdleSockets },
   { id: 'realtime-node-restart', run: measureNodeRestart },
+  { id: 'realtime-node-count', run: measureNodeCount },
   { id: 'panel-bundle', run: measurePanelBundle },
   { id: 'panel-open', run: measurePanelOpen },
   { id: 'panel-large', run: measurePanelLarge },

@@ -85,11 +85,13 @@ describe('Attributions — the matrix of SIRETs × secondary users', () => {
   });
 
   it('says when there is no SIRET or no secondary user', async () => {
+    // The tab shown: « Tableau de bord », visited first, stays in the page, hidden.
+    const shown = () => screen.getByRole('tabpanel');
     const panel = await openAttributions([ALICE], []);
-    expect(screen.getByText(/Aucun SIRET dans votre espace/)).toBeTruthy();
+    expect(within(shown()).getByText(/Aucun SIRET dans votre espace/)).toBeTruthy();
     panel.unmount();
     await openAttributions([]);
-    expect(screen.getByText(/Aucun utilisateur secondaire/)).toBeTruthy();
+    expect(within(shown()).getByText(/Aucun utilisateur secondaire/)).toBeTruthy();
     expect(screen.queryByRole('grid')).toBeNull();
   });
 

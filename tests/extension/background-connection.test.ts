@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ServerEvent, Snapshot } from '../../shared/events.js';
 import { BackgroundLive, type StreamCursor } from '../../extension/background/live-connection.js';
+import { OpenPanels } from '../../extension/background/open-panels.js';
 import { FakeSocket, flush } from './support/fake-socket.js';
 import { PRINCIPAL, SECONDARY, event, member, secondarySnapshot } from './support/snapshots.js';
 
@@ -10,7 +11,7 @@ const SERVER = 'http://localhost:8787';
 const statusChanged = (id: number) =>
   event(id, 'secondary.status_changed', { userId: 4, status: 'active' });
 
-function setup(stored: StreamCursor | null = null) {
+function setup(stored: StreamCursor | null = null, panels?: OpenPanels) {
   const sockets: FakeSocket[] = [];
   let cursor = stored;
   const seen: Array<{ event: ServerEvent; known: Snapshot }> = [];
@@ -29,6 +30,7 @@ function setup(stored: StreamCursor | null = null) {
     onEvent: (item, known) => void seen.push({ event: item, known }),
     onSessionEnded: ended,
     now: () => clock,
+    beforeConnect: panels ? (session) => panels.firstViewOf(session.token) : undefined,
   });
   return {
     live,
@@ -179,5 +181,104 @@ describe('the background’s live connection', () => {
     await live.follow(SERVER, { ...SESSION, token: 'autre' });
     await live.follow(SERVER, null);
     expect(sockets[1]!.disconnected).toBe(true);
+  });
+});
+
+describe('the background’s connection at sign-in, beside an open panel', () => {
+  it('opens its socket once the panel holds the session’s view: one snapshot at a time', async () => {
+    const panels = new OpenPanels();
+    const port = {};
+    panels.opened(port);
+    const { live, sockets, ids } = setup(null, panels);
+    const following = live.follow(SERVER, SESSION);
+    await flush();
+    expect(sockets).toHaveLength(0);
+    // Another session's view (or none) holds nothing back.
+    panels.holds(port, 'un-autre-jeton');
+    await flush();
+    expect(sockets).toHaveLength(0);
+    panels.holds(port, SESSION.token);
+    await following;
+    expect(sockets).toHaveLength(1);
+    const socket = sockets[0]!;
+    socket.connect();
+    socket.sendSnapshot(secondarySnapshot({ lastEventId: 5 }));
+    socket.sendEvent(statusChanged(6));
+    expect(ids()).toEqual([6]);
+    live.stop();
+  });
+
+  it('connects at once when no panel is open, or when the panel already holds the view', async () => {
+    const panels = new OpenPanels();
+    const alone = setup(null, panels);
+    await alone.live.follow(SERVER, SESSION);
+    expect(alone.sockets).toHaveLength(1);
+    alone.live.stop();
+    const port = {};
+    panels.opened(port);
+    panels.holds(port, SESSION.token);
+    const beside = setup(null, panels);
+    await beside.live.follow(SERVER, SESSION);
+    expect(beside.sockets).toHaveLength(1);
+    beside.live.stop();
+  });
+
+  it('connects as soon as the panel closes, or after the bound when its view is slow', async () => {
+    vi.useFakeTimers();
+    const panels = new OpenPanels();
+    const port = {};
+    panels.opened(port);
+    const closing = setup(null, panels);
+    const following = closing.live.follow(SERVER, SESSION);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(closing.sockets).toHaveLength(0);
+    panels.closed(port);
+    await following;
+    expect(closing.sockets).toHaveLength(1);
+    closing.live.stop();
+
+    panels.opened(port);
+    const slow = setup(null, panels);
+    const waiting = slow.live.follow(SERVER, SESSION);
+    await vi.advanceTimersByTimeAsync(1_900);
+    expect(slow.sockets).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(100);
+    await waiting;
+    expect(slow.sockets).toHaveLength(1);
+    slow.live.stop();
+  });
+
+  it('signed out while waiting: never connects for the ended session', async () => {
+    const panels = new OpenPanels();
+    const port = {};
+    panels.opened(port);
+    const { live, sockets } = setup(null, panels);
+    const following = live.follow(SERVER, SESSION);
+    await flush();
+    await live.follow(SERVER, null);
+    panels.holds(port, SESSION.token);
+    await following;
+    expect(sockets).toHaveLength(0);
+  });
+
+  it('a worker restarted while the panel is open catches up from its cursor, nothing lost', async () => {
+    const panels = new OpenPanels();
+    const port = {};
+    panels.opened(port);
+    const { live, sockets, ids } = setup(
+      { userId: SECONDARY.id, spaceId: 10, role: 'secondary', lastEventId: 5 },
+      panels,
+    );
+    const following = live.follow(SERVER, SESSION);
+    await flush();
+    panels.holds(port, SESSION.token);
+    await following;
+    const socket = sockets[0]!;
+    socket.connect();
+    socket.sendSnapshot(secondarySnapshot({ lastEventId: 7 }));
+    expect(socket.syncRequests.map((item) => item.request)).toEqual([{ since: 5 }]);
+    socket.answerSync({ events: [statusChanged(6), statusChanged(7)] });
+    expect(ids()).toEqual([6, 7]);
+    live.stop();
   });
 });

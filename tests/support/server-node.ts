@@ -107,6 +107,8 @@ export function startServerNode(options: ServerNodeOptions = {}): Promise<Server
 export interface TcpFront {
   url: string;
   port: number;
+  /** Closes every piped connection open now (a restart, a network loss); new ones go through. */
+  cut(): number;
   /** Closes the listener and every piped connection. */
   close(): Promise<void>;
 }
@@ -134,6 +136,11 @@ export function startTcpFront(target: () => number): Promise<TcpFront> {
       resolve({
         url: `http://127.0.0.1:${port}`,
         port,
+        cut: () => {
+          const count = open.size;
+          for (const socket of open) socket.destroy();
+          return count;
+        },
         close: () =>
           new Promise<void>((done) => {
             for (const socket of open) socket.destroy();

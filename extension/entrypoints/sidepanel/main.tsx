@@ -1,8 +1,14 @@
+import { computed, effect } from '@preact/signals';
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import { App } from '../../components/app.js';
 import { StoreProvider } from '../../components/store-context.js';
-import { OPEN_TAB_REQUEST, PANEL_PORT_NAME, asRequestedTab } from '../../lib/panel-link.js';
+import {
+  OPEN_TAB_REQUEST,
+  PANEL_PORT_NAME,
+  asRequestedTab,
+  type PanelViewMessage,
+} from '../../lib/panel-link.js';
 import { createBrowserDeps } from '../../panel/browser-deps.js';
 import { createPanelStore } from '../../panel/store.js';
 import './style.css';
@@ -11,6 +17,13 @@ import './attributions-matrix.css';
 import './attributions-import.css';
 
 const store = createPanelStore(createBrowserDeps());
+
+/** The token of the session whose live view the panel holds, null before its first snapshot. */
+const viewHeld = computed(() => {
+  const session = store.session.value;
+  return session.status === 'signed-in' && store.view.value !== null ? session.token : null;
+});
+
 const root = document.getElementById('app');
 if (root) {
   render(
@@ -37,9 +50,29 @@ async function openTabIfAsked(): Promise<void> {
   store.showRequestedTab(tab);
 }
 
-/** While this port is connected the background shows no badge and no notification. */
+/**
+ * While this port is connected the background shows no badge and no
+ * notification; it opens its own connection once the panel holds the view
+ * (background/open-panels.ts), told after the frame that shows it is drawn so
+ * that the server's second snapshot does not compete with the first screen.
+ */
 function tellBackgroundWhileOpen(): void {
   const port = browser.runtime.connect({ name: PANEL_PORT_NAME });
+  let connected = true;
+  let frame = 0;
+  const stopTelling = effect(() => {
+    const token = viewHeld.value;
+    cancelAnimationFrame(frame);
+    const tell = () => {
+      if (connected) port.postMessage({ type: 'qrp:panel-view', token } satisfies PanelViewMessage);
+    };
+    if (token === null) tell();
+    else frame = requestAnimationFrame(() => setTimeout(tell, 0));
+  });
   // The background's worker may be stopped and restarted: connect again.
-  port.onDisconnect.addListener(() => setTimeout(tellBackgroundWhileOpen, 1_000));
+  port.onDisconnect.addListener(() => {
+    connected = false;
+    stopTelling();
+    setTimeout(tellBackgroundWhileOpen, 1_000);
+  });
 }

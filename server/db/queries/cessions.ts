@@ -184,17 +184,3 @@ export async function listCessionsByEmail(
     .limit(limit)
     .execute();
 }
-
-/** The cessions into a space its principal may still refuse (not reverted, since `since`). */
-export async function listRefusableCessions(
-  db: Db,
-  toSpaceId: number,
-  since: Date,
-): Promise<CessionRow[]> {
-  return listedCessions(db)
-    .where('c.toSpaceId', '=', toSpaceId)
-    .where('c.revertedAt', 'is', null)
-    .where('c.cededAt', '>', since)
-    .orderBy('c.cededAt', 'desc')
-    .execute();
-}

@@ -1,6 +1,5 @@
 import { sql, type Kysely } from 'kysely';
 import type { LockScope } from '../../../shared/domain.js';
-import type { MemberLockView } from '../../../shared/events.js';
 import type { LockView } from '../../../shared/views.js';
 import type { Database } from '../schema.js';
 
@@ -12,29 +11,6 @@ export function spaceOfCounter(counter: { scope: LockScope; subject: string }): 
   if (!(SPACE_SCOPES as readonly LockScope[]).includes(counter.scope)) return null;
   const match = /^space:(\d+)(?::|$)/.exec(counter.subject);
   return match ? Number(match[1]) : null;
-}
-
-/** The locked counters of a space, oldest first: what its principal's panel shows. */
-export async function listLocksOfSpace(
-  db: Kysely<Database>,
-  spaceId: number,
-): Promise<MemberLockView[]> {
-  const rows = await db
-    .selectFrom('failedAttempts')
-    .select(['id', 'scope', 'siret', 'lockedAt'])
-    .where('scope', 'in', SPACE_SCOPES)
-    .where('lockedAt', 'is not', null)
-    .where((eb) =>
-      eb.or([eb('subject', '=', `space:${spaceId}`), eb('subject', 'like', `space:${spaceId}:%`)]),
-    )
-    .orderBy('id')
-    .execute();
-  return rows.map((row) => ({
-    id: row.id,
-    scope: row.scope as MemberLockView['scope'],
-    siret: row.siret,
-    lockedAt: row.lockedAt!.toISOString(),
-  }));
 }
 
 /** Counters a support agent must look at: those that locked, and those that alerted. */

@@ -1,6 +1,7 @@
 /** Sessions: opening, checking and revoking them (server/auth/sessions.ts), and the sweep's reads. */
 import { sql, type Kysely } from 'kysely';
 import type { Database, Session, User } from '../schema.js';
+import { compiledOnce } from '../compiled-once.js';
 
 export async function insertSession(
   db: Kysely<Database>,
@@ -14,26 +15,7 @@ export async function findSessionsByTokenHashes(
   db: Kysely<Database>,
   tokenHashes: string[],
 ): Promise<Map<string, { session: Session; user: User }>> {
-  const rows = await db
-    .selectFrom('sessions as s')
-    .innerJoin('users as u', 'u.id', 's.userId')
-    .select([
-      's.id as sessionId',
-      's.userId',
-      's.tokenHash',
-      's.createdAt as sessionCreatedAt',
-      's.expiresAt',
-      's.revokedAt',
-      'u.email',
-      'u.role',
-      'u.status',
-      'u.passwordHash',
-      'u.spaceId',
-      'u.createdAt',
-      'u.updatedAt',
-    ])
-    .where('s.tokenHash', '=', sql<string>`any(${tokenHashes}::text[])`)
-    .execute();
+  const rows = await selectSessionsByTokenHashes(db, { tokenHashes });
   return new Map(
     rows.map((row) => [
       row.tokenHash,
@@ -60,6 +42,28 @@ export async function findSessionsByTokenHashes(
     ]),
   );
 }
+
+const selectSessionsByTokenHashes = compiledOnce((db, slot: { tokenHashes: string[] }) =>
+  db
+    .selectFrom('sessions as s')
+    .innerJoin('users as u', 'u.id', 's.userId')
+    .select([
+      's.id as sessionId',
+      's.userId',
+      's.tokenHash',
+      's.createdAt as sessionCreatedAt',
+      's.expiresAt',
+      's.revokedAt',
+      'u.email',
+      'u.role',
+      'u.status',
+      'u.passwordHash',
+      'u.spaceId',
+      'u.createdAt',
+      'u.updatedAt',
+    ])
+    .where('s.tokenHash', '=', sql<string>`any(${slot.tokenHashes}::text[])`),
+);
 
 /** Ends a session now, unless it was revoked already. */
 export async function revokeSessionById(db: Kysely<Database>, sessionId: number): Promise<void> {

@@ -48,18 +48,6 @@ export async function listSiretsOfSpace(db: Db, spaceId: number): Promise<SiretV
   return rows.map(toSiretView);
 }
 
-/** The SIRETs attributed to a user, with the date they joined the space, sorted. */
-export async function listSiretsOfUser(db: Db, userId: number): Promise<SiretView[]> {
-  const rows = await db
-    .selectFrom('sirets')
-    .innerJoin('attributions', 'attributions.siret', 'sirets.siret')
-    .select(['sirets.siret', 'sirets.addedAt'])
-    .where('attributions.userId', '=', userId)
-    .orderBy('sirets.siret')
-    .execute();
-  return rows.map(toSiretView);
-}
-
 /** The space managing a SIRET, if any. */
 export async function findSiretOwner(db: Db, siret: string): Promise<number | undefined> {
   const row = await db

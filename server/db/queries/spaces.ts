@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../schema.js';
+import { compiledOnce } from '../compiled-once.js';
 
 /** A new employer space, empty: its principal and first SIRET are written next. */
 export async function insertSpace(trx: Transaction<Database>): Promise<number> {
@@ -64,22 +65,25 @@ export async function lockSpaceOfActiveUser(
   trx: Transaction<Database>,
   userId: number,
 ): Promise<number | undefined> {
-  const row = await trx
+  const [row] = await selectSpaceOfActiveUserForUpdate(trx, { userId });
+  return row?.id;
+}
+
+const selectSpaceOfActiveUserForUpdate = compiledOnce((db, slot: { userId: number }) =>
+  db
     .selectFrom('spaces')
     .select('id')
     .where(
       'id',
       '=',
-      trx
+      db
         .selectFrom('users')
         .select('spaceId')
-        .where('id', '=', userId)
+        .where('id', '=', slot.userId)
         .where('status', '=', 'active'),
     )
-    .forUpdate()
-    .executeTakeFirst();
-  return row?.id;
-}
+    .forUpdate(),
+);
 
 /**
  * Cession: the ceded space keeps its history (events, removed members) but

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, NewUser, User } from '../schema.js';
+import { compiledOnce } from '../compiled-once.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -18,13 +19,12 @@ export async function findUserById(db: Db, id: number): Promise<User | undefined
 }
 
 export async function findActiveUser(db: Db, id: number): Promise<User | undefined> {
-  return db
-    .selectFrom('users')
-    .selectAll()
-    .where('id', '=', id)
-    .where('status', '=', 'active')
-    .executeTakeFirst();
+  return (await selectActiveUser(db, { id }))[0];
 }
+
+const selectActiveUser = compiledOnce((db, slot: { id: number }) =>
+  db.selectFrom('users').selectAll().where('id', '=', slot.id).where('status', '=', 'active'),
+);
 
 export async function insertUser(
   trx: Transaction<Database>,
@@ -96,16 +96,19 @@ export async function lockSecondaryOfSpace(
   spaceId: number,
   userId: number,
 ): Promise<User | undefined> {
-  return trx
+  return (await selectSecondaryForUpdate(trx, { spaceId, userId }))[0];
+}
+
+const selectSecondaryForUpdate = compiledOnce((db, slot: { spaceId: number; userId: number }) =>
+  db
     .selectFrom('users')
     .selectAll()
-    .where('id', '=', userId)
-    .where('spaceId', '=', spaceId)
+    .where('id', '=', slot.userId)
+    .where('spaceId', '=', slot.spaceId)
     .where('role', '=', 'secondary')
     .where('status', '<>', 'removed')
-    .forUpdate()
-    .executeTakeFirst();
-}
+    .forUpdate(),
+);
 
 /** Cession: the space's secondaries (active and pending) move, their attributions with them. */
 export async function moveSecondaries(

@@ -1,7 +1,7 @@
 /**
  * Runs one realtime measure alone, for development:
  *
- *   npx tsx tests/bench/realtime/dev.ts fanout|idle-sockets|node-restart [--quick]
+ *   npx tsx tests/bench/realtime/dev.ts fanout|idle-sockets|node-restart|node-count [--quick]
  *
  * PostgreSQL from BENCH_POSTGRES_URL (default the local test server);
  * BENCH_CPU_PROF_DIR=<dir> also writes a CPU profile of each server process.
@@ -10,12 +10,14 @@ import type { Measure } from '../measure.js';
 import { measureFanout } from './fanout.js';
 import { measureIdleSockets } from './idle-sockets.js';
 import { measureNodeRestart } from './node-restart.js';
+import { measureNodeCount } from './node-count.js';
 import { useBuiltServer } from '../load/built-server.js';
 
 const measures: Record<string, Measure> = {
   fanout: measureFanout,
   'idle-sockets': measureIdleSockets,
   'node-restart': measureNodeRestart,
+  'node-count': measureNodeCount,
 };
 
 const name = process.argv[2] ?? '';

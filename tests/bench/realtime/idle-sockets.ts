@@ -137,9 +137,9 @@ export const measureIdleSockets: Measure = async (context) => {
           `(start-up, migrations) are reused before new ones are mapped. Both are given; the goal ` +
           `is on RSS.`,
         `Connecting is the costly part, not holding: each connection is a handshake (session ` +
-          `lookup), a snapshot read in one repeatable-read transaction (about eight round trips to ` +
-          `PostgreSQL) and the presence of its space; the server CPU per connection is given ` +
-          `beside the bare server's.`,
+          `lookup), a snapshot read in one statement that PostgreSQL answers as JSON ` +
+          `(server/db/queries/snapshot.ts) and the presence of its space; the server CPU per ` +
+          `connection is given beside the bare server's.`,
         `Baseline: a bare Socket.IO server (no auth, no database, no rooms) holding the same ` +
           `number of sockets from the same generators, measured the same way.`,
       ],

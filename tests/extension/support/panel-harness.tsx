@@ -7,6 +7,7 @@ import { afterEach, vi, type Mock } from 'vitest';
 import type { Snapshot } from '../../../shared/events.js';
 import type { MeView } from '../../../shared/views.js';
 import { App } from '../../../extension/components/app.js';
+import { LazyAdminHome, LazyAttributionsView } from '../../../extension/components/lazy-screens.js';
 import { StoreProvider } from '../../../extension/components/store-context.js';
 import { ApiError, type ApiClient } from '../../../extension/panel/api-client.js';
 import { createPanelStore, type PanelStorage } from '../../../extension/panel/store.js';
@@ -105,6 +106,9 @@ export interface PanelOptions {
 }
 
 export async function renderPanel(options: PanelOptions = {}) {
+  // The screens in chunks of their own are there at once, as the tests drive them
+  // (their loading state has its own test: lazy-component.test.tsx).
+  await Promise.all([LazyAttributionsView.load(), LazyAdminHome.load()]);
   const api = fakeApi();
   const sockets: FakeSocket[] = [];
   const storage = new MemoryStorage();
