@@ -64,13 +64,18 @@ export function createLogger(
   );
 }
 
+/** One stdout stream per process, however many loggers write to it. */
+let stdout: pino.DestinationStream | undefined;
+
 function batchedStdout(): pino.DestinationStream {
-  const stdout = pino.destination({
+  if (stdout) return stdout;
+  const stream = pino.destination({
     dest: 1,
     sync: true,
     minLength: BATCH_BYTES,
     periodicFlush: BATCH_FLUSH_MS,
   });
-  process.once('exit', () => stdout.flushSync());
-  return stdout;
+  process.once('exit', () => stream.flushSync());
+  stdout = stream;
+  return stream;
 }
