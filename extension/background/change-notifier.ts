@@ -11,6 +11,8 @@ import { notableChange, notificationKindOf, type NotableChange } from './notable
 
 export interface ChangeNotifierDeps {
   action: ActionLike;
+  /** Whether a panel is open now (open-panels.ts keeps the one count). */
+  panelOpen(): boolean;
   /** Shows a system notification; `id` is the same for the same event, so never twice. */
   notify(id: string, change: NotableChange): Promise<void>;
   preferences(): Promise<NotificationPreferences>;
@@ -21,23 +23,14 @@ export interface ChangeNotifierDeps {
 export const NOTIFICATION_ID_PREFIX = 'qrp-change-';
 
 export class ChangeNotifier {
-  private openPanels = 0;
   /** Badge updates run one after another, in the order of the events. */
   private queue: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: ChangeNotifierDeps) {}
 
-  get panelOpen(): boolean {
-    return this.openPanels > 0;
-  }
-
+  /** A panel opened: it shows the changes, the count starts again. */
   panelOpened(): Promise<void> {
-    this.openPanels++;
     return this.setCount(() => 0);
-  }
-
-  panelClosed(): void {
-    this.openPanels = Math.max(0, this.openPanels - 1);
   }
 
   /** Signed out: nothing left to count. */
@@ -51,7 +44,7 @@ export class ChangeNotifier {
   }
 
   onEvent(event: ServerEvent, known: Snapshot): Promise<void> {
-    if (this.panelOpen || !notificationKindOf(event, known.me)) return Promise.resolve();
+    if (this.deps.panelOpen() || !notificationKindOf(event, known.me)) return Promise.resolve();
     const counted = this.setCount((count) => count + 1);
     const shown = this.deps
       .preferences()

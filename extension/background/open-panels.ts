@@ -19,6 +19,10 @@ export class OpenPanels {
     this.panels.set(port, null);
   }
 
+  get anyOpen(): boolean {
+    return this.panels.size > 0;
+  }
+
   closed(port: object): void {
     this.panels.delete(port);
     this.wake();

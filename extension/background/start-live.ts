@@ -31,8 +31,10 @@ export function startBackgroundLive({ openPanel }: StartLiveOptions): void {
   const action: ActionLike = (browser.action as unknown as ActionLike | undefined) ??
     loose.browserAction ?? { setBadgeText() {}, setBadgeBackgroundColor() {}, setTitle() {} };
 
+  const panels = new OpenPanels();
   const notifier = new ChangeNotifier({
     action,
+    panelOpen: () => panels.anyOpen,
     notify: async (id, change) => {
       await browser.notifications.create(id, {
         type: 'basic',
@@ -51,7 +53,6 @@ export function startBackgroundLive({ openPanel }: StartLiveOptions): void {
     },
   });
 
-  const panels = new OpenPanels();
   const live = new BackgroundLive({
     openSocket,
     // At sign-in the panel gets its snapshot first; the server builds one at a time.
@@ -75,15 +76,12 @@ export function startBackgroundLive({ openPanel }: StartLiveOptions): void {
 
   browser.runtime.onConnect.addListener((port) => {
     if (port.name !== PANEL_PORT_NAME || port.sender?.id !== browser.runtime.id) return;
-    void notifier.panelOpened();
     panels.opened(port);
+    void notifier.panelOpened();
     port.onMessage.addListener((message: unknown) => {
       if (isPanelViewMessage(message)) panels.holds(port, message.token);
     });
-    port.onDisconnect.addListener(() => {
-      notifier.panelClosed();
-      panels.closed(port);
-    });
+    port.onDisconnect.addListener(() => panels.closed(port));
   });
 
   // The window the user is in, known before a click so that the panel opens within it.

@@ -105,7 +105,7 @@ export function createRealtime(options: RealtimeOptions): Realtime {
     publish(events) {
       if (closing) return;
       traceDelivery('published', events);
-      publishEvents(io.local, events, logger);
+      publishEvents(io, events, logger);
       traceDelivery('delivered-here', events);
       cluster?.commits.send(events);
     },

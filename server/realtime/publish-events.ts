@@ -8,6 +8,10 @@
  * commit through the adapter, see attach-realtime.ts), rather than one
  * cluster message per broadcast.
  *
+ * Socket.IO encodes a broadcast before it looks for its recipients: a
+ * broadcast to rooms with no socket on this node is not sent at all, which is
+ * most commits (a space with no panel open here).
+ *
  * Delivery is at most once (a crash, an adapter failure); the outbox and
  * `sync` make it at least once, so a failure here is logged, never thrown
  * back into the request that committed.
@@ -34,32 +38,46 @@ export type Broadcaster = BroadcastOperator<ServerToClientEvents, SocketData>;
 
 export type SessionEndReason = EventOf<'session.revoked'>['data']['reason'];
 
+/** This node's sockets, and its rooms that hold at least one of them. */
+interface Here {
+  sockets: Broadcaster;
+  occupied(rooms: readonly string[]): boolean;
+}
+
+/** Delivers committed events to this node's own sockets. */
 export function publishEvents(
-  sockets: Broadcaster,
+  io: RealtimeServer,
   events: readonly StoredEvent[],
   logger: RealtimeLogger,
 ): void {
+  // Socket.IO keeps a room only while a socket is in it.
+  const rooms = io.sockets.adapter.rooms;
+  const here: Here = {
+    sockets: io.local,
+    occupied: (names) => names.some((name) => rooms.has(name)),
+  };
   for (const event of events) {
     try {
-      publishEvent(sockets, event);
+      publishEvent(here, event);
     } catch (error) {
       logger.error({ err: error, stream: event.stream, seq: event.seq }, 'publish failed');
     }
   }
 }
 
-function publishEvent(sockets: Broadcaster, event: StoredEvent): void {
+function publishEvent({ sockets, occupied }: Here, event: StoredEvent): void {
   if (event.stream === ADMIN_STREAM) {
-    sockets.to(ADMINS_ROOM).emit('event', toServerEvent(event));
+    if (occupied([ADMINS_ROOM])) sockets.to(ADMINS_ROOM).emit('event', toServerEvent(event));
     // docs/domain.md, « Support accounts »: a deactivated agent's sessions end at once.
-    if (event.type === 'agent.deactivated') {
-      endSockets(sockets.in(userRoom(event.data.userId)), 'removed');
-    }
+    const agent = event.type === 'agent.deactivated' ? userRoom(event.data.userId) : null;
+    if (agent && occupied([agent])) endSockets(sockets.in(agent), 'removed');
     return;
   }
   const spaceId = Number(event.stream.slice('space:'.length));
   // Support agents showing this space's page read it again (a word, not the event).
-  sockets.to(spaceWatchRoom(spaceId)).emit('space-touched', { spaceId });
+  const watch = spaceWatchRoom(spaceId);
+  if (occupied([watch])) sockets.to(watch).emit('space-touched', { spaceId });
+  const space = spaceRoom(spaceId);
   const deliveries = spaceDeliveries(event);
   const named = (delivery: SpaceDelivery): string[] => [
     ...(delivery.principal ? [principalRoom(spaceId)] : []),
@@ -67,19 +85,23 @@ function publishEvent(sockets: Broadcaster, event: StoredEvent): void {
   ];
   for (const delivery of deliveries) {
     if (!delivery.others) {
-      sockets.to(named(delivery)).emit('event', delivery.event);
+      const rooms = named(delivery);
+      if (occupied(rooms)) sockets.to(rooms).emit('event', delivery.event);
       continue;
     }
+    if (!occupied([space])) continue;
     // Everyone in the space but those another form was sent to.
     const elsewhere = deliveries.filter((other) => other !== delivery).flatMap(named);
-    const space = sockets.to(spaceRoom(spaceId));
-    (elsewhere.length > 0 ? space.except(elsewhere) : space).emit('event', delivery.event);
+    const toSpace = sockets.to(space);
+    (elsewhere.length > 0 ? toSpace.except(elsewhere) : toSpace).emit('event', delivery.event);
   }
   switch (event.type) {
-    case 'secondary.removed':
+    case 'secondary.removed': {
       // docs/domain.md rule 4: a removed secondary's sessions end at once.
-      endSockets(sockets.in(userRoom(event.data.userId)), 'removed');
+      const removed = userRoom(event.data.userId);
+      if (occupied([removed])) endSockets(sockets.in(removed), 'removed');
       break;
+    }
     // No room change here for `space.ceded`: with several nodes a room change can
     // overtake the broadcast just sent, and the sockets would miss the event. Each
     // client answers `space.ceded` with `sync { since: null }`, which moves its socket

@@ -5,6 +5,7 @@
  * never share an event loop with the server they measure.
  */
 import { spawn } from 'node:child_process';
+import { profilingFlags } from './load/profiling.js';
 
 export async function runChild<I, O>(
   script: string,
@@ -54,7 +55,7 @@ export function startListeningScript(
   script: string,
   env: Record<string, string>,
 ): Promise<ListeningChild> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  const child = spawn(process.execPath, [...profilingFlags(), '--import', 'tsx', script], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

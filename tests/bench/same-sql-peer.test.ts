@@ -1,8 +1,12 @@
 /**
  * The same-SQL peer of the command benchmark does what the server does: one
  * request of each kind the workload sends, against the server and the peer on
- * two databases seeded alike, answers the same and leaves the same rows.
+ * two databases seeded alike, answers the same, leaves the same rows and sends
+ * the same invitation e-mail.
  */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession } from '../../server/auth/sessions.js';
@@ -14,6 +18,7 @@ import { startServerNode } from '../support/server-node.js';
 import { startListeningScript } from './child-process.js';
 
 const describeWithPostgres = hasPostgres() ? describe : describe.skip;
+const PUBLIC_URL = 'http://localhost:3000';
 const SIRETS = Array.from({ length: 6 }, () => validSiret()).sort();
 
 interface Target {
@@ -21,13 +26,31 @@ interface Target {
   token: string;
   secondaryId: number;
   db: Kysely<Database>;
+  mailDir: string;
   close(): Promise<void>;
 }
 
+/** The one message in an outbox, without what differs from one sending to the next. */
+function mailOf(dir: string): string {
+  const files = readdirSync(dir);
+  expect(files).toHaveLength(1);
+  return (
+    readFileSync(join(dir, files[0]!), 'utf8')
+      .replace(/^(Date|Message-ID):.*$/gm, '$1: <varies>')
+      // Quoted-printable's soft line breaks fall where the token's letters put them.
+      .replace(/=\r?\n/g, '')
+      .replace(/invitations\/[\w-]+/g, 'invitations/<token>')
+      .replace(/--_NmP-[\w-]+/g, '--<boundary>')
+      .replace(/boundary="[^"]+"/g, 'boundary="<boundary>"')
+      .replace(/jusqu'au [^.<]+/g, "jusqu'au <date>")
+  );
+}
+
 async function seeded(
-  start: (databaseUrl: string) => Promise<{ url: string; stop(): Promise<void> }>,
+  start: (databaseUrl: string, mailDir: string) => Promise<{ url: string; stop(): Promise<void> }>,
 ): Promise<Target> {
   requirePostgresUrl();
+  const mailDir = mkdtempSync(join(tmpdir(), 'qrp-same-sql-test-mail-'));
   const database = await createTestDatabase('postgres', { poolSize: 2 });
   const space = await createPrincipalWithSpace(database.db, {
     email: 'principal.same-sql@example.fr',
@@ -35,15 +58,17 @@ async function seeded(
   });
   const secondary = await createSecondary(database.db, space, { email: 'sec.same-sql@example.fr' });
   const { token } = await createSession(database.db, space.principal.id);
-  const running = await start(database.url!);
+  const running = await start(database.url!, mailDir);
   return {
     url: running.url,
+    mailDir,
     token,
     secondaryId: secondary.user.id,
     db: database.db,
     async close() {
       await running.stop();
       await database.close();
+      rmSync(mailDir, { recursive: true, force: true });
     },
   };
 }
@@ -98,9 +123,15 @@ describeWithPostgres('the same-SQL peer of the command benchmark', () => {
   let server: Target;
   let peer: Target;
   beforeAll(async () => {
-    server = await seeded(async (url) => startServerNode({ env: { DATABASE_URL: url } }));
-    peer = await seeded((url) =>
-      startListeningScript('tests/bench/peers/same-sql-server.ts', { DATABASE_URL: url }),
+    server = await seeded(async (url, mailDir) =>
+      startServerNode({ env: { DATABASE_URL: url, MAIL_DIR: mailDir, PUBLIC_URL } }),
+    );
+    peer = await seeded((url, mailDir) =>
+      startListeningScript('tests/bench/peers/same-sql-server.ts', {
+        DATABASE_URL: url,
+        MAIL_DIR: mailDir,
+        PUBLIC_URL,
+      }),
     );
   }, 90_000);
   afterAll(async () => {
@@ -113,10 +144,11 @@ describeWithPostgres('the same-SQL peer of the command benchmark', () => {
     const fromPeer = await drive(peer);
     expect(fromPeer.map((a) => a.status)).toEqual([200, 200, 200, 201, 204]);
     expect(fromPeer.map((a) => a.status)).toEqual(fromServer.map((a) => a.status));
-    // The peer sends no e-mail: its answer says so where the server's says it did.
-    const withoutMail = (answers: typeof fromServer) =>
-      answers.map((a) => ({ ...a, body: { ...(a.body as object), mailSent: undefined } }));
-    expect(withoutMail(fromPeer)).toEqual(withoutMail(fromServer));
+    expect(fromPeer).toEqual(fromServer);
     expect(await rowsOf(peer.db)).toEqual(await rowsOf(server.db));
+    // Both sent the invitation e-mail, the same message but for its link and dates.
+    const [serverMail, peerMail] = [server, peer].map((target) => mailOf(target.mailDir));
+    expect(peerMail).toContain('To: new.secondary@example.fr');
+    expect(peerMail).toEqual(serverMail);
   });
 });

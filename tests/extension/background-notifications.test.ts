@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { ActorView, ServerEvent } from '../../shared/events.js';
 import { badgeText, badgeTitle, DEFAULT_ACTION_TITLE } from '../../extension/background/badge.js';
 import { ChangeNotifier } from '../../extension/background/change-notifier.js';
+import { OpenPanels } from '../../extension/background/open-panels.js';
 import { notableChange, notificationKindOf } from '../../extension/background/notable-changes.js';
 import {
   ALL_NOTIFICATIONS_ON,
@@ -211,7 +212,9 @@ describe('ChangeNotifier', () => {
     const badge: string[] = [];
     const titles: string[] = [];
     const notify = vi.fn(async () => undefined);
+    const panels = new OpenPanels();
     const notifier = new ChangeNotifier({
+      panelOpen: () => panels.anyOpen,
       action: {
         setBadgeText: ({ text }) => void badge.push(text),
         setBadgeBackgroundColor: () => undefined,
@@ -221,7 +224,7 @@ describe('ChangeNotifier', () => {
       preferences: async () => preferences,
       unread: { read: async () => unread, write: async (count) => void (unread = count) },
     });
-    return { notifier, notify, badge, titles, unread: () => unread };
+    return { notifier, panels, notify, badge, titles, unread: () => unread };
   }
 
   it('counts and notifies changes made by others while the panel is closed', async () => {
@@ -245,16 +248,23 @@ describe('ChangeNotifier', () => {
   });
 
   it('stays silent while the panel is open, and opening it clears the count', async () => {
-    const { notifier, notify, badge, unread } = setup();
+    const { notifier, panels, notify, badge, unread } = setup();
     await notifier.onEvent(by(byPrincipal, attributed(6)), secondarySnapshot());
     expect(unread()).toBe(1);
+    const [first, second] = [{}, {}];
+    panels.opened(first);
+    panels.opened(second);
     await notifier.panelOpened();
     expect(badge.at(-1)).toBe('');
     await notifier.onEvent(by(byPrincipal, attributed(7)), secondarySnapshot());
     expect(unread()).toBe(0);
     expect(notify).toHaveBeenCalledTimes(1);
-    notifier.panelClosed();
+    // Silent until the last panel closes.
+    panels.closed(first);
     await notifier.onEvent(by(byPrincipal, attributed(8)), secondarySnapshot());
+    expect(unread()).toBe(0);
+    panels.closed(second);
+    await notifier.onEvent(by(byPrincipal, attributed(9)), secondarySnapshot());
     expect(unread()).toBe(1);
   });
 

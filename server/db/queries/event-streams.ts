@@ -12,6 +12,7 @@
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../schema.js';
+import { compiledOnce } from '../compiled-once.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -31,16 +32,20 @@ export async function bumpStreamHead(
   stream: string,
   count: number,
 ): Promise<number> {
-  const { head } = await trx
-    .insertInto('eventStreams')
-    .values({ stream, head: count })
-    .onConflict((oc) =>
-      oc.column('stream').doUpdateSet({ head: sql<number>`event_streams.head + ${count}` }),
-    )
-    .returning('head')
-    .executeTakeFirstOrThrow();
-  return head;
+  const [row] = await upsertStreamHead(trx, { stream, count });
+  if (!row) throw new Error('the stream head upsert returned no row');
+  return row.head;
 }
+
+const upsertStreamHead = compiledOnce((db, slot: { stream: string; count: number }) =>
+  db
+    .insertInto('eventStreams')
+    .values({ stream: slot.stream, head: slot.count })
+    .onConflict((oc) =>
+      oc.column('stream').doUpdateSet({ head: sql<number>`event_streams.head + ${slot.count}` }),
+    )
+    .returning('head'),
+);
 
 /**
  * An event row to write: `seq` when its stream's head was bumped already,

@@ -7,6 +7,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { INVITATION_TTL_DAYS, type InvitationStatus } from '../../../shared/domain.js';
 import type { InvitationView } from '../../../shared/views.js';
 import { hashToken, newToken } from '../../security/secrets.js';
+import { compiledOnce } from '../compiled-once.js';
 import type { Database, Invitation } from '../schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -156,30 +157,50 @@ export async function insertInvitation(
   values: { userId: number; spaceId: number; email: string; invitedById: number; now: Date },
 ): Promise<{ invitation: InvitationWithInviter; token: string }> {
   const token = newToken();
-  // Written and read back with the sender's e-mail in one statement.
-  const invitation = await trx
-    .with('i', (db) =>
-      db
-        .insertInto('invitations')
-        .values({
-          userId: values.userId,
-          spaceId: values.spaceId,
-          email: values.email,
-          invitedById: values.invitedById,
-          tokenHash: hashToken(token),
-          status: 'pending',
-          createdAt: values.now,
-          expiresAt: new Date(values.now.getTime() + INVITATION_TTL_DAYS * DAY_MS),
-        })
-        .returningAll(),
-    )
-    .selectFrom('i')
-    .innerJoin('users as inviter', 'inviter.id', 'i.invitedById')
-    .selectAll('i')
-    .select('inviter.email as invitedBy')
-    .executeTakeFirstOrThrow();
+  const [invitation] = await insertInvitationRow(trx, {
+    ...values,
+    tokenHash: hashToken(token),
+    expiresAt: new Date(values.now.getTime() + INVITATION_TTL_DAYS * DAY_MS),
+  });
+  if (!invitation) throw new Error('insert into invitations returned no row');
   return { invitation, token };
 }
+
+// Written and read back with the sender's e-mail in one statement.
+const insertInvitationRow = compiledOnce(
+  (
+    db,
+    slot: {
+      userId: number;
+      spaceId: number;
+      email: string;
+      invitedById: number;
+      tokenHash: string;
+      now: Date;
+      expiresAt: Date;
+    },
+  ) =>
+    db
+      .with('i', (db) =>
+        db
+          .insertInto('invitations')
+          .values({
+            userId: slot.userId,
+            spaceId: slot.spaceId,
+            email: slot.email,
+            invitedById: slot.invitedById,
+            tokenHash: slot.tokenHash,
+            status: 'pending',
+            createdAt: slot.now,
+            expiresAt: slot.expiresAt,
+          })
+          .returningAll(),
+      )
+      .selectFrom('i')
+      .innerJoin('users as inviter', 'inviter.id', 'i.invitedById')
+      .selectAll('i')
+      .select('inviter.email as invitedBy'),
+);
 
 /** The sender's copy of an invitation just issued. */
 export function toIssuedInvitation(
@@ -224,15 +245,18 @@ export async function lockPendingInvitationsOfUser(
   trx: Transaction<Database>,
   userId: number,
 ): Promise<Invitation[]> {
-  return trx
+  return selectPendingInvitationsForUpdate(trx, { userId });
+}
+
+const selectPendingInvitationsForUpdate = compiledOnce((db, slot: { userId: number }) =>
+  db
     .selectFrom('invitations')
     .selectAll()
-    .where('userId', '=', userId)
+    .where('userId', '=', slot.userId)
     .where('status', '=', 'pending')
     .orderBy('id')
-    .forUpdate()
-    .execute();
-}
+    .forUpdate(),
+);
 
 /** Pending invitations whose link ran out (`expiresAt <= now`), locked, oldest first. */
 export async function lockExpiredPendingInvitations(

@@ -6,13 +6,16 @@ type Db = Kysely<Database> | Transaction<Database>;
 
 /** The person holding this e-mail now (removed accounts are history, not people). */
 export async function findUserByEmail(db: Db, email: string): Promise<User | undefined> {
-  return db
+  return (await selectUserByEmail(db, { email: email.toLowerCase() }))[0];
+}
+
+const selectUserByEmail = compiledOnce((db, slot: { email: string }) =>
+  db
     .selectFrom('users')
     .selectAll()
-    .where('email', '=', email.toLowerCase())
-    .where('status', '<>', 'removed')
-    .executeTakeFirst();
-}
+    .where('email', '=', slot.email)
+    .where('status', '<>', 'removed'),
+);
 
 export async function findUserById(db: Db, id: number): Promise<User | undefined> {
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
@@ -28,10 +31,26 @@ const selectActiveUser = compiledOnce((db, slot: { id: number }) =>
 
 export async function insertUser(
   trx: Transaction<Database>,
-  values: Pick<NewUser, 'email' | 'role' | 'status' | 'passwordHash' | 'spaceId'>,
+  values: Required<Pick<NewUser, 'email' | 'role' | 'status' | 'passwordHash' | 'spaceId'>>,
 ): Promise<User> {
-  return trx.insertInto('users').values(values).returningAll().executeTakeFirstOrThrow();
+  const [user] = await insertUserRow(trx, values);
+  if (!user) throw new Error('insert into users returned no row');
+  return user;
 }
+
+const insertUserRow = compiledOnce(
+  (db, slot: Required<Pick<NewUser, 'email' | 'role' | 'status' | 'passwordHash' | 'spaceId'>>) =>
+    db
+      .insertInto('users')
+      .values({
+        email: slot.email,
+        role: slot.role,
+        status: slot.status,
+        passwordHash: slot.passwordHash,
+        spaceId: slot.spaceId,
+      })
+      .returningAll(),
+);
 
 /** An invitee who chose their password: the account becomes active. */
 export async function activateUser(
@@ -148,25 +167,28 @@ export async function removeUserAndEndSessions(
   trx: Transaction<Database>,
   userId: number,
 ): Promise<number[]> {
-  const rows = await trx
+  const rows = await removeUserEndingSessions(trx, { userId });
+  return rows.map((row) => row.id);
+}
+
+const removeUserEndingSessions = compiledOnce((db, slot: { userId: number }) =>
+  db
     .with('removed', (db) =>
       db
         .updateTable('users')
         .set({ status: 'removed', updatedAt: sql<Date>`now()` })
-        .where('id', '=', userId)
+        .where('id', '=', slot.userId)
         .returning('id'),
     )
     .with('unattributed', (db) =>
-      db.deleteFrom('attributions').where('userId', '=', userId).returning('siret'),
+      db.deleteFrom('attributions').where('userId', '=', slot.userId).returning('siret'),
     )
     .updateTable('sessions')
     .set({ revokedAt: sql<Date>`now()` })
-    .where('userId', '=', userId)
+    .where('userId', '=', slot.userId)
     .where('revokedAt', 'is', null)
-    .returning('id')
-    .execute();
-  return rows.map((row) => row.id);
-}
+    .returning('id'),
+);
 
 /** The active principal of a space (a dissolved space has none). */
 export async function findPrincipalOfSpace(db: Db, spaceId: number): Promise<User | undefined> {

@@ -24,7 +24,7 @@ export function relayCommits(
   io.on('committed', (events) => {
     if (isClosing()) return;
     traceDelivery('received-from-node', events);
-    publishEvents(io.local, events, logger);
+    publishEvents(io, events, logger);
     traceDelivery('delivered-from-node', events);
   });
   return {

@@ -7,8 +7,7 @@
  * parameters as named prepared statements like the server's; then one NOTIFY
  * per commit, as the Socket.IO PostgreSQL adapter sends it. What it leaves out
  * is what the server adds around the SQL: Hono, zod validation, Kysely, the
- * request log, Socket.IO, the invitation e-mail (the server writes it to its
- * outbox directory), the retries of a conflict. Every check still sends its
+ * request log, Socket.IO, the retries of a conflict. Every check still sends its
  * statement; a check that fails answers the server's status.
  *
  * Every request: the session check, batched as server/auth/sessions.ts does
@@ -51,16 +50,26 @@
  *
  * After each commit that wrote events: SELECT pg_notify('socket.io#/', $2) on a connection
  * held for it — the adapter's message for `serverSideEmit('committed', events)`, the same
- * JSON (server/realtime/cluster/commit-relay.ts); nobody listens to this database's channel.
+ * JSON (server/realtime/cluster/commit-relay.ts). Like a server node, the peer LISTENs on that
+ * channel, so it receives its own NOTIFY back, parses it and drops it as the adapter does.
+ *
+ * After a secondary is added, the invitation e-mail the server sends (the same message,
+ * through the server's own mailer, to an outbox folder of its own): the e-mail is part of
+ * the rule's work, not of the framework around it.
  *
  * `GET /statements` answers what was sent so far (for the benchmark's statement counts).
  * The events' keys come from the server's own pure function, so that the rows are the same.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { eventKeys } from '../../../server/events/event-keys.js';
+import { invitationMail } from '../../../server/mail/invitation-mail.js';
+import { createMailer } from '../../../server/mail/mailer.js';
 
 type Row = Record<string, unknown>;
 type Kind = 'attribute SIRETs' | 'add secondary' | 'remove secondary';
@@ -90,6 +99,14 @@ const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10, 
 pool.on('error', () => {});
 const notifier = new pg.Client({ connectionString: process.env.DATABASE_URL });
 await notifier.connect();
+const listener = new pg.Client({ connectionString: process.env.DATABASE_URL });
+await listener.connect();
+/** The outbox: MAIL_DIR as the server's, else a folder of its own removed on exit. */
+const ownMailDir = process.env.MAIL_DIR ? null : mkdtempSync(join(tmpdir(), 'qrp-same-sql-mail-'));
+const mailDir = process.env.MAIL_DIR ?? ownMailDir!;
+const mailer = createMailer({ smtpUrl: null, mailDir });
+/** Where the invitation links point, as the server's PUBLIC_URL. */
+const PUBLIC_URL = process.env.PUBLIC_URL ?? 'http://localhost:3000';
 
 const stats: SameSqlStatements = {
   byKind: {},
@@ -102,6 +119,13 @@ const stats: SameSqlStatements = {
 const ADAPTER_UID = randomBytes(8).toString('hex');
 const ADAPTER_CHANNEL = 'socket.io#/';
 const SERVER_SIDE_EMIT = 9;
+listener.on('notification', (message) => {
+  // What @socket.io/postgres-adapter does with every message: parse it, drop its own
+  // (nobody else publishes on this peer's database, so any other is a fault).
+  const parsed = JSON.parse(message.payload ?? '{}') as { uid?: string };
+  if (parsed.uid !== ADAPTER_UID) stats.notifyErrors += 1;
+});
+await listener.query(`LISTEN "${ADAPTER_CHANNEL}"`);
 const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
 // The statements, as the server's queries write them (server/db/queries/*).
@@ -412,7 +436,8 @@ async function setSecondarySirets(actorId: number, userId: number, sirets: strin
 }
 
 async function addSecondary(actorId: number, rawEmail: string) {
-  return inTransaction('add secondary', async (tx) => {
+  let link = '';
+  const added = await inTransaction('add secondary', async (tx) => {
     const { user: principal, spaceId } = await lockPrincipalSpace(tx, actorId);
     const email = rawEmail.toLowerCase();
     const now = new Date();
@@ -420,6 +445,7 @@ async function addSecondary(actorId: number, rawEmail: string) {
     if (taken) throw new Refusal(409, 'EMAIL_ALREADY_USED');
     const [user] = await tx.query(SQL.insertUser, [email, 'secondary', 'pending', null, spaceId]);
     const token = randomBytes(32).toString('base64url');
+    link = `${PUBLIC_URL}/invitations/${token}`;
     const [invitation] = await tx.query(SQL.insertInvitation, [
       user!.id,
       spaceId,
@@ -454,10 +480,17 @@ async function addSecondary(actorId: number, rawEmail: string) {
         audience: null,
       },
     ];
-    // No e-mail leaves this peer: the server's answer says whether its own did.
-    const result = { id: user!.id, email, status: user!.status, sirets: [], mailSent: false };
-    return { result, drafts, actor: actorOf(principal) };
+    const result = { id: user!.id, email, status: user!.status, sirets: [] };
+    return {
+      result: { ...result, invitedBy: principal.email as string, expiresAt: view.expiresAt },
+      drafts,
+      actor: actorOf(principal),
+    };
   });
+  // server/http/send-invitation-mail.ts: after the commit, before the answer.
+  const { invitedBy, expiresAt, ...secondary } = added;
+  await mailer.send(invitationMail({ to: secondary.email, invitedBy, link, expiresAt }));
+  return { ...secondary, mailSent: true };
 }
 
 async function removeSecondary(actorId: number, userId: number) {
@@ -597,5 +630,6 @@ server.listen(0, '127.0.0.1', () =>
 process.on('SIGTERM', () => {
   server.close();
   server.closeAllConnections();
-  void Promise.all([pool.end(), notifier.end()]).then(() => process.exit(0));
+  if (ownMailDir) rmSync(ownMailDir, { recursive: true, force: true });
+  void Promise.all([pool.end(), notifier.end(), listener.end()]).then(() => process.exit(0));
 });
