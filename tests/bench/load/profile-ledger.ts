@@ -12,7 +12,8 @@
  * A profile samples wall time: a thread preempted inside `writev` (it has
  * just woken PostgreSQL on a shared core) is sampled there without using the
  * CPU, so `writev` is left out with the idle samples, and the shares are of
- * the samples left: on this machine they add up to the CPU the process used.
+ * the samples left. So is the loading of modules at start, which the
+ * benchmark's CPU per command does not count either.
  */
 import { readFileSync } from 'node:fs';
 
@@ -26,12 +27,11 @@ interface Profile {
   samples: number[];
 }
 
+/** Loading modules, once at start. */
+const START_UP = /^node:internal\/(modules|bootstrap)|cjs-module-lexer|^tsx$|esbuild/;
+
 /** Layers, first match wins: the package or module a function lives in. */
 const LAYERS: [layer: string, where: RegExp][] = [
-  [
-    'start-up (module loading)',
-    /^node:internal\/(modules|bootstrap)|cjs-module-lexer|^tsx$|esbuild/,
-  ],
   [
     'pg driver',
     /^(pg|pg-protocol|pg-pool|pg-types|postgres-date|postgres-array|pg-connection-string)$/,
@@ -45,6 +45,11 @@ const LAYERS: [layer: string, where: RegExp][] = [
   ['Node HTTP, sockets, streams', /^node:(_http|net|internal\/(streams|stream_base|http|net))/],
   ['Node crypto', /^node:(crypto|internal\/crypto)/],
   ['garbage collection', /^\(garbage collector\)$/],
+  ['writes to sockets (system calls)', /^write(Buffer|Utf8String|Latin1String|AsciiString)$/],
+  [
+    'event loop, promises, events',
+    /^(runMicrotasks|\(program\))$|^node:(events|timers|internal\/(process|timers|async_hooks))/,
+  ],
   ['own code', /^(server|shared|tests)\//],
 ];
 
@@ -67,8 +72,9 @@ export function profileLedger(path: string): Map<string, number> {
   for (const id of profile.samples) {
     const frame = byId.get(id)!.callFrame;
     if (frame.functionName === '(idle)' || frame.functionName === 'writev') continue;
-    working += 1;
     const where = whereOf(frame);
+    if (START_UP.test(where)) continue;
+    working += 1;
     const layer = LAYERS.find(([, pattern]) => pattern.test(where))?.[0] ?? 'other (Node, V8)';
     counts.set(layer, (counts.get(layer) ?? 0) + 1);
   }
