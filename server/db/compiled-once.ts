@@ -11,7 +11,13 @@
  * as a parameter (`where(column, '=', slot)`, `${slot}` in `sql`), never for a
  * list that Kysely would spread (`in`), nor be read while building.
  */
-import { CompiledQuery, type Compilable, type Kysely, type Transaction } from 'kysely';
+import {
+  CompiledQuery,
+  type Compilable,
+  type Kysely,
+  type RawBuilder,
+  type Transaction,
+} from 'kysely';
 import type { Database } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -23,11 +29,11 @@ class Slot {
 export type CompiledOnce<P, O> = (db: Db, values: P) => Promise<O[]>;
 
 export function compiledOnce<P extends Record<string, unknown>, O>(
-  build: (db: Db, slots: P) => Compilable<O>,
+  build: (db: Db, slots: P) => Compilable<O> | RawBuilder<O>,
 ): CompiledOnce<P, O> {
   let compiled: CompiledQuery<O> | undefined;
   return async (db, values) => {
-    compiled ??= build(db, slotsFor<P>()).compile();
+    compiled ??= compile(db, build(db, slotsFor<P>()));
     const { sql, query } = compiled;
     const parameters = compiled.parameters.map((parameter) =>
       parameter instanceof Slot ? values[parameter.name] : parameter,
@@ -35,6 +41,11 @@ export function compiledOnce<P extends Record<string, unknown>, O>(
     const result = await db.executeQuery<O>({ ...CompiledQuery.raw(sql, parameters), query });
     return result.rows;
   };
+}
+
+/** A query builder compiles itself; a raw `sql` query, with the executor it is given. */
+function compile<O>(db: Db, built: Compilable<O> | RawBuilder<O>): CompiledQuery<O> {
+  return 'isRawBuilder' in built ? built.compile(db) : built.compile();
 }
 
 function slotsFor<P>(): P {

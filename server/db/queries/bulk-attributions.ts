@@ -7,6 +7,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { DossierView } from '../../../shared/views.js';
 import type { Database, Dossier } from '../schema.js';
+import { compiledOnce } from '../compiled-once.js';
 import { toDossierView } from './dossiers.js';
 
 /** One SIRET attributed to (or taken from) one user. */
@@ -79,6 +80,36 @@ function columns(pairs: readonly AttributionPair[]): { userIds: number[]; sirets
   return { userIds: pairs.map((p) => p.userId), sirets: pairs.map((p) => p.siret) };
 }
 
+const writeAttributionsReadingDossiers = compiledOnce(
+  (
+    _,
+    slot: {
+      takenUserIds: number[];
+      takenSirets: string[];
+      givenUserIds: number[];
+      givenSirets: string[];
+      addedSirets: string[];
+    },
+  ) => sql<
+    { addedSiret: string; siretAddedAt: Date } & { [K in keyof Dossier]: Dossier[K] | null }
+  >`
+    with taken as (
+      delete from attributions as a
+      using unnest(${slot.takenUserIds}::int[], ${slot.takenSirets}::text[]) as t(user_id, siret)
+      where a.user_id = t.user_id and a.siret = t.siret
+    ), given as (
+      insert into attributions (user_id, siret)
+      select user_id, siret from unnest(${slot.givenUserIds}::int[], ${slot.givenSirets}::text[])
+        as g(user_id, siret)
+      on conflict (user_id, siret) do nothing
+    )
+    select s.siret as added_siret, s.added_at as siret_added_at,
+           d.id, d.reference, d.siret, d.kind, d.status, d.opened_at, d.due_at
+    from sirets as s left join dossiers as d on d.siret = s.siret
+    where s.siret = any(${slot.addedSirets}::text[])
+    order by d.opened_at, d.id`,
+);
+
 /**
  * Takes every `taken` pair away and gives every `given` pair (disjoint lists),
  * then returns what the secondaries need about the SIRETs given: every dossier
@@ -95,24 +126,13 @@ export async function replaceAttributionsOfMany(
   const addedSirets = [...new Set(into.sirets)];
   // The select reads the snapshot from before the writes, which is fine: it
   // reads sirets and dossiers, which neither write touches.
-  const { rows } = await sql<
-    { addedSiret: string; siretAddedAt: Date } & { [K in keyof Dossier]: Dossier[K] | null }
-  >`
-    with taken as (
-      delete from attributions as a
-      using unnest(${out.userIds}::int[], ${out.sirets}::text[]) as t(user_id, siret)
-      where a.user_id = t.user_id and a.siret = t.siret
-    ), given as (
-      insert into attributions (user_id, siret)
-      select user_id, siret from unnest(${into.userIds}::int[], ${into.sirets}::text[])
-        as g(user_id, siret)
-      on conflict (user_id, siret) do nothing
-    )
-    select s.siret as added_siret, s.added_at as siret_added_at,
-           d.id, d.reference, d.siret, d.kind, d.status, d.opened_at, d.due_at
-    from sirets as s left join dossiers as d on d.siret = s.siret
-    where s.siret = any(${addedSirets}::text[])
-    order by d.opened_at, d.id`.execute(trx);
+  const rows = await writeAttributionsReadingDossiers(trx, {
+    takenUserIds: out.userIds,
+    takenSirets: out.sirets,
+    givenUserIds: into.userIds,
+    givenSirets: into.sirets,
+    addedSirets,
+  });
   const addedAt = new Map<string, string>();
   const dossiers: DossierView[] = [];
   for (const row of rows) {

@@ -88,21 +88,47 @@ export async function bumpStreamHeadAndInsertEvents(
   rows: readonly EventRowDraft[],
   actor: ActorRow,
 ): Promise<{ head: number; at: Date }> {
-  const { rows: heads } = await sql<{ head: number; at: Date }>`
+  const [written] = await insertStreamEvents(trx, {
+    stream,
+    count,
+    rows: JSON.stringify(rows),
+    role: actor.role,
+    id: actor.id,
+    email: actor.email,
+    reason: actor.reason,
+  });
+  if (!written) throw new Error('the events insert returned no stream head');
+  return written;
+}
+
+const insertStreamEvents = compiledOnce(
+  (
+    _,
+    slot: {
+      stream: string;
+      count: number;
+      /** The drafts, as JSON. */
+      rows: string;
+      role: ActorRow['role'];
+      id: ActorRow['id'];
+      email: ActorRow['email'];
+      reason: ActorRow['reason'];
+    },
+  ) => sql<{ head: number; at: Date }>`
     with head as (
-      insert into event_streams (stream, head) values (${stream}, ${count})
-      on conflict (stream) do update set head = event_streams.head + ${count}
+      insert into event_streams (stream, head) values (${slot.stream}, ${slot.count})
+      on conflict (stream) do update set head = event_streams.head + ${slot.count}
       returning head, now() as at
     ), drafts as (
-      select d.stream, coalesce(d.seq, head.head - ${count} + d.ord) as seq, d.type, head.at,
+      select d.stream, coalesce(d.seq, head.head - ${slot.count} + d.ord) as seq, d.type, head.at,
         d.data, d.audience, d.keys
-      from head, jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+      from head, jsonb_to_recordset(${slot.rows}::jsonb)
         as d(stream text, seq int, ord int, type text, data jsonb, audience int[], keys text[])
     ), written as (
       insert into events (stream, seq, type, at, data, audience,
                           actor_role, actor_id, actor_email, reason)
       select stream, seq, type, at, data, audience,
-        ${actor.role}, ${actor.id}::int, ${actor.email}::text, ${actor.reason}::text
+        ${slot.role}, ${slot.id}::int, ${slot.email}::text, ${slot.reason}::text
       from drafts
       returning id, stream, seq
     ), keyed as (
@@ -117,6 +143,5 @@ export async function bumpStreamHeadAndInsertEvents(
         where u.id = case when k.key like 'user:%' then substring(k.key from 6)::int end
       ) as x(key)
     )
-    select head, at from head`.execute(trx);
-  return heads[0]!;
-}
+    select head, at from head`,
+);

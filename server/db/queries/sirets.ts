@@ -2,6 +2,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { SiretView, SiretWithCountsView } from '../../../shared/views.js';
 import type { Database, SiretRow } from '../schema.js';
+import { compiledOnce } from '../compiled-once.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -119,6 +120,20 @@ export async function moveSirets(
   return rows.map((r) => r.siret).sort();
 }
 
+const selectAttributionChange = compiledOnce(
+  (_, slot: { spaceId: number; userId: number; wanted: string[] }) =>
+    sql<{ siret: string; owned: boolean; attributed: boolean }>`
+    select siret, bool_or(owned) as owned, bool_or(attributed) as attributed
+    from (
+      select siret, true as owned, false as attributed
+      from sirets where space_id = ${slot.spaceId} and siret = any(${slot.wanted}::text[])
+      union all
+      select siret, false, true from attributions where user_id = ${slot.userId}
+    ) as found
+    group by siret
+    order by siret`,
+);
+
 /**
  * "Liste SIRETs", read in one round trip: which of the `wanted` SIRETs belong
  * to the space, and which SIRETs the user holds now (sorted).
@@ -129,16 +144,7 @@ export async function readAttributionChange(
   userId: number,
   wanted: readonly string[],
 ): Promise<{ owned: string[]; current: string[] }> {
-  const { rows } = await sql<{ siret: string; owned: boolean; attributed: boolean }>`
-    select siret, bool_or(owned) as owned, bool_or(attributed) as attributed
-    from (
-      select siret, true as owned, false as attributed
-      from sirets where space_id = ${spaceId} and siret = any(${[...wanted]}::text[])
-      union all
-      select siret, false, true from attributions where user_id = ${userId}
-    ) as found
-    group by siret
-    order by siret`.execute(trx);
+  const rows = await selectAttributionChange(trx, { spaceId, userId, wanted: [...wanted] });
   return {
     owned: rows.filter((r) => r.owned).map((r) => r.siret),
     current: rows.filter((r) => r.attributed).map((r) => r.siret),
