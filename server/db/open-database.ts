@@ -35,7 +35,7 @@ const DATE_OID = 1082;
 const INT8_OID = 20;
 
 /** `date` stays `YYYY-MM-DD` (no time zone shift); `count(*)` and other int8 become numbers. */
-const types = {
+export const SERVER_TYPE_PARSERS = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
     if (oid === DATE_OID) return (value: string) => value;
     if (oid === INT8_OID) return (value: string) => Number(value);
@@ -72,7 +72,7 @@ function openPostgres(url: string, poolSize = 10): DatabaseHandle {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
-    types,
+    types: SERVER_TYPE_PARSERS,
     Client: PreparingClient,
     application_name: SERVER_APPLICATION_NAME,
   });
@@ -100,7 +100,7 @@ async function openEmbedded(dataDir: string | null): Promise<DatabaseHandle> {
     // One connection: PGlite is single-session, so transactions queue up here.
     const pool = new pg.Pool({
       ...createPgConfig(pglite),
-      types,
+      types: SERVER_TYPE_PARSERS,
       Client: PreparingClient,
     } as pg.PoolConfig);
     const db = new Kysely<Database>({

@@ -1,7 +1,7 @@
 /**
  * The second peer of the command benchmark: the same SQL as the server, no
- * framework. Plain `node:http` and a `pg` pool of the server's size (10, same
- * type parsers) answer the three routes of the `commands` workload with the
+ * framework. Plain `node:http` and a `pg` pool of the server's size (10, the
+ * server's type parsers) answer the three routes of the `commands` workload with the
  * statements the server sends for them on the happy path, in the same order,
  * with the same text and parameters, inside the same transactions, those with
  * parameters as named prepared statements like the server's; then one NOTIFY
@@ -67,6 +67,7 @@ import { join } from 'node:path';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
+import { SERVER_TYPE_PARSERS } from '../../../server/db/open-database.js';
 import { eventKeys } from '../../../server/events/event-keys.js';
 import { invitationMail } from '../../../server/mail/invitation-mail.js';
 import { createMailer } from '../../../server/mail/mailer.js';
@@ -85,17 +86,11 @@ export interface SameSqlStatements {
   notifyErrors: number;
 }
 
-const DATE_OID = 1082;
-const INT8_OID = 20;
-/** The server's type parsers (server/db/open-database.ts). */
-const types = {
-  getTypeParser(oid: number, format?: 'text' | 'binary') {
-    if (oid === DATE_OID) return (value: string) => value;
-    if (oid === INT8_OID) return (value: string) => Number(value);
-    return pg.types.getTypeParser(oid, format);
-  },
-};
-const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10, types });
+const pool = new pg.Pool({
+  connectionString: process.env.DATABASE_URL,
+  max: 10,
+  types: SERVER_TYPE_PARSERS,
+});
 pool.on('error', () => {});
 const notifier = new pg.Client({ connectionString: process.env.DATABASE_URL });
 await notifier.connect();
