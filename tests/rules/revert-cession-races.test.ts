@@ -81,7 +81,7 @@ describe.skipIf(!hasPostgres())('cessions put back, in crossed races [postgres]'
       const owner = await spaceOfSiret(from.sirets[0]!);
       if (undo === 'ok') {
         // Undone first: the SIRET is back home, out of the receiver's reach.
-        expect(deletion).toBe('SIRET_NOT_IN_SPACE');
+        expect(deletion).toBe('NOT_FOUND');
         expect(owner).toBe(from.spaceId);
         expect(await spaceOfSiret(from.sirets[1]!)).toBe(from.spaceId);
       } else {

@@ -144,7 +144,10 @@ export class CommandDriver {
 
   private addSiret(space: DriverSpace): [string, Command] {
     const siret = pickOne(this.world.freeSirets);
-    if (siret === undefined) return this.deleteSiret(space);
+    if (siret === undefined) {
+      // Every free SIRET is already on its way into a space: delete one, or invite when this space has none either.
+      return space.sirets.length > 0 ? this.deleteSiret(space) : this.invite(space);
+    }
     take(this.world.freeSirets, siret);
     return [
       'POST /sirets',
@@ -163,7 +166,9 @@ export class CommandDriver {
 
   private deleteSiret(space: DriverSpace): [string, Command] {
     const siret = pickOne(space.sirets);
-    if (siret === undefined) return this.addSiret(space);
+    if (siret === undefined) {
+      return this.world.freeSirets.length > 0 ? this.addSiret(space) : this.invite(space);
+    }
     return [
       'DELETE /sirets/:siret',
       async (url) => {
