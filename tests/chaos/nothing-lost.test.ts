@@ -150,6 +150,7 @@ describe.skipIf(!hasPostgresBinaries())('nothing lost under chaos', () => {
       await nodes.restart(c, { FAILPOINT_KILL_AFTER_COMMITS: '3' });
       c.exitExpected = true;
       const exit = await Promise.race([c.current.exited.then(() => 'exited'), sleep(60_000)]);
+      expect(driver.failure, 'the command driver still sends').toBeNull();
       expect(exit, 'the failpoint killed the node').toBe('exited');
       expect(c.current.process.signalCode).toBe('SIGKILL');
       c.alive = false;

@@ -50,6 +50,8 @@ export class CommandDriver {
   readonly tally = new OutcomeTally();
   private stopped = false;
   private running: Promise<void> | null = null;
+  /** Why the bursts stopped before `stop()`, if they did: a fault then waits on commits that never come. */
+  failure: unknown = null;
 
   constructor(
     private readonly world: DriverWorld,
@@ -70,12 +72,15 @@ export class CommandDriver {
         await this.burst(size);
         await new Promise((resolve) => setTimeout(resolve, pauseMs));
       }
-    })();
+    })().catch((error: unknown) => {
+      this.failure = error;
+    });
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     await this.running;
+    if (this.failure !== null) throw this.failure;
   }
 
   /** Sends `size` random commands at once and waits for every answer. */
