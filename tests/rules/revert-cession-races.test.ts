@@ -66,32 +66,48 @@ describe.skipIf(!hasPostgres())('cessions put back, in crossed races [postgres]'
     return { from, to, cessionId };
   }
 
+  type CededPair = Awaited<ReturnType<typeof cededPair>>;
+  const undoOf = ({ cessionId }: CededPair) =>
+    run((trx) => undoCession(trx, agent, { cessionId, reason: 'Erreur', confirmPartial: false }));
+  const deletionOf = ({ from, to }: CededPair) =>
+    run((trx) => deleteSiret(trx, to.actor, { siret: from.sirets[0]! }));
+
+  async function expectUndoOrDeletion({ from }: CededPair, undo: Outcome, deletion: Outcome) {
+    const owner = await spaceOfSiret(from.sirets[0]!);
+    if (undo === 'ok') {
+      // Undone first: the SIRET is back home, out of the receiver's reach.
+      expect(deletion).toBe('NOT_FOUND');
+      expect(owner).toBe(from.spaceId);
+      expect(await spaceOfSiret(from.sirets[1]!)).toBe(from.spaceId);
+    } else {
+      // Deleted first: the undo names it and waits for a confirmation; nothing moved.
+      expect([undo, deletion]).toEqual(['CESSION_REVERT_PARTIAL', 'ok']);
+      expect(owner).toBeUndefined();
+    }
+  }
+
   it('an undo while the receiver deletes one of the ceded SIRETs: one order or the other', async () => {
     const pairs = await Promise.all(Array.from({ length: CASES }, cededPair));
-    const outcomes = await Promise.all(
-      pairs.flatMap(({ from, to, cessionId }) => [
-        run((trx) =>
-          undoCession(trx, agent, { cessionId, reason: 'Erreur', confirmPartial: false }),
-        ),
-        run((trx) => deleteSiret(trx, to.actor, { siret: from.sirets[0]! })),
-      ]),
-    );
-    for (const [i, { from }] of pairs.entries()) {
-      const [undo, deletion] = [outcomes[2 * i], outcomes[2 * i + 1]];
-      const owner = await spaceOfSiret(from.sirets[0]!);
-      if (undo === 'ok') {
-        // Undone first: the SIRET is back home, out of the receiver's reach.
-        expect(deletion).toBe('NOT_FOUND');
-        expect(owner).toBe(from.spaceId);
-        expect(await spaceOfSiret(from.sirets[1]!)).toBe(from.spaceId);
-      } else {
-        // Deleted first: the undo names it and waits for a confirmation; nothing moved.
-        expect([undo, deletion]).toEqual(['CESSION_REVERT_PARTIAL', 'ok']);
-        expect(owner).toBeUndefined();
-      }
+    const outcomes = await Promise.all(pairs.flatMap((pair) => [undoOf(pair), deletionOf(pair)]));
+    for (const [i, pair] of pairs.entries()) {
+      await expectUndoOrDeletion(pair, outcomes[2 * i]!, outcomes[2 * i + 1]!);
     }
     expect(await checkInvariants(db())).toEqual([]);
   }, 60_000);
+
+  it('an undo and a deletion one after the other give what the race expects of that order', async () => {
+    // A race may take the same order many runs in a row: each order is played here for sure.
+    const undoneFirst = await cededPair();
+    const undo = await undoOf(undoneFirst);
+    expect(undo).toBe('ok');
+    await expectUndoOrDeletion(undoneFirst, undo, await deletionOf(undoneFirst));
+
+    const deletedFirst = await cededPair();
+    const deletion = await deletionOf(deletedFirst);
+    expect(deletion).toBe('ok');
+    await expectUndoOrDeletion(deletedFirst, await undoOf(deletedFirst), deletion);
+    expect(await checkInvariants(db())).toEqual([]);
+  });
 
   it('a refusal while support undoes: exactly one puts the cession back', async () => {
     const pairs = await Promise.all(Array.from({ length: CASES }, cededPair));
@@ -132,42 +148,58 @@ describe.skipIf(!hasPostgres())('cessions put back, in crossed races [postgres]'
     expect(await checkInvariants(db())).toEqual([]);
   }, 60_000);
 
-  it('a new principal chosen while the principal removes that member: never a removed principal', async () => {
-    const cases = await Promise.all(
-      Array.from({ length: CASES }, async () => {
-        const space = await createPrincipalWithSpace(db());
-        const chosen = await createSecondary(db(), space);
-        return { space, chosen };
+  async function memberCase() {
+    const space = await createPrincipalWithSpace(db());
+    const chosen = await createSecondary(db(), space);
+    return { space, chosen };
+  }
+  type MemberCase = Awaited<ReturnType<typeof memberCase>>;
+  const changeOf = ({ space, chosen }: MemberCase) =>
+    run((trx) =>
+      changePrincipal(trx, agent, {
+        spaceId: space.spaceId,
+        userId: chosen.user.id,
+        reason: 'Départ',
       }),
     );
-    const outcomes = await Promise.all(
-      cases.flatMap(({ space, chosen }) => [
-        run((trx) =>
-          changePrincipal(trx, agent, {
-            spaceId: space.spaceId,
-            userId: chosen.user.id,
-            reason: 'Départ',
-          }),
-        ),
-        run((trx) => removeSecondary(trx, space.actor, { userId: chosen.user.id })),
-      ]),
-    );
-    for (const [i, { chosen }] of cases.entries()) {
-      const [change, removal] = [outcomes[2 * i], outcomes[2 * i + 1]];
-      const user = await db()
-        .selectFrom('users')
-        .select(['role', 'status'])
-        .where('id', '=', chosen.user.id)
-        .executeTakeFirstOrThrow();
-      if (change === 'ok') {
-        // Principal first: the former principal, now a secondary, may remove no one.
-        expect(removal).toBe('FORBIDDEN');
-        expect(user).toEqual({ role: 'principal', status: 'active' });
-      } else {
-        expect([change, removal]).toEqual(['PRINCIPAL_CANDIDATE_INVALID', 'ok']);
-        expect(user.status).toBe('removed');
-      }
+  const removalOf = ({ space, chosen }: MemberCase) =>
+    run((trx) => removeSecondary(trx, space.actor, { userId: chosen.user.id }));
+
+  async function expectChangeOrRemoval({ chosen }: MemberCase, change: Outcome, removal: Outcome) {
+    const user = await db()
+      .selectFrom('users')
+      .select(['role', 'status'])
+      .where('id', '=', chosen.user.id)
+      .executeTakeFirstOrThrow();
+    if (change === 'ok') {
+      // Principal first: the former principal, now a secondary, may remove no one.
+      expect(removal).toBe('FORBIDDEN');
+      expect(user).toEqual({ role: 'principal', status: 'active' });
+    } else {
+      expect([change, removal]).toEqual(['PRINCIPAL_CANDIDATE_INVALID', 'ok']);
+      expect(user.status).toBe('removed');
+    }
+  }
+
+  it('a new principal chosen while the principal removes that member: never a removed principal', async () => {
+    const cases = await Promise.all(Array.from({ length: CASES }, memberCase));
+    const outcomes = await Promise.all(cases.flatMap((one) => [changeOf(one), removalOf(one)]));
+    for (const [i, one] of cases.entries()) {
+      await expectChangeOrRemoval(one, outcomes[2 * i]!, outcomes[2 * i + 1]!);
     }
     expect(await checkInvariants(db())).toEqual([]);
   }, 60_000);
+
+  it('a change of principal and a removal one after the other give what the race expects of that order', async () => {
+    const changedFirst = await memberCase();
+    const change = await changeOf(changedFirst);
+    expect(change).toBe('ok');
+    await expectChangeOrRemoval(changedFirst, change, await removalOf(changedFirst));
+
+    const removedFirst = await memberCase();
+    const removal = await removalOf(removedFirst);
+    expect(removal).toBe('ok');
+    await expectChangeOrRemoval(removedFirst, await changeOf(removedFirst), removal);
+    expect(await checkInvariants(db())).toEqual([]);
+  });
 });
