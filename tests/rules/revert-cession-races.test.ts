@@ -17,7 +17,13 @@ import { removeSecondary } from '../../server/rules/remove-secondary.js';
 import { refuseCession, undoCession } from '../../server/rules/revert-cession.js';
 import { runRule, type RuleResult } from '../../server/rules/run-rule.js';
 import { createTestDatabase, hasPostgres } from '../support/databases.js';
-import { createAdmin, createPrincipalWithSpace, createSecondary } from '../support/fixtures.js';
+import {
+  createAdmin,
+  createPrincipalWithSpace,
+  createSecondary,
+  type SecondaryFixture,
+  type SpaceFixture,
+} from '../support/fixtures.js';
 import { checkInvariants } from '../support/invariants.js';
 
 const CASES = 12;
@@ -56,6 +62,37 @@ describe.skipIf(!hasPostgres())('cessions put back, in crossed races [postgres]'
     return row?.spaceId;
   }
 
+  /** Two rules crossing on one case; `check` reads what they left, whichever ran first. */
+  interface Crossing<Case> {
+    setUp(): Promise<Case>;
+    first(one: Case): Promise<Outcome>;
+    second(one: Case): Promise<Outcome>;
+    check(one: Case, first: Outcome, second: Outcome): Promise<void>;
+  }
+
+  async function race<Case>({ setUp, first, second, check }: Crossing<Case>): Promise<void> {
+    const cases = await Promise.all(Array.from({ length: CASES }, setUp));
+    const outcomes = await Promise.all(cases.flatMap((one) => [first(one), second(one)]));
+    for (const [i, one] of cases.entries()) {
+      await check(one, outcomes[2 * i]!, outcomes[2 * i + 1]!);
+    }
+    expect(await checkInvariants(db())).toEqual([]);
+  }
+
+  /** A race may take the same order many runs in a row: each order is played here for sure. */
+  async function eachOrderInTurn<Case>({ setUp, first, second, check }: Crossing<Case>) {
+    const firstFirst = await setUp();
+    const firstOutcome = await first(firstFirst);
+    expect(firstOutcome).toBe('ok');
+    await check(firstFirst, firstOutcome, await second(firstFirst));
+
+    const secondFirst = await setUp();
+    const secondOutcome = await second(secondFirst);
+    expect(secondOutcome).toBe('ok');
+    await check(secondFirst, await first(secondFirst), secondOutcome);
+    expect(await checkInvariants(db())).toEqual([]);
+  }
+
   async function cededPair() {
     const from = await createPrincipalWithSpace(db(), { sirets: 2 });
     const to = await createPrincipalWithSpace(db());
@@ -66,47 +103,32 @@ describe.skipIf(!hasPostgres())('cessions put back, in crossed races [postgres]'
     return { from, to, cessionId };
   }
 
-  type CededPair = Awaited<ReturnType<typeof cededPair>>;
-  const undoOf = ({ cessionId }: CededPair) =>
-    run((trx) => undoCession(trx, agent, { cessionId, reason: 'Erreur', confirmPartial: false }));
-  const deletionOf = ({ from, to }: CededPair) =>
-    run((trx) => deleteSiret(trx, to.actor, { siret: from.sirets[0]! }));
-
-  async function expectUndoOrDeletion({ from }: CededPair, undo: Outcome, deletion: Outcome) {
-    const owner = await spaceOfSiret(from.sirets[0]!);
-    if (undo === 'ok') {
-      // Undone first: the SIRET is back home, out of the receiver's reach.
-      expect(deletion).toBe('NOT_FOUND');
-      expect(owner).toBe(from.spaceId);
-      expect(await spaceOfSiret(from.sirets[1]!)).toBe(from.spaceId);
-    } else {
-      // Deleted first: the undo names it and waits for a confirmation; nothing moved.
-      expect([undo, deletion]).toEqual(['CESSION_REVERT_PARTIAL', 'ok']);
-      expect(owner).toBeUndefined();
-    }
-  }
+  const undoAgainstDeletion: Crossing<Awaited<ReturnType<typeof cededPair>>> = {
+    setUp: cededPair,
+    first: ({ cessionId }) =>
+      run((trx) => undoCession(trx, agent, { cessionId, reason: 'Erreur', confirmPartial: false })),
+    second: ({ from, to }) => run((trx) => deleteSiret(trx, to.actor, { siret: from.sirets[0]! })),
+    async check({ from }, undo, deletion) {
+      const owner = await spaceOfSiret(from.sirets[0]!);
+      if (undo === 'ok') {
+        // Undone first: the SIRET is back home, out of the receiver's reach.
+        expect(deletion).toBe('NOT_FOUND');
+        expect(owner).toBe(from.spaceId);
+        expect(await spaceOfSiret(from.sirets[1]!)).toBe(from.spaceId);
+      } else {
+        // Deleted first: the undo names it and waits for a confirmation; nothing moved.
+        expect([undo, deletion]).toEqual(['CESSION_REVERT_PARTIAL', 'ok']);
+        expect(owner).toBeUndefined();
+      }
+    },
+  };
 
   it('an undo while the receiver deletes one of the ceded SIRETs: one order or the other', async () => {
-    const pairs = await Promise.all(Array.from({ length: CASES }, cededPair));
-    const outcomes = await Promise.all(pairs.flatMap((pair) => [undoOf(pair), deletionOf(pair)]));
-    for (const [i, pair] of pairs.entries()) {
-      await expectUndoOrDeletion(pair, outcomes[2 * i]!, outcomes[2 * i + 1]!);
-    }
-    expect(await checkInvariants(db())).toEqual([]);
+    await race(undoAgainstDeletion);
   }, 60_000);
 
   it('an undo and a deletion one after the other give what the race expects of that order', async () => {
-    // A race may take the same order many runs in a row: each order is played here for sure.
-    const undoneFirst = await cededPair();
-    const undo = await undoOf(undoneFirst);
-    expect(undo).toBe('ok');
-    await expectUndoOrDeletion(undoneFirst, undo, await deletionOf(undoneFirst));
-
-    const deletedFirst = await cededPair();
-    const deletion = await deletionOf(deletedFirst);
-    expect(deletion).toBe('ok');
-    await expectUndoOrDeletion(deletedFirst, await undoOf(deletedFirst), deletion);
-    expect(await checkInvariants(db())).toEqual([]);
+    await eachOrderInTurn(undoAgainstDeletion);
   });
 
   it('a refusal while support undoes: exactly one puts the cession back', async () => {
@@ -148,58 +170,44 @@ describe.skipIf(!hasPostgres())('cessions put back, in crossed races [postgres]'
     expect(await checkInvariants(db())).toEqual([]);
   }, 60_000);
 
-  async function memberCase() {
-    const space = await createPrincipalWithSpace(db());
-    const chosen = await createSecondary(db(), space);
-    return { space, chosen };
-  }
-  type MemberCase = Awaited<ReturnType<typeof memberCase>>;
-  const changeOf = ({ space, chosen }: MemberCase) =>
-    run((trx) =>
-      changePrincipal(trx, agent, {
-        spaceId: space.spaceId,
-        userId: chosen.user.id,
-        reason: 'Départ',
-      }),
-    );
-  const removalOf = ({ space, chosen }: MemberCase) =>
-    run((trx) => removeSecondary(trx, space.actor, { userId: chosen.user.id }));
-
-  async function expectChangeOrRemoval({ chosen }: MemberCase, change: Outcome, removal: Outcome) {
-    const user = await db()
-      .selectFrom('users')
-      .select(['role', 'status'])
-      .where('id', '=', chosen.user.id)
-      .executeTakeFirstOrThrow();
-    if (change === 'ok') {
-      // Principal first: the former principal, now a secondary, may remove no one.
-      expect(removal).toBe('FORBIDDEN');
-      expect(user).toEqual({ role: 'principal', status: 'active' });
-    } else {
-      expect([change, removal]).toEqual(['PRINCIPAL_CANDIDATE_INVALID', 'ok']);
-      expect(user.status).toBe('removed');
-    }
-  }
+  const changeAgainstRemoval: Crossing<{ space: SpaceFixture; chosen: SecondaryFixture }> = {
+    async setUp() {
+      const space = await createPrincipalWithSpace(db());
+      const chosen = await createSecondary(db(), space);
+      return { space, chosen };
+    },
+    first: ({ space, chosen }) =>
+      run((trx) =>
+        changePrincipal(trx, agent, {
+          spaceId: space.spaceId,
+          userId: chosen.user.id,
+          reason: 'Départ',
+        }),
+      ),
+    second: ({ space, chosen }) =>
+      run((trx) => removeSecondary(trx, space.actor, { userId: chosen.user.id })),
+    async check({ chosen }, change, removal) {
+      const user = await db()
+        .selectFrom('users')
+        .select(['role', 'status'])
+        .where('id', '=', chosen.user.id)
+        .executeTakeFirstOrThrow();
+      if (change === 'ok') {
+        // Principal first: the former principal, now a secondary, may remove no one.
+        expect(removal).toBe('FORBIDDEN');
+        expect(user).toEqual({ role: 'principal', status: 'active' });
+      } else {
+        expect([change, removal]).toEqual(['PRINCIPAL_CANDIDATE_INVALID', 'ok']);
+        expect(user.status).toBe('removed');
+      }
+    },
+  };
 
   it('a new principal chosen while the principal removes that member: never a removed principal', async () => {
-    const cases = await Promise.all(Array.from({ length: CASES }, memberCase));
-    const outcomes = await Promise.all(cases.flatMap((one) => [changeOf(one), removalOf(one)]));
-    for (const [i, one] of cases.entries()) {
-      await expectChangeOrRemoval(one, outcomes[2 * i]!, outcomes[2 * i + 1]!);
-    }
-    expect(await checkInvariants(db())).toEqual([]);
+    await race(changeAgainstRemoval);
   }, 60_000);
 
   it('a change of principal and a removal one after the other give what the race expects of that order', async () => {
-    const changedFirst = await memberCase();
-    const change = await changeOf(changedFirst);
-    expect(change).toBe('ok');
-    await expectChangeOrRemoval(changedFirst, change, await removalOf(changedFirst));
-
-    const removedFirst = await memberCase();
-    const removal = await removalOf(removedFirst);
-    expect(removal).toBe('ok');
-    await expectChangeOrRemoval(removedFirst, await changeOf(removedFirst), removal);
-    expect(await checkInvariants(db())).toEqual([]);
+    await eachOrderInTurn(changeAgainstRemoval);
   });
 });
