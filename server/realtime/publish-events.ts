@@ -38,11 +38,12 @@ export type Broadcaster = BroadcastOperator<ServerToClientEvents, SocketData>;
 
 export type SessionEndReason = EventOf<'session.revoked'>['data']['reason'];
 
-/** This node's sockets, and its rooms that hold at least one of them. */
-interface Here {
-  sockets: Broadcaster;
-  occupied(rooms: readonly string[]): boolean;
-}
+/**
+ * This node's sockets in these rooms, or null when none of the rooms holds a
+ * socket here: then nothing is encoded (the arguments of `?.emit` are not even
+ * built).
+ */
+type LocalRooms = (rooms: string | string[]) => Broadcaster | null;
 
 /** Delivers committed events to this node's own sockets. */
 export function publishEvents(
@@ -51,33 +52,30 @@ export function publishEvents(
   logger: RealtimeLogger,
 ): void {
   // Socket.IO keeps a room only while a socket is in it.
-  const rooms = io.sockets.adapter.rooms;
-  const here: Here = {
-    sockets: io.local,
-    occupied: (names) => names.some((name) => rooms.has(name)),
-  };
+  const occupied = io.sockets.adapter.rooms;
+  const to: LocalRooms = (rooms) =>
+    (typeof rooms === 'string' ? occupied.has(rooms) : rooms.some((room) => occupied.has(room)))
+      ? io.local.to(rooms)
+      : null;
   for (const event of events) {
     try {
-      publishEvent(here, event);
+      publishEvent(to, event);
     } catch (error) {
       logger.error({ err: error, stream: event.stream, seq: event.seq }, 'publish failed');
     }
   }
 }
 
-function publishEvent({ sockets, occupied }: Here, event: StoredEvent): void {
+function publishEvent(to: LocalRooms, event: StoredEvent): void {
   if (event.stream === ADMIN_STREAM) {
-    if (occupied([ADMINS_ROOM])) sockets.to(ADMINS_ROOM).emit('event', toServerEvent(event));
+    to(ADMINS_ROOM)?.emit('event', toServerEvent(event));
     // docs/domain.md, « Support accounts »: a deactivated agent's sessions end at once.
-    const agent = event.type === 'agent.deactivated' ? userRoom(event.data.userId) : null;
-    if (agent && occupied([agent])) endSockets(sockets.in(agent), 'removed');
+    if (event.type === 'agent.deactivated') endSockets(to(userRoom(event.data.userId)), 'removed');
     return;
   }
   const spaceId = Number(event.stream.slice('space:'.length));
   // Support agents showing this space's page read it again (a word, not the event).
-  const watch = spaceWatchRoom(spaceId);
-  if (occupied([watch])) sockets.to(watch).emit('space-touched', { spaceId });
-  const space = spaceRoom(spaceId);
+  to(spaceWatchRoom(spaceId))?.emit('space-touched', { spaceId });
   const deliveries = spaceDeliveries(event);
   const named = (delivery: SpaceDelivery): string[] => [
     ...(delivery.principal ? [principalRoom(spaceId)] : []),
@@ -85,23 +83,20 @@ function publishEvent({ sockets, occupied }: Here, event: StoredEvent): void {
   ];
   for (const delivery of deliveries) {
     if (!delivery.others) {
-      const rooms = named(delivery);
-      if (occupied(rooms)) sockets.to(rooms).emit('event', delivery.event);
+      to(named(delivery))?.emit('event', delivery.event);
       continue;
     }
-    if (!occupied([space])) continue;
+    const space = to(spaceRoom(spaceId));
+    if (!space) continue;
     // Everyone in the space but those another form was sent to.
     const elsewhere = deliveries.filter((other) => other !== delivery).flatMap(named);
-    const toSpace = sockets.to(space);
-    (elsewhere.length > 0 ? toSpace.except(elsewhere) : toSpace).emit('event', delivery.event);
+    (elsewhere.length > 0 ? space.except(elsewhere) : space).emit('event', delivery.event);
   }
   switch (event.type) {
-    case 'secondary.removed': {
+    case 'secondary.removed':
       // docs/domain.md rule 4: a removed secondary's sessions end at once.
-      const removed = userRoom(event.data.userId);
-      if (occupied([removed])) endSockets(sockets.in(removed), 'removed');
+      endSockets(to(userRoom(event.data.userId)), 'removed');
       break;
-    }
     // No room change here for `space.ceded`: with several nodes a room change can
     // overtake the broadcast just sent, and the sockets would miss the event. Each
     // client answers `space.ceded` with `sync { since: null }`, which moves its socket
@@ -111,8 +106,9 @@ function publishEvent({ sockets, occupied }: Here, event: StoredEvent): void {
   }
 }
 
-/** Tells the sockets that their session ended, then closes them. */
-function endSockets(sockets: Broadcaster, reason: SessionEndReason): void {
+/** Tells the sockets that their session ended, then closes them (none here: nothing to do). */
+function endSockets(sockets: Broadcaster | null, reason: SessionEndReason): void {
+  if (!sockets) return;
   sockets.emit('event', ephemeralEvent('session.revoked', { reason }));
   sockets.disconnectSockets(true);
 }
