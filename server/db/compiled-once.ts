@@ -43,6 +43,13 @@ export function compiledOnce<P extends Record<string, unknown>, O>(
   };
 }
 
+/** The row a statement that always returns one gave (`returning`, a `with … select`). */
+export function onlyRow<O>(rows: readonly O[], statement: string): O {
+  const [row] = rows;
+  if (row === undefined) throw new Error(`${statement} returned no row`);
+  return row;
+}
+
 /** A query builder compiles itself; a raw `sql` query, with the executor it is given. */
 function compile<O>(db: Db, built: Compilable<O> | RawBuilder<O>): CompiledQuery<O> {
   return 'isRawBuilder' in built ? built.compile(db) : built.compile();

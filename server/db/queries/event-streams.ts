@@ -12,7 +12,7 @@
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../schema.js';
-import { compiledOnce } from '../compiled-once.js';
+import { compiledOnce, onlyRow } from '../compiled-once.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -32,9 +32,7 @@ export async function bumpStreamHead(
   stream: string,
   count: number,
 ): Promise<number> {
-  const [row] = await upsertStreamHead(trx, { stream, count });
-  if (!row) throw new Error('the stream head upsert returned no row');
-  return row.head;
+  return onlyRow(await upsertStreamHead(trx, { stream, count }), 'the stream head upsert').head;
 }
 
 const upsertStreamHead = compiledOnce((db, slot: { stream: string; count: number }) =>
@@ -88,7 +86,7 @@ export async function bumpStreamHeadAndInsertEvents(
   rows: readonly EventRowDraft[],
   actor: ActorRow,
 ): Promise<{ head: number; at: Date }> {
-  const [written] = await insertStreamEvents(trx, {
+  const written = await insertStreamEvents(trx, {
     stream,
     count,
     rows: JSON.stringify(rows),
@@ -97,8 +95,7 @@ export async function bumpStreamHeadAndInsertEvents(
     email: actor.email,
     reason: actor.reason,
   });
-  if (!written) throw new Error('the events insert returned no stream head');
-  return written;
+  return onlyRow(written, 'the events insert');
 }
 
 const insertStreamEvents = compiledOnce(

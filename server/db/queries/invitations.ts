@@ -7,7 +7,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { INVITATION_TTL_DAYS, type InvitationStatus } from '../../../shared/domain.js';
 import type { InvitationView } from '../../../shared/views.js';
 import { hashToken, newToken } from '../../security/secrets.js';
-import { compiledOnce } from '../compiled-once.js';
+import { compiledOnce, onlyRow } from '../compiled-once.js';
 import type { Database, Invitation } from '../schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -157,13 +157,12 @@ export async function insertInvitation(
   values: { userId: number; spaceId: number; email: string; invitedById: number; now: Date },
 ): Promise<{ invitation: InvitationWithInviter; token: string }> {
   const token = newToken();
-  const [invitation] = await insertInvitationRow(trx, {
+  const written = await insertInvitationRow(trx, {
     ...values,
     tokenHash: hashToken(token),
     expiresAt: new Date(values.now.getTime() + INVITATION_TTL_DAYS * DAY_MS),
   });
-  if (!invitation) throw new Error('insert into invitations returned no row');
-  return { invitation, token };
+  return { invitation: onlyRow(written, 'insert into invitations'), token };
 }
 
 // Written and read back with the sender's e-mail in one statement.

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, NewUser, User } from '../schema.js';
-import { compiledOnce } from '../compiled-once.js';
+import { compiledOnce, onlyRow } from '../compiled-once.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -33,9 +33,7 @@ export async function insertUser(
   trx: Transaction<Database>,
   values: Required<Pick<NewUser, 'email' | 'role' | 'status' | 'passwordHash' | 'spaceId'>>,
 ): Promise<User> {
-  const [user] = await insertUserRow(trx, values);
-  if (!user) throw new Error('insert into users returned no row');
-  return user;
+  return onlyRow(await insertUserRow(trx, values), 'insert into users');
 }
 
 const insertUserRow = compiledOnce(
